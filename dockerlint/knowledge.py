@@ -1,0 +1,578 @@
+"""Knowledge tables: which images are toolchains or runtimes, which packages are
+build-only, which commands compile, where package managers keep caches.
+
+The facts live as data in ``rules/knowledge/*.toml`` (shipped in the wheel as
+``dockerlint/_rules/knowledge``); this module only loads and queries them.
+Each table is parsed lazily, once, on first use.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+
+__all__ = [
+    "ImageInfo", "PackageInfo", "ToolchainInfo",
+    "image_info", "build_only_package", "toolchain_for_command", "toolchain", "cache_dirs",
+    "knowledge_dir", "load_table",
+]
+
+TABLES = ("images", "packages", "toolchains", "caches")
+
+
+def knowledge_dir() -> Path:
+    installed = Path(__file__).parent / "_rules" / "knowledge"
+    if installed.is_dir():
+        return installed
+    return Path(__file__).parent.parent / "rules" / "knowledge"
+
+
+@functools.cache
+def load_table(name: str) -> dict[str, Any]:
+    """The parsed TOML table ``rules/knowledge/<name>.toml``."""
+    with open(knowledge_dir() / f"{name}.toml", "rb") as f:
+        return tomllib.load(f)
+
+
+def _opt(value: Any) -> Any:
+    """TOML has no null: "unknown" stands for None."""
+    return None if value == "unknown" else value
+
+
+_VAR = re.compile(r"\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\$")
+
+
+# ---------------------------------------------------------------------------
+# Images
+# ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ImageInfo:
+    ref: str
+    name: str
+    tag: str | None
+    family: str | None
+    libc: str | None
+    toolchains: frozenset[str]
+    has_c_compiler: bool
+    is_runtime: bool
+    approx_size_mb: int | None
+    kind: str | None = None  # os | toolchain | language | runtime | service | devenv
+
+
+_IMAGE_FIELDS = ("kind", "family", "libc", "toolchains", "has_c_compiler", "is_runtime", "approx_size_mb")
+
+
+@dataclass(frozen=True)
+class _Variant:
+    token: re.Pattern[str]
+    example: str
+    values: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class _Image:
+    values: dict[str, Any]
+    variants: tuple[_Variant, ...]
+
+
+def _values(entry: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for key in _IMAGE_FIELDS:
+        if key in entry:
+            v = entry[key]
+            if key == "toolchains":
+                v = frozenset(v)
+            elif key in ("family", "libc", "kind"):
+                v = _opt(v)
+            out[key] = v
+    return out
+
+
+def _variant(entry: dict[str, Any]) -> _Variant:
+    return _Variant(re.compile(entry["token"], re.IGNORECASE), entry.get("example", ""), _values(entry))
+
+
+@functools.cache
+def _images() -> tuple[dict[str, _Image], list[tuple[re.Pattern[str], _Image]], tuple[_Variant, ...],
+                       tuple[str, ...], tuple[str, ...]]:
+    data = load_table("images")
+    by_name: dict[str, _Image] = {}
+    patterns: list[tuple[re.Pattern[str], _Image]] = []
+    for entry in data.get("image", []):
+        img = _Image(_values(entry), tuple(_variant(v) for v in entry.get("variant", [])))
+        for n in entry.get("names", []):
+            by_name.setdefault(n.lower(), img)
+        for p in entry.get("name_patterns", []):
+            patterns.append((re.compile(p), img))
+    global_variants = tuple(_variant(v) for v in data.get("variant", []))
+    reg = data.get("registry", {})
+    return (by_name, patterns, global_variants, tuple(reg.get("hub_prefixes", ())),
+            tuple(reg.get("lookup_prefixes", ())))
+
+
+def _split_ref(ref: str) -> tuple[str, str | None]:
+    """(repository, tag) of an image reference; a digest is dropped."""
+    s = ref
+    if "@" in s:
+        s = s.split("@", 1)[0]
+    slash = s.rfind("/")
+    colon = s.rfind(":")
+    if colon > slash:
+        return s[:colon], s[colon + 1:] or None
+    return s, None
+
+
+def _strip_prefixes(name: str, prefixes: Iterable[str]) -> str:
+    changed = True
+    while changed:
+        changed = False
+        for p in prefixes:
+            if name.lower().startswith(p) and len(name) > len(p):
+                name = name[len(p):]
+                changed = True
+    return name
+
+
+def _lookup(name: str) -> _Image | None:
+    by_name, patterns, _g, _hub, lookup_prefixes = _images()
+    key = _strip_prefixes(name.lower(), lookup_prefixes)
+    for candidate in dict.fromkeys((name.lower(), key)):
+        img = by_name.get(candidate)
+        if img is not None:
+            return img
+        for pat, img in patterns:
+            if pat.fullmatch(candidate):
+                return img
+    return None
+
+
+def _unknown(ref: str, name: str, tag: str | None) -> ImageInfo:
+    return ImageInfo(ref, name, tag, None, None, frozenset(), False, False, None, None)
+
+
+def _evaluate(img: _Image, tokens: list[str]) -> dict[str, Any]:
+    """The image's values with every variant that matches a token applied."""
+    values = dict(img.values)
+    _g = _images()[2]
+    for variants in (img.variants, _g):
+        for v in variants:
+            if any(v.token.fullmatch(t) for t in tokens):
+                values.update(v.values)
+    return values
+
+
+def _matches_any(img: _Image, token: str) -> bool:
+    return any(v.token.fullmatch(token) for v in img.variants + _images()[2])
+
+
+def image_info(ref: str) -> ImageInfo:
+    """What the base image `ref` (as written after FROM, ARGs expanded where known) is."""
+    if not isinstance(ref, str):
+        ref = str(ref)
+    text = ref.strip()
+    if not text:
+        return _unknown(ref, "", None)
+    repo, tag = _split_ref(text)
+    if "$" in repo:
+        return _unknown(ref, text, None)
+    hub_prefixes = _images()[3]
+    name = _strip_prefixes(repo, hub_prefixes)
+    img = _lookup(name)
+    if img is None:
+        return _unknown(ref, name, tag)
+
+    tokens = [t for t in (tag or "").lower().split("-") if t]
+    literal: list[str] = []
+    opaque = False
+    for i, t in enumerate(tokens):
+        if "$" not in t:
+            literal.append(t)
+            continue
+        rest = _VAR.sub("", t)
+        if rest and _matches_any(img, rest):
+            literal.append(rest)  # alpine${ALPINE_VERSION}
+        elif i == 0 and len(tokens) > 1:
+            continue  # ${GO_VERSION}-alpine: a version
+        else:
+            opaque = True
+
+    values = _evaluate(img, literal)
+    if opaque:
+        # The variable could select any variant: keep only what every choice agrees on.
+        alternatives = [values]
+        examples = {v.example for v in img.variants + _images()[2] if v.example}
+        for ex in sorted(examples):
+            alternatives.append(_evaluate(img, literal + [ex]))
+        values = _agree(alternatives)
+
+    return ImageInfo(
+        ref=ref,
+        name=name,
+        tag=tag,
+        family=values.get("family"),
+        libc=values.get("libc"),
+        toolchains=frozenset(values.get("toolchains", frozenset())),
+        has_c_compiler=bool(values.get("has_c_compiler", False)),
+        is_runtime=bool(values.get("is_runtime", False)),
+        approx_size_mb=values.get("approx_size_mb"),
+        kind=values.get("kind"),
+    )
+
+
+def _agree(alternatives: list[dict[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key in _IMAGE_FIELDS:
+        vals = [a.get(key) for a in alternatives]
+        if key == "toolchains":
+            out[key] = frozenset.intersection(*(frozenset(v or ()) for v in vals))
+        elif key in ("has_c_compiler", "is_runtime"):
+            out[key] = all(bool(v) for v in vals)
+        else:
+            out[key] = vals[0] if all(v == vals[0] for v in vals) else None
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Packages
+# ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PackageInfo:
+    name: str
+    category: str  # compiler | headers | build-tool | downloader | vcs | toolchain
+    toolchain: str | None
+    approx_size_mb: int | None
+
+
+@dataclass(frozen=True)
+class _PkgRule:
+    names: frozenset[str]
+    patterns: tuple[re.Pattern[str], ...]
+    info: tuple[str, str | None, int | None] | None  # None for not_build_only
+
+
+@functools.cache
+def _packages() -> tuple[dict[str, str], dict[str, tuple[list[_PkgRule], list[_PkgRule]]]]:
+    data = load_table("packages")
+    aliases: dict[str, str] = {}
+    for canonical, names in data.get("managers", {}).items():
+        aliases[canonical] = canonical
+        for n in names:
+            aliases.setdefault(n, canonical)
+    per: dict[str, tuple[list[_PkgRule], list[_PkgRule]]] = {m: ([], []) for m in data.get("managers", {})}
+
+    def rule(entry: dict[str, Any], build_only: bool) -> _PkgRule:
+        info = None
+        if build_only:
+            info = (entry["category"], entry.get("toolchain") or None, entry.get("approx_size_mb"))
+        return _PkgRule(frozenset(n.lower() for n in entry.get("names", [])),
+                        tuple(re.compile(p, re.IGNORECASE) for p in entry.get("patterns", [])), info)
+
+    for entry in data.get("not_build_only", []):
+        r = rule(entry, False)
+        for m in entry["managers"]:
+            per.setdefault(m, ([], []))[0].append(r)
+    for entry in data.get("package", []):
+        r = rule(entry, True)
+        for m in entry["managers"]:
+            per.setdefault(m, ([], []))[1].append(r)
+    return aliases, per
+
+
+_RPM_ARCH = re.compile(r"\.(x86_64|i[3-6]86|noarch|aarch64|ppc64le|ppc64|s390x|armv7hl|src)$", re.IGNORECASE)
+_RPM_VERSION = re.compile(r"^(.+?)-[0-9][A-Za-z0-9.+~^_]*(-[0-9][A-Za-z0-9.+~^_]*)?$")
+_PIP_SPEC = re.compile(r"\s*(\[|;|@|===|==|!=|~=|>=|<=|>|<|=|\s).*$", re.DOTALL)
+
+
+def _strip(manager: str, word: str) -> str:
+    """The package name in `word`, without version, architecture or extras."""
+    s = word.strip().strip("'\"")
+    if manager == "apt":
+        s = re.split(r"[=:/]", s, maxsplit=1)[0]
+    elif manager == "apk":
+        s = s.split("@", 1)[0]
+        s = re.split(r"[<>=~]", s, maxsplit=1)[0]
+    elif manager in ("dnf", "zypper"):
+        if not s.startswith("@"):
+            s = re.split(r"\s*[<>=]", s, maxsplit=1)[0]
+        s = _RPM_ARCH.sub("", s)
+    elif manager == "pip":
+        s = _PIP_SPEC.sub("", s)
+    elif manager == "npm":
+        if s.startswith("@"):
+            scope, _, rest = s.partition("/")
+            s = scope + "/" + rest.split("@", 1)[0] if rest else s
+        else:
+            s = s.split("@", 1)[0]
+    elif manager == "gem":
+        s = re.split(r"[:\s]", s, maxsplit=1)[0]
+    return s.strip()
+
+
+def _key(manager: str, name: str) -> str:
+    k = name.lower()
+    if manager == "pip":
+        k = re.sub(r"[-_.]+", "-", k)
+    return k
+
+
+def _classify(rules: tuple[list[_PkgRule], list[_PkgRule]], key: str) -> tuple[bool, tuple | None]:
+    """(decided, info): decided is False when nothing matched."""
+    excluded, build_only = rules
+    for r in excluded:
+        if key in r.names or any(p.fullmatch(key) for p in r.patterns):
+            return True, None
+    for r in build_only:
+        if key in r.names:
+            return True, r.info
+    for r in build_only:
+        if any(p.fullmatch(key) for p in r.patterns):
+            return True, r.info
+    return False, None
+
+
+def build_only_package(manager: str, name: str) -> PackageInfo | None:
+    """PackageInfo when `name`, installed with `manager`, is only needed to build software."""
+    if not isinstance(name, str) or not isinstance(manager, str):
+        return None
+    aliases, per = _packages()
+    mgr = aliases.get(manager.lower(), manager.lower())
+    rules = per.get(mgr)
+    if rules is None:
+        return None
+    pkg = _strip(mgr, name)
+    if not pkg or "$" in pkg:
+        return None
+    decided, info = _classify(rules, _key(mgr, pkg))
+    if not decided and mgr in ("dnf", "zypper"):
+        m = _RPM_VERSION.match(pkg)
+        if m:
+            pkg = m.group(1)
+            decided, info = _classify(rules, _key(mgr, pkg))
+    if info is None:
+        return None
+    category, tc, size = info
+    return PackageInfo(pkg, category, tc, size)
+
+
+# ---------------------------------------------------------------------------
+# Toolchains and the commands that compile with them
+# ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ToolchainInfo:
+    name: str
+    label: str
+    approx_size_mb: int | None
+    runtime_base: str | None
+    runtime_base_musl: str | None
+    static_env: str | None = None  # e.g. CGO_ENABLED=0: makes the output run on runtime_base
+
+
+@functools.cache
+def _toolchains() -> dict[str, ToolchainInfo]:
+    data = load_table("toolchains")
+    return {
+        name: ToolchainInfo(name, t["label"], t.get("approx_size_mb"), t.get("runtime_base") or None,
+                            t.get("runtime_base_musl") or None, t.get("static_env") or None)
+        for name, t in data.get("toolchain", {}).items()
+    }
+
+
+def toolchain(name: str) -> ToolchainInfo | None:
+    return _toolchains().get(name) if isinstance(name, str) else None
+
+
+@dataclass(frozen=True)
+class _Command:
+    toolchain: str
+    programs: frozenset[str]
+    program_patterns: tuple[re.Pattern[str], ...]
+    mode: str
+    verbs: tuple[tuple[str, ...], ...]
+    flags_with_value: frozenset[str]
+    flag_prefixes: tuple[str, ...]
+    strip_task_path: bool
+    info_flags: frozenset[str]
+    info_flag_prefixes: tuple[str, ...]
+    info_if_alone: frozenset[str]
+    min_args: int
+
+    def matches(self, program: str) -> bool:
+        return program in self.programs or any(p.fullmatch(program) for p in self.program_patterns)
+
+
+@dataclass(frozen=True)
+class _Wrapper:
+    flags_with_value: frozenset[str]
+    skip_assignments: bool
+    skip_positionals: int
+    stop_flags: frozenset[str]
+    only_programs: frozenset[str]
+
+
+@functools.cache
+def _commands() -> tuple[tuple[_Command, ...], dict[str, _Wrapper]]:
+    data = load_table("toolchains")
+    cmds = []
+    for c in data.get("command", []):
+        cmds.append(_Command(
+            toolchain=c["toolchain"],
+            programs=frozenset(c.get("programs", [])),
+            program_patterns=tuple(re.compile(p) for p in c.get("program_patterns", [])),
+            mode=c["mode"],
+            verbs=tuple(tuple(v.lower().split()) for v in c.get("verbs", [])),
+            flags_with_value=frozenset(c.get("flags_with_value", [])),
+            flag_prefixes=tuple(c.get("flag_prefixes", ["-"])),
+            strip_task_path=bool(c.get("strip_task_path", False)),
+            info_flags=frozenset(c.get("info_flags", [])),
+            info_flag_prefixes=tuple(c.get("info_flag_prefixes", [])),
+            info_if_alone=frozenset(c.get("info_if_alone", [])),
+            min_args=int(c.get("min_args", 0)),
+        ))
+    wrappers: dict[str, _Wrapper] = {}
+    for w in data.get("wrapper", []):
+        wr = _Wrapper(frozenset(w.get("flags_with_value", [])), bool(w.get("skip_assignments", False)),
+                      int(w.get("skip_positionals", 0)), frozenset(w.get("stop_flags", [])),
+                      frozenset(w.get("only_programs", [])))
+        for p in w["programs"]:
+            wrappers[p] = wr
+    return tuple(cmds), wrappers
+
+
+_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+
+
+def _program(word: str) -> str:
+    base = word.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    for ext in (".exe", ".cmd", ".bat"):
+        if base.lower().endswith(ext):
+            base = base[: -len(ext)]
+    return base
+
+
+def _unwrap(argv: list[str]) -> list[str] | None:
+    """argv with wrappers (env, sudo, time, sh ./gradlew ...) removed; None if nothing runs."""
+    _cmds, wrappers = _commands()
+    args = list(argv)
+    for _ in range(8):
+        while args and _ASSIGNMENT.match(args[0]):
+            args = args[1:]
+        if not args:
+            return None
+        w = wrappers.get(_program(args[0]))
+        if w is None:
+            return args
+        rest = args[1:]
+        if w.only_programs:
+            if rest and not rest[0].startswith("-") and _program(rest[0]) in w.only_programs:
+                args = rest
+                continue
+            return args
+        i, skipped = 0, 0
+        while i < len(rest):
+            a = rest[i]
+            if a in w.stop_flags:
+                return None
+            if a == "--":
+                i += 1
+                break
+            if a.startswith("-") and len(a) > 1:
+                i += 2 if a in w.flags_with_value else 1
+                continue
+            if w.skip_assignments and _ASSIGNMENT.match(a):
+                i += 1
+                continue
+            if skipped < w.skip_positionals:
+                skipped += 1
+                i += 1
+                continue
+            break
+        args = rest[i:]
+    return args or None
+
+
+def _positionals(cmd: _Command, args: list[str]) -> list[str]:
+    out = []
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a.startswith(cmd.flag_prefixes) and len(a) > 1:
+            i += 2 if a in cmd.flags_with_value else 1
+            continue
+        out.append(a)
+        i += 1
+    return out
+
+
+def _is_info(cmd: _Command, args: list[str]) -> bool:
+    if args and cmd.info_if_alone and all(a in cmd.info_if_alone for a in args):
+        return True
+    for a in args:
+        flag = a.split("=", 1)[0]
+        if a in cmd.info_flags or flag in cmd.info_flags:
+            return True
+        if cmd.info_flag_prefixes and a.startswith(cmd.info_flag_prefixes):
+            return True
+    return False
+
+
+def toolchain_for_command(argv: list[str]) -> str | None:
+    """The toolchain a simple command compiles with (`go build` -> 'go'), or None."""
+    if not argv or not all(isinstance(a, str) for a in argv):
+        return None
+    args = _unwrap(list(argv))
+    if not args:
+        return None
+    program = _program(args[0])
+    rest = args[1:]
+    cmds, _w = _commands()
+    for cmd in cmds:
+        if not cmd.matches(program):
+            continue
+        if _is_info(cmd, rest):
+            return None
+        if cmd.mode == "invocation":
+            return cmd.toolchain if len(rest) >= cmd.min_args else None
+        pos = [p.lower() for p in _positionals(cmd, rest)]
+        if cmd.mode == "subcommand":
+            for verb in cmd.verbs:
+                if tuple(pos[: len(verb)]) == verb:
+                    return cmd.toolchain
+            return None
+        if cmd.mode == "goal":
+            for p in pos:
+                task = p.rsplit(":", 1)[-1] if cmd.strip_task_path and ":" in p else p
+                if (task,) in cmd.verbs or (p,) in cmd.verbs:
+                    return cmd.toolchain
+            return None
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Caches
+# ---------------------------------------------------------------------------
+
+@functools.cache
+def _caches() -> dict[str, tuple[str, ...]]:
+    out: dict[str, tuple[str, ...]] = {}
+    for entry in load_table("caches").get("cache", []):
+        for m in entry["managers"]:
+            out[m] = tuple(dict.fromkeys(out.get(m, ()) + tuple(entry["dirs"])))
+    return out
+
+
+def cache_dirs(manager: str) -> tuple[str, ...]:
+    """Directories `manager` leaves its caches in (root's home first, then ~/ forms)."""
+    if not isinstance(manager, str):
+        return ()
+    return _caches().get(manager.lower(), ())
