@@ -1,0 +1,99 @@
+"""Runs the pipeline on one file: bytes -> syntax -> model -> checks -> findings."""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass, field
+
+from . import catalog
+from .checks import REGISTRY, check_function
+from .findings import Finding
+from .model import Model, build
+from .spans import Span
+from .syntax import ParsedFile, parse
+
+
+class InputError(Exception):
+    """A file dockerlint cannot read as text; reported as one line, exit status 2."""
+
+
+@dataclass
+class FileResult:
+    path: str
+    text: str | None = None
+    parsed: ParsedFile | None = None
+    model: Model | None = None
+    findings: list[Finding] = field(default_factory=list)
+    error: str | None = None  # I/O or decoding problem: the file was not linted
+    internal_errors: list[str] = field(default_factory=list)  # a rule crashed on this file
+
+
+def decode(data: bytes, path: str) -> str:
+    if b"\x00" in data[:8192]:
+        raise InputError(f"{path}: binary file (contains NUL bytes), not a Dockerfile")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise InputError(
+            f"{path}: not UTF-8 text (byte 0x{data[e.start]:02x} at line {line}); "
+            "BuildKit reads Dockerfiles as UTF-8"
+        ) from None
+
+
+def enabled_codes(select: set[str] | None, ignore: set[str]) -> list[str]:
+    codes = list(catalog.catalog()) if select is None else [c for c in catalog.catalog() if c in select]
+    return [c for c in codes if c not in ignore]
+
+
+def lint_text(text: str, path: str, *, select: set[str] | None = None, ignore: set[str] = frozenset(),
+              target: str | None = None) -> FileResult:
+    res = FileResult(path, text)
+    parsed = parse(text)
+    res.parsed = parsed
+    model = build(parsed, path, target)
+    res.model = model
+    docs = catalog.catalog()
+    codes = enabled_codes(select, ignore)
+    out: list[Finding] = []
+    if "DKL001" in codes:
+        d = docs["DKL001"]
+        for issue in parsed.issues:
+            out.append(Finding(d.code, d.name, d.severity, issue.message, path, issue.span))
+    for code in codes:
+        fn = check_function(code)
+        if fn is None:
+            continue
+        d = docs[code]
+        try:
+            for hit in fn(model):
+                out.append(Finding(d.code, d.name, d.severity, hit.message, path, hit.span, hit.fix, hit.suggestion))
+        except Exception as e:  # one broken rule must not lose the other rules' findings
+            tb = traceback.extract_tb(e.__traceback__)[-1]
+            res.internal_errors.append(
+                f"{path}: internal error in {code} ({type(e).__name__}: {e} at {tb.filename}:{tb.lineno}); "
+                "please report it"
+            )
+    out.sort(key=Finding.sort_key)
+    res.findings = _dedupe(out)
+    return res
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    seen, out = set(), []
+    for f in findings:
+        key = (f.code, f.span, f.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def lint_bytes(data: bytes, path: str, **kw) -> FileResult:
+    try:
+        text = decode(data, path)
+    except InputError as e:
+        return FileResult(path, error=str(e))
+    return lint_text(text, path, **kw)
+
+

@@ -1,0 +1,60 @@
+"""Findings and fixes: what rules produce and what reporters and the fixer consume."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .spans import Span
+
+SEVERITIES = ("info", "warning", "error")
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace the text between two positions (1-based line, 1-based column, end exclusive)."""
+
+    span: Span
+    text: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    title: str  # what the fix does, e.g. "Append `&& rm -rf /var/lib/apt/lists/*`"
+    safety: str  # "safe" | "unsafe"
+    edits: tuple[Edit, ...] = ()
+    rewrite: str | None = None  # a whole new Dockerfile, for multi-stage rewrites
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a rule's check yields; the engine adds the rule's code, name and severity."""
+
+    span: Span
+    message: str
+    fix: Fix | None = None
+    suggestion: str | None = None  # how to fix it, for humans, when no concrete edit is offered
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    name: str
+    severity: str
+    message: str
+    path: str
+    span: Span
+    fix: Fix | None = None
+    suggestion: str | None = None
+    suppressed: bool = False
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def line(self) -> int:
+        return self.span.line
+
+    @property
+    def column(self) -> int:
+        return self.span.column
+
+    def sort_key(self):
+        return (self.path, self.span.line, self.span.column, self.code)

@@ -1,0 +1,143 @@
+"""Applying fixes: --diff shows them, --fix writes them.
+
+Nothing is written unless the fixed text parses no worse than the original and
+the fixed findings are gone when it is linted again.  Writes are atomic (a
+temporary file in the same directory, then a rename) and keep the file's mode,
+line endings, BOM and everything no fix touched.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import sys
+import tempfile
+from collections import Counter
+
+import click
+
+from .engine import FileResult, lint_text
+from .findings import Finding
+
+MAX_ROUNDS = 5
+
+
+def _wanted(f: Finding, unsafe: bool) -> bool:
+    return f.fix is not None and not f.suppressed and (f.fix.safety == "safe" or unsafe)
+
+
+def apply_edits(lines: list[str], edits) -> str:
+    """Apply edits (1-based line/column spans over `lines`) and return text joined with "\\n"."""
+    starts = [0]
+    for ln in lines:
+        starts.append(starts[-1] + len(ln) + 1)
+    text = "\n".join(lines)
+
+    def offset(line: int, col: int) -> int:
+        if line > len(lines):
+            return len(text)
+        return min(starts[line - 1] + col - 1, starts[line - 1] + len(lines[line - 1]))
+
+    spans = sorted(((offset(e.span.line, e.span.column), offset(e.span.end_line, e.span.end_column), e.text)
+                    for e in edits), reverse=True)
+    last_start = None
+    for a, b, t in spans:
+        if last_start is not None and b > last_start:
+            continue  # overlapping edits: keep the later one, the next round takes the other
+        text = text[:a] + t + text[b:]
+        last_start = a
+    return text
+
+
+def _render(body: str, res: FileResult) -> str:
+    parsed = res.parsed
+    if parsed.newline != "\n":
+        body = body.replace("\n", parsed.newline)
+    if parsed.final_newline and body and not body.endswith(parsed.newline):
+        body += parsed.newline
+    return ("\ufeff" if parsed.bom else "") + body
+
+
+def fixed_text(res: FileResult, opts) -> tuple[str | None, list[str], str | None]:
+    """(new text or None, titles of applied fixes, reason when a fix was refused)."""
+    text = res.text
+    current = res
+    applied: list[str] = []
+    for _ in range(MAX_ROUNDS):
+        todo = [f for f in current.findings if _wanted(f, opts.unsafe_fixes)]
+        if not todo:
+            break
+        rewrite = next((f for f in todo if f.fix.rewrite), None)
+        if rewrite is not None:
+            chosen = [rewrite]
+            new = rewrite.fix.rewrite
+        else:
+            chosen = [f for f in todo if f.fix.edits]
+            if not chosen:
+                break
+            new = _render(apply_edits(current.parsed.lines, [e for f in chosen for e in f.fix.edits]), current)
+        after = lint_text(new, res.path, select=opts.select, ignore=opts.ignore, target=opts.target)
+        before_n = Counter(f.code for f in current.findings)
+        after_n = Counter(f.code for f in after.findings)
+        if len(after.parsed.issues) > len(current.parsed.issues):
+            return None, applied, f"the fix for {chosen[0].code} would not parse; nothing written"
+        for code in {f.code for f in chosen}:
+            if after_n[code] >= before_n[code]:
+                return None, applied, f"the fix for {code} did not clear its finding; nothing written"
+        applied.extend(f"{f.code} {f.fix.title}" for f in chosen)
+        text, current = new, after
+    if text == res.text:
+        return None, applied, None
+    return text, applied, None
+
+
+def _write_atomic(path: str, text: str) -> None:
+    data = text.encode("utf-8")
+    d = os.path.dirname(os.path.abspath(path))
+    st = os.stat(path)
+    fd, tmp = tempfile.mkstemp(dir=d, prefix=".dockerlint-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, st.st_mode & 0o7777)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def apply_fixes(results: list[FileResult], opts, errors: list[str]) -> int | None:
+    """Show or write the fixes; return the exit status for --diff (1 when there is a diff)."""
+    changed = 0
+    for i, res in enumerate(results):
+        if res.text is None:
+            continue
+        new, applied, refused = fixed_text(res, opts)
+        if refused:
+            errors.append(f"{res.path}: {refused}")
+        if new is None:
+            continue
+        changed += 1
+        if opts.diff:
+            diff = difflib.unified_diff(res.text.splitlines(keepends=True), new.splitlines(keepends=True),
+                                        f"a/{res.path}", f"b/{res.path}")
+            out = "".join(d if d.endswith("\n") else d + "\n\\ No newline at end of file\n" for d in diff)
+            click.echo(out, nl=False)
+            continue
+        if res.path == "-" or res.path == (opts.stdin_filename or "-") and not os.path.exists(res.path):
+            sys.stdout.write(new)
+        else:
+            try:
+                _write_atomic(res.path, new)
+            except OSError as e:
+                errors.append(f"{res.path}: cannot write the fix: {e.strerror or e}")
+                continue
+            click.echo(f"Fixed {res.path}: " + "; ".join(applied), err=True)
+        # report what is left after the fixes
+        results[i] = lint_text(new, res.path, select=opts.select, ignore=opts.ignore, target=opts.target)
+    if opts.diff:
+        return 1 if changed else 0
+    return None

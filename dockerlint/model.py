@@ -1,0 +1,496 @@
+"""What the build does: stages, their graph, variables in scope, and what each RUN runs.
+
+Built once per file from the syntax layer, before any rule runs.  Rules read
+it and never look at text again.  Shell parsing of a RUN happens on first use
+(most rules only look at RUNs of shipped stages), and is then cached.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from . import knowledge
+from .expand import expand
+from .packages import PackageOp, base_name, package_ops, strip_wrappers
+from .spans import Span, TextMap
+from .syntax import Instruction, ParsedFile
+
+# Variables BuildKit predefines in the global scope (PARSING.md §7); values unknown here.
+PREDEFINED_ARGS = (
+    "BUILDPLATFORM BUILDOS BUILDOSVERSION BUILDARCH BUILDVARIANT TARGETPLATFORM TARGETOS "
+    "TARGETOSVERSION TARGETARCH TARGETVARIANT TARGETSTAGE"
+).split()
+
+
+@dataclass(frozen=True)
+class Mount:
+    type: str
+    target: str | None
+    source: str | None
+    from_: str | None
+    options: dict
+
+
+@dataclass(frozen=True)
+class SimpleCommand:
+    """One command a RUN executes, with its words as strings (and the shell's own record)."""
+
+    argv: tuple[str, ...]  # after sudo/env wrappers are dropped
+    raw_argv: tuple[str, ...]
+    assignments: tuple[tuple[str, str], ...]
+    span: Span
+    index: int
+    connector: str | None = None
+    conditional: bool = False
+    in_substitution: bool = False
+    errexit: bool = False
+    shell: object = None  # dockerlint.shell.Command when parsed from shell text
+
+    @property
+    def name(self) -> str:
+        return self.argv[0].rsplit("/", 1)[-1] if self.argv else ""
+
+
+class Run:
+    """A RUN instruction in a stage."""
+
+    def __init__(self, instruction: Instruction, stage: "Stage", env: dict, shell_kind: str, escape: str):
+        self.instruction = instruction
+        self.stage = stage
+        self.env = env  # variables in scope (name -> value, or None when unknown)
+        self.shell_kind = shell_kind
+        self.escape = escape
+        self.mounts = tuple(_mounts(instruction, env, escape))
+
+    @property
+    def span(self) -> Span:
+        return self.instruction.span
+
+    @cached_property
+    def script(self):
+        """The shell script this RUN hands to /bin/sh, as (text, TextMap), or None."""
+        ins = self.instruction
+        if ins.json or self.shell_kind != "posix":
+            return None
+        docs = ins.heredocs
+        if docs:
+            words = ins.rest.split()
+            if len(words) == 1 and len(docs) == 1:
+                body = docs[0]
+                text = body.body
+                if docs[0].chomp:
+                    text = "\n".join(ln.lstrip("\t") for ln in text.split("\n"))
+                if text.startswith("#!"):
+                    first = text.split("\n", 1)[0]
+                    if not any(s in first for s in ("/sh", "bash", "ash", "dash", "zsh")):
+                        return None
+                return text, body.body_map
+            # BuildKit runs `cmdline + "\n" + body + name` for each heredoc (PARSING.md §6).
+            parts = [(ins.rest, ins.rest_map)]
+            for d in docs:
+                parts.append(("\n", None))
+                parts.append((d.body, d.body_map))
+                parts.append((d.name, TextMap(d.name, [(0, d.terminator_line, 1)])))
+            return _concat(parts)
+        return ins.rest, ins.rest_map
+
+    @cached_property
+    def shell_script(self):
+        s = self.script
+        if s is None:
+            return None
+        from .shell import parse_shell
+
+        return parse_shell(s[0], s[1])
+
+    @cached_property
+    def commands(self) -> tuple[SimpleCommand, ...]:
+        ins = self.instruction
+        if ins.json:
+            argv = tuple(w.text for w in ins.args)
+            # ["sh", "-c", "..."] is a shell script in exec form
+            if len(argv) >= 3 and argv[0].rsplit("/", 1)[-1] in ("sh", "bash", "ash", "dash") and argv[1] in ("-c", "-ec", "-xc", "-exc"):
+                from .shell import parse_shell
+
+                script = parse_shell(argv[2], None)
+                return tuple(self._from_shell(c, i, span=ins.args[2].span) for i, c in enumerate(script.commands))
+            if not argv:
+                return ()
+            return (SimpleCommand(tuple(strip_wrappers(list(argv))), argv, (), ins.span, 0),)
+        script = self.shell_script
+        if script is None:
+            return ()
+        return tuple(self._from_shell(c, i) for i, c in enumerate(script.commands))
+
+    def _from_shell(self, c, i: int, span: Span | None = None) -> SimpleCommand:
+        raw = tuple(w.text for w in c.argv)
+        return SimpleCommand(
+            tuple(strip_wrappers(list(raw))), raw,
+            tuple((name, w.text) for name, w in c.assignments),
+            span or c.span, i, c.connector, c.conditional, c.in_substitution, c.errexit, c,
+        )
+
+    @cached_property
+    def package_ops(self) -> tuple[PackageOp, ...]:
+        ops: list[PackageOp] = []
+        for c in self.commands:
+            if c.in_substitution:
+                continue
+            ops.extend(package_ops(list(c.raw_argv), c.index))
+        return tuple(ops)
+
+    @cached_property
+    def kept_packages(self) -> tuple[tuple[PackageOp, str], ...]:
+        """(install op, package) for packages this RUN installs and does not remove again.
+
+        Removal counts in the same RUN only: a later RUN cannot shrink an earlier layer.
+        Understood: `apk add --virtual .x … && apk del .x`, removal by name, and
+        Debian's `apt-mark auto '.*' … apt-get purge --auto-remove` idiom.
+        """
+        ops = self.package_ops
+        out = []
+        apt_mark_auto = any(c.name == "apt-mark" and "auto" in c.argv[1:2] for c in self.commands)
+        for k, op in enumerate(ops):
+            if op.action != "install":
+                continue
+            later = [o for o in ops[k + 1:] if o.manager == op.manager and o.action in ("remove", "autoremove")]
+            if op.virtual and any(op.virtual in o.packages for o in later):
+                continue
+            if op.manager == "apt" and apt_mark_auto and any(o.auto_remove or o.action == "autoremove" for o in later):
+                continue
+            removed = {base_name(p) for o in later for p in o.packages}
+            for pkg in op.packages:
+                if base_name(pkg) not in removed:
+                    out.append((op, pkg))
+        return tuple(out)
+
+    def cache_mount_targets(self) -> list[str]:
+        return [m.target.rstrip("/") or "/" for m in self.mounts if m.type == "cache" and m.target]
+
+    def is_cached(self, path: str) -> bool:
+        """Whether a cache or tmpfs mount covers path, so nothing written there stays in the layer."""
+        path = path.rstrip("/")
+        for m in self.mounts:
+            if m.type in ("cache", "tmpfs") and m.target:
+                t = m.target.rstrip("/") or "/"
+                if path == t or path.startswith(t + "/"):
+                    return True
+        return False
+
+
+@dataclass(eq=False)
+class Stage:
+    index: int
+    name: str | None  # lower case, as BuildKit stores it
+    from_instruction: Instruction
+    base_text: str  # as written
+    base: str  # after ARG expansion
+    base_known: bool
+    parent: "Stage | None" = None  # FROM <stage>
+    image: knowledge.ImageInfo | None = None  # FROM <image> (or scratch)
+    instructions: list[Instruction] = field(default_factory=list)
+    runs: list[Run] = field(default_factory=list)
+    copies: list[tuple[Instruction, "Stage | None", str]] = field(default_factory=list)  # COPY --from
+    mount_sources: list[tuple[Instruction, "Stage | None", str]] = field(default_factory=list)
+    env: dict = field(default_factory=dict)  # at the end of the stage, inherited included
+    declared_args: dict = field(default_factory=dict)
+    shell_kind: str = "posix"
+    cmd: Instruction | None = None  # own or inherited through FROM <stage>
+    entrypoint: Instruction | None = None
+    healthcheck: Instruction | None = None
+    workdir: str | None = None
+    user: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.name if self.name else f"#{self.index}"
+
+    @property
+    def root_image(self) -> knowledge.ImageInfo | None:
+        """The image at the bottom of the FROM <stage> chain."""
+        s = self
+        while s.parent is not None:
+            s = s.parent
+        return s.image
+
+    @property
+    def ancestors(self) -> list["Stage"]:
+        out, s = [], self.parent
+        while s is not None:
+            out.append(s)
+            s = s.parent
+        return out
+
+    @property
+    def lineage(self) -> list["Stage"]:
+        """This stage and those it is built on, oldest first."""
+        return list(reversed(self.ancestors)) + [self]
+
+    def all_runs(self) -> list[Run]:
+        """RUNs whose layers are in this stage's image: its own and its parents'."""
+        out: list[Run] = []
+        for s in self.lineage:
+            out.extend(s.runs)
+        return out
+
+    @property
+    def purpose(self) -> str:
+        return _purpose(self)
+
+    @property
+    def runtime_programs(self) -> set[str]:
+        """Every word of CMD, ENTRYPOINT and HEALTHCHECK, as program names (basename)."""
+        return _runtime_programs(self)
+
+    def runtime_commands(self) -> list[tuple[str, Instruction, list[str]]]:
+        """(kind, instruction, words) for CMD, ENTRYPOINT and HEALTHCHECK in force."""
+        out = []
+        for kind, ins in (("CMD", self.cmd), ("ENTRYPOINT", self.entrypoint), ("HEALTHCHECK", self.healthcheck)):
+            if ins is None:
+                continue
+            words = [w.text for w in ins.args]
+            if kind == "HEALTHCHECK":
+                words = words[1:]
+            if not ins.json and words:
+                words = _split_shell_words(words[0])
+            elif ins.json and len(words) >= 3 and words[0].rsplit("/", 1)[-1] in ("sh", "bash", "ash") and words[1] == "-c":
+                words = words[:2] + _split_shell_words(words[2])
+            out.append((kind, ins, words))
+        return out
+
+
+SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "fish", "ksh", "pwsh", "powershell", "cmd"})
+# Programs that are toolchains or build tools: an image whose CMD runs only these is for building.
+BUILD_PROGRAMS = frozenset({"go", "cargo", "rustc", "make", "cmake", "gcc", "g++", "cc", "clang", "mvn",
+                            "mvnw", "gradle", "gradlew", "dotnet", "javac", "ninja", "bazel", "jshell"})
+
+
+def _runtime_programs(stage: "Stage") -> set[str]:
+    out: set[str] = set()
+    for _kind, _ins, words in stage.runtime_commands():
+        for w in words:
+            out.add(w.rsplit("/", 1)[-1])
+    return out
+
+
+def _purpose(stage: "Stage") -> str:
+    """'application' when CMD/ENTRYPOINT run a program; else 'build-environment'."""
+    cmds = [(k, words) for k, _i, words in stage.runtime_commands() if k != "HEALTHCHECK"]
+    if not cmds:
+        return "build-environment"
+    for _kind, words in cmds:
+        if not words:
+            continue
+        prog = words[0].rsplit("/", 1)[-1]
+        if prog in SHELLS and len(words) == 1 or prog in SHELLS and words[1:2] in (["-l"], ["-i"], ["--login"]):
+            continue
+        if prog in BUILD_PROGRAMS:
+            continue
+        return "application"
+    return "build-environment"
+
+
+class Model:
+    def __init__(self, parsed: ParsedFile, path: str = "-", target: str | None = None):
+        self.parsed = parsed
+        self.path = path
+        self.escape = parsed.escape
+        self.stages: list[Stage] = []
+        self.global_args: dict[str, str | None] = {}
+        self.target = target
+        self.target_missing = False
+        self._build()
+        self.final = self._final(target)
+        self.shipped: list[Stage] = self.final.lineage if self.final else []
+        self._shipped_ids = {id(s) for s in self.shipped}
+
+    def ships(self, stage: Stage) -> bool:
+        """Whether the stage's layers are part of the image that is built."""
+        return id(stage) in self._shipped_ids
+
+    def stage_named(self, ref: str, before: int | None = None) -> Stage | None:
+        """A stage by name (case-insensitive) or by index, as COPY --from resolves it."""
+        limit = len(self.stages) if before is None else before
+        if ref.isdigit():
+            i = int(ref)
+            return self.stages[i] if i < limit else None
+        low = ref.lower()
+        found = None
+        for s in self.stages[:limit]:
+            if s.name == low:
+                found = s  # the last definition wins the name
+        return found
+
+    def consumers(self, stage: Stage) -> list[Stage]:
+        """Stages that COPY --from, mount from, or are built FROM this stage."""
+        out = []
+        for s in self.stages:
+            if s.parent is stage or any(src is stage for _, src, _ in s.copies + s.mount_sources):
+                out.append(s)
+        return out
+
+    def _final(self, target: str | None) -> Stage | None:
+        if not self.stages:
+            return None
+        if target:
+            st = self.stage_named(target)
+            if st is None:
+                self.target_missing = True
+                return self.stages[-1]
+            return st
+        return self.stages[-1]
+
+    def _build(self) -> None:
+        parsed = self.parsed
+        esc = self.escape
+        global_env: dict[str, str | None] = {n: None for n in PREDEFINED_ARGS}
+        stage: Stage | None = None
+        env: dict[str, str | None] = {}
+        for ins in parsed.instructions:
+            kw = ins.keyword
+            if kw == "FROM":
+                stage = self._new_stage(ins, global_env)
+                self.stages.append(stage)
+                env = dict(stage.parent.env) if stage.parent else {}
+                stage.env = env
+                continue
+            if stage is None:
+                if kw == "ARG":
+                    for name, val in ins.pairs:
+                        if val is None:
+                            self.global_args.setdefault(name.text, None)
+                            global_env.setdefault(name.text, None)
+                        else:
+                            v, ok = expand(val.text, global_env, esc)
+                            self.global_args[name.text] = v if ok else None
+                            global_env[name.text] = v if ok else None
+                continue
+            stage.instructions.append(ins)
+            if kw == "ARG":
+                for name, val in ins.pairs:
+                    if val is None:
+                        # A re-declared global ARG takes the global value (PARSING.md §7).
+                        value = self.global_args.get(name.text) if name.text in self.global_args else None
+                    else:
+                        v, ok = expand(val.text, env, esc)
+                        value = v if ok else None
+                    env[name.text] = value
+                    stage.declared_args[name.text] = value
+            elif kw == "ENV":
+                snapshot = dict(env)
+                for name, val in ins.pairs:
+                    if val is None:
+                        continue
+                    v, ok = expand(val.text, snapshot, esc)
+                    env[name.text] = v if ok else None
+            elif kw == "RUN":
+                run = Run(ins, stage, dict(env), stage.shell_kind, esc)
+                run.file_lines = parsed.lines
+                stage.runs.append(run)
+            elif kw in ("COPY", "ADD"):
+                frm = ins.flag("from")
+                if frm is not None and frm.value:
+                    stage.copies.append((ins, self.stage_named(frm.value, stage.index), frm.value))
+            elif kw == "CMD":
+                stage.cmd = ins
+            elif kw == "ENTRYPOINT":
+                stage.entrypoint = ins
+                if stage.cmd is not None and stage.cmd not in stage.instructions:
+                    stage.cmd = None  # ENTRYPOINT clears an inherited CMD (PARSING.md §10)
+            elif kw == "HEALTHCHECK":
+                stage.healthcheck = ins
+            elif kw == "SHELL" and ins.json and ins.args:
+                prog = ins.args[0].text.lower().rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+                if prog.startswith(("powershell", "pwsh")):
+                    stage.shell_kind = "powershell"
+                elif prog.startswith("cmd"):
+                    stage.shell_kind = "cmd"
+                elif prog in ("sh", "bash", "ash", "dash", "zsh", "ksh"):
+                    stage.shell_kind = "posix"
+                else:
+                    stage.shell_kind = "other"
+            elif kw == "WORKDIR" and ins.args:
+                stage.workdir = expand(ins.args[0].text, env, esc)[0]
+            elif kw == "USER" and ins.args:
+                stage.user = ins.args[0].text
+        for st in self.stages:
+            for run in st.runs:
+                for m in run.mounts:
+                    if m.from_:
+                        st.mount_sources.append((run.instruction, self.stage_named(m.from_, st.index), m.from_))
+
+    def _new_stage(self, ins: Instruction, global_env: dict) -> Stage:
+        args = ins.args
+        base_text = args[0].text if args else ""
+        name = args[2].text.lower() if len(args) == 3 and args[1].text.lower() == "as" else None
+        base, known = expand(base_text, global_env, self.escape)
+        index = len(self.stages)
+        st = Stage(index, name, ins, base_text, base, known)
+        parent = None
+        if known:
+            for s in self.stages:
+                if s.name is not None and s.name == base:
+                    parent = s  # the last definition wins
+        if parent is not None:
+            st.parent = parent
+            st.cmd, st.entrypoint, st.healthcheck = parent.cmd, parent.entrypoint, parent.healthcheck
+            st.shell_kind = parent.shell_kind
+            st.workdir, st.user = parent.workdir, parent.user
+        elif known and base:
+            st.image = knowledge.image_info(base)
+            if st.image.family == "windows":
+                st.shell_kind = "cmd"
+        return st
+
+
+def _mounts(ins: Instruction, env: dict, escape: str) -> list[Mount]:
+    out = []
+    for value in ins.flag_values("mount"):
+        opts: dict[str, str] = {}
+        for part in _split_csv(value):
+            k, eq, v = part.partition("=")
+            opts[k.strip().lower()] = expand(v, env, escape)[0] if eq else "true"
+        typ = opts.get("type", "bind")
+        target = opts.get("target") or opts.get("dst") or opts.get("destination")
+        out.append(Mount(typ, target, opts.get("source") or opts.get("src"), opts.get("from"), opts))
+    return out
+
+
+def _split_csv(value: str) -> list[str]:
+    """Mount options are CSV: a field may be quoted to hold a comma."""
+    import csv
+
+    try:
+        return next(csv.reader([value]))
+    except (csv.Error, StopIteration):
+        return value.split(",")
+
+
+def _concat(parts: list[tuple[str, TextMap | None]]) -> tuple[str, TextMap]:
+    text_parts, segs, off = [], [], 0
+    last = (1, 1)
+    for text, tmap in parts:
+        if tmap is None:
+            segs.append((off, last[0], last[1]))
+        else:
+            for s, line, col in tmap._segments:
+                segs.append((off + s, line, col))
+            if text:
+                last = tmap.locate(len(text))
+        text_parts.append(text)
+        off += len(text)
+    return "".join(text_parts), TextMap("".join(text_parts), segs)
+
+
+def _split_shell_words(text: str) -> list[str]:
+    import shlex
+
+    try:
+        return shlex.split(text, comments=False, posix=True)
+    except ValueError:
+        return text.split()
+
+
+def build(parsed: ParsedFile, path: str = "-", target: str | None = None) -> Model:
+    return Model(parsed, path, target)

@@ -1,0 +1,137 @@
+"""One run of the linter over many files: collect, lint, report, decide the exit status."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+
+import click
+
+from .discover import find_dockerfiles
+from .engine import FileResult, lint_bytes
+
+SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+
+
+@dataclass
+class Options:
+    select: set[str] | None = None
+    ignore: set[str] = frozenset()
+    target: str | None = None
+    fail_level: str | None = None
+    fmt: str = "text"
+    output: str | None = None
+    diff: bool = False
+    fix: bool = False
+    unsafe_fixes: bool = False
+    stdin_filename: str | None = None
+    color: bool = False
+
+
+def collect(paths: list[str], errors: list[str]) -> list[str]:
+    """Files to lint, in the order given; directories expand to their Dockerfiles."""
+    if not paths:
+        paths = ["."]
+    out: list[str] = []
+    seen: set[str] = set()
+    for p in paths:
+        if p == "-":
+            out.append(p)
+            continue
+        if os.path.isdir(p):
+            found = find_dockerfiles(p)
+            if not found:
+                errors.append(f"{p}: no Dockerfiles found in this directory "
+                              "(looked for Dockerfile, Dockerfile.*, *.Dockerfile, Containerfile)")
+            for f in found:
+                if f not in seen:
+                    seen.add(f)
+                    out.append(f)
+        elif os.path.exists(p):
+            if p not in seen:
+                seen.add(p)
+                out.append(p)
+        else:
+            errors.append(f"{p}: no such file or directory")
+    return out
+
+
+def read_input(path: str, stdin_name: str | None) -> tuple[str, bytes | None, str | None]:
+    """(display path, bytes or None, error)."""
+    if path == "-":
+        return stdin_name or "-", sys.stdin.buffer.read(), None
+    try:
+        with open(path, "rb") as fh:
+            return path, fh.read(), None
+    except IsADirectoryError:
+        return path, None, f"{path}: is a directory"
+    except PermissionError:
+        return path, None, f"{path}: permission denied"
+    except OSError as e:
+        return path, None, f"{path}: cannot read: {e.strerror or e}"
+
+
+def lint_paths(paths: list[str], opts: Options, errors: list[str]) -> list[FileResult]:
+    results: list[FileResult] = []
+    for p in collect(paths, errors):
+        name, data, err = read_input(p, opts.stdin_filename)
+        if err:
+            errors.append(err)
+            continue
+        res = lint_bytes(data, name, select=opts.select, ignore=opts.ignore, target=opts.target)
+        if res.error:
+            errors.append(res.error)
+            continue
+        if res.model is not None and res.model.target_missing:
+            errors.append(f"{name}: --target {opts.target!r}: no such stage; linted the last stage instead")
+        errors.extend(res.internal_errors)
+        results.append(res)
+    return results
+
+
+def run(paths: list[str], opts: Options) -> int:
+    errors: list[str] = []
+    results = lint_paths(paths, opts, errors)
+    fixed_status = None
+    if opts.diff or opts.fix:
+        from .fix import apply_fixes
+
+        fixed_status = apply_fixes(results, opts, errors)
+    report = render(results, errors, opts)
+    if opts.output:
+        try:
+            with open(opts.output, "w", encoding="utf-8") as fh:
+                fh.write(report)
+        except OSError as e:
+            errors.append(f"{opts.output}: cannot write the report: {e.strerror or e}")
+    elif report and not (opts.diff and opts.fmt == "text"):
+        click.echo(report, nl=False, color=opts.color)
+    for e in errors:
+        click.echo(f"dockerlint: error: {e}", err=True)
+    if errors:
+        return 2
+    if fixed_status is not None:
+        return fixed_status
+    threshold = SEVERITY_RANK[opts.fail_level or "info"]
+    failing = any(SEVERITY_RANK.get(f.severity, 0) >= threshold and not f.suppressed
+                  for r in results for f in r.findings)
+    return 1 if failing else 0
+
+
+def render(results: list[FileResult], errors: list[str], opts: Options) -> str:
+    if opts.fmt == "json":
+        from .report import render_json
+
+        return render_json(results, errors)
+    if opts.fmt == "sarif":
+        from .sarif import render_sarif
+
+        return render_sarif(results, errors)
+    if opts.fmt == "github":
+        from .github import render_github
+
+        return render_github(results)
+    from .report import render_text
+
+    return render_text(results, opts.color)
