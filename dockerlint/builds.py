@@ -151,7 +151,12 @@ def cgo_state(build: Build, stage: Stage) -> tuple[bool | None, str]:
     """(cgo on?, why) for a go build: False when CGO_ENABLED=0 is in scope or it links statically."""
     c, run = build.command, build.run
     argv = list(c.argv)
-    for name, value in c.assignments:
+    joined = " ".join(argv)
+    if "-static" in joined and ("extldflags" in joined or "-linkmode" in joined):
+        return False, "linked statically"
+    # `env CGO_ENABLED=0 go build` puts the assignment in the wrapper's arguments
+    wrapped = [w.split("=", 1) for w in c.raw_argv[: len(c.raw_argv) - len(c.argv)] if "=" in w]
+    for name, value in list(c.assignments) + [(n, v) for n, v in wrapped]:
         if name == "CGO_ENABLED":
             return (value != "0", f"CGO_ENABLED={value} on the command")
     # `export CGO_ENABLED=0` or `go env -w CGO_ENABLED=0` earlier in the same RUN
@@ -179,9 +184,6 @@ def cgo_state(build: Build, stage: Stage) -> tuple[bool | None, str]:
         if v is None:
             return None, "CGO_ENABLED is a build argument without a default"
         return v != "0", f"CGO_ENABLED={v} in the environment"
-    joined = " ".join(argv)
-    if "-static" in joined and ("extldflags" in joined or "-linkmode" in joined):
-        return False, "linked statically"
     cc = has_c_compiler(stage, run, c.index)
     if cc is None:
         return None, "unknown whether a C compiler is present"

@@ -263,7 +263,13 @@ class Stage:
 SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "fish", "ksh", "pwsh", "powershell", "cmd"})
 # Programs that are toolchains or build tools: an image whose CMD runs only these is for building.
 BUILD_PROGRAMS = frozenset({"go", "cargo", "rustc", "make", "cmake", "gcc", "g++", "cc", "clang", "mvn",
-                            "mvnw", "gradle", "gradlew", "dotnet", "javac", "ninja", "bazel", "jshell"})
+                            "mvnw", "gradle", "gradlew", "dotnet", "javac", "ninja", "bazel", "ghc", "cabal",
+                            "stack", "rustup"})
+
+
+# An interpreter or REPL started with no arguments is an interactive development image.
+INTERACTIVE = frozenset({"python", "python2", "python3", "node", "irb", "iex", "erl", "ghci", "jshell", "pry",
+                         "lua", "R", "julia", "scala", "clj", "sbcl", "racket", "swift", "php", "perl"})
 
 
 def _runtime_programs(stage: "Stage") -> set[str]:
@@ -274,21 +280,50 @@ def _runtime_programs(stage: "Stage") -> set[str]:
     return out
 
 
+WRAPPERS = frozenset({"tini", "dumb-init", "gosu", "su-exec", "catatonit", "s6-svscan", "/init", "init"})
+
+
+def is_wrapper(prog: str) -> bool:
+    """An ENTRYPOINT that only sets up and then runs CMD: an init, or an entrypoint script."""
+    base = prog.rsplit("/", 1)[-1]
+    return base in WRAPPERS or "entrypoint" in base.lower()
+
+
 def _purpose(stage: "Stage") -> str:
-    """'application' when CMD/ENTRYPOINT run a program; else 'build-environment'."""
-    cmds = [(k, words) for k, _i, words in stage.runtime_commands() if k != "HEALTHCHECK"]
-    if not cmds:
+    """'application' when CMD/ENTRYPOINT run a program; else 'build-environment'.
+
+    No CMD/ENTRYPOINT, only a shell, a build tool or a bare REPL mean an image for
+    building or for others to build on.  An ENTRYPOINT that wraps CMD is judged by CMD.
+    """
+    cmd = stage.cmd
+    ep = stage.entrypoint
+    words_of = {k: w for k, _i, w in stage.runtime_commands()}
+    if ep is not None and words_of.get("ENTRYPOINT") and not is_wrapper(words_of["ENTRYPOINT"][0]):
+        cmds = [words_of["ENTRYPOINT"]]
+    elif cmd is not None:
+        cmds = [words_of.get("CMD", [])]
+    else:
         return "build-environment"
-    for _kind, words in cmds:
+    for words in cmds:
         if not words:
             continue
         prog = words[0].rsplit("/", 1)[-1]
-        if prog in SHELLS and len(words) == 1 or prog in SHELLS and words[1:2] in (["-l"], ["-i"], ["--login"]):
+        if prog in SHELLS and (len(words) == 1 or words[1:2] in (["-l"], ["-i"], ["--login"])):
             continue
-        if prog in BUILD_PROGRAMS:
+        if prog in BUILD_PROGRAMS or prog in INTERACTIVE and len(words) == 1:
             continue
         return "application"
     return "build-environment"
+
+
+def runs_unseen_script(stage: "Stage") -> bool:
+    """Whether CMD/ENTRYPOINT start a script whose contents dockerlint cannot see."""
+    for _k, _i, words in stage.runtime_commands():
+        for w in words[:2]:
+            base = w.rsplit("/", 1)[-1]
+            if base.endswith((".sh", ".bash", ".py", ".rb", ".pl")) or "entrypoint" in base.lower():
+                return True
+    return False
 
 
 class Model:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from .. import knowledge
 from ..builds import builds
 from ..findings import Hit
+from ..model import runs_unseen_script
 from ..packages import base_name
 from .single_stage_build import fed_by_another_stage, shipped_toolchain, used_at_runtime
 
 # Downloaders and VCS tools are only build-only when the build itself uses them to fetch.
 _USE_NEEDED = {"downloader", "vcs"}
+_GENERAL_TOOLS = {"patch"}
 _VCS_PROGRAMS = {"git": "git", "mercurial": "hg", "subversion": "svn"}
 
 
@@ -40,19 +42,25 @@ def check(model):
         return
     runtime = final.runtime_programs
     skip_tc = _dkl101_toolchains(model, final)
+    unseen = runs_unseen_script(final)
     for run in final.all_runs():
         per_op: dict[int, list[tuple[str, str]]] = {}
         ops = {}
         for op, pkg in run.kept_packages:
             name = base_name(pkg)
             info = knowledge.build_only_package(op.manager, name)
-            if info is None or info.toolchain in skip_tc:
+            # A JDK is also the Java runtime the application needs: "use a JRE" is not
+            # "remove a build-only package", so it is not reported here.
+            if info is None or info.toolchain in skip_tc or info.toolchain == "jdk":
                 continue
             program = _VCS_PROGRAMS.get(name, name)
             if program in runtime or name in runtime:
                 continue
-            if info.category in _USE_NEEDED and not _used_in_build(final, program):
-                continue
+            if info.category in _USE_NEEDED or name in _GENERAL_TOOLS:
+                # they have run-time uses too: only report what the build visibly uses
+                # and no script we cannot read might use at run time
+                if unseen or not _used_in_build(final, program):
+                    continue
             per_op.setdefault(op.command_index, []).append((name, info.category))
             ops[op.command_index] = op
         for index, pkgs in per_op.items():

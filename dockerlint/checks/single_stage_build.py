@@ -9,7 +9,7 @@ from ..packages import base_name
 
 # Which programs mean the toolchain itself is used at run time.
 _PROGRAMS = {
-    "go": {"go"}, "rust": {"cargo", "rustc"}, "gcc": {"gcc", "cc", "g++", "c++", "clang", "make"},
+    "go": {"go", "dlv", "air", "gopls"}, "rust": {"cargo", "rustc"}, "gcc": {"gcc", "cc", "g++", "c++", "clang", "make"},
     "make": {"make"}, "cmake": {"cmake", "make"}, "maven": {"mvn", "mvnw"}, "gradle": {"gradle", "gradlew"},
     "jdk": {"javac", "jshell"}, "dotnet": set(),
 }
@@ -21,7 +21,9 @@ def shipped_toolchain(stage, tc: str):
     """Where the toolchain that `tc` builds with comes from in the stage's image, or None."""
     wanted = _PROVIDED_BY.get(tc, {tc})
     img = stage.root_image
-    if img is not None and img.toolchains & wanted:
+    # Only a toolchain image's toolchain counts: language and devenv images (python, node,
+    # buildpack-deps) keep their compilers on purpose, for native extensions.
+    if img is not None and img.kind == "toolchain" and img.toolchains & wanted:
         return f"the base image `{img.ref}`", None
     for run in stage.all_runs():
         for op, pkg in run.kept_packages:
