@@ -1,0 +1,15 @@
+from dockerlint.engine import lint_text
+
+
+def codes(text, select=None, target=None):
+    """(code, line) of every finding, the way a user reads them."""
+    res = lint_text(text, "Dockerfile", select=select, target=target)
+    return [(f.code, f.line) for f in res.findings]
+
+
+def only(code, text, **kw):
+    return [line for c, line in codes(text, select={code}, **kw) if c == code]
+
+
+def findings(text, code):
+    return [f for f in lint_text(text, "Dockerfile", select={code}).findings if f.code == code]
