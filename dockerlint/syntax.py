@@ -202,25 +202,29 @@ class _Parser:
             return text[: j - 1], True
         return text, False
 
+    def long_line(self, i: int) -> None:
+        self.issue(f"dockerfile line greater than max allowed size of {MAX_LINE}", Span(i + 1, 1, i + 1, 2))
+
+    def comment(self, i: int, line: str) -> None:
+        """Keep a comment line (index i) with its span: suppressions live in comments."""
+        stripped = line.lstrip()
+        col = len(line) - len(stripped) + 1
+        self.out.comments.append(Comment(stripped[1:].strip(), Span(i + 1, col, i + 1, len(line) + 1)))
+
     def parse(self) -> ParsedFile:
         lines = self.lines
         i = self.directives()
         n = len(lines)
         while i < n:
             if i in self.too_long:
-                self.issue(
-                    f"dockerfile line greater than max allowed size of {MAX_LINE}",
-                    Span(i + 1, 1, i + 1, 2),
-                )
+                self.long_line(i)
                 i += 1
                 continue
             line = lines[i]
             stripped = line.lstrip()
             lead = len(line) - len(stripped)
             if stripped.startswith("#"):
-                self.out.comments.append(
-                    Comment(stripped[1:].strip(), Span(i + 1, lead + 1, i + 1, len(line) + 1))
-                )
+                self.comment(i, line)
                 i += 1
                 continue
             start = i
@@ -236,18 +240,13 @@ class _Parser:
             i += 1
             while cont and i < n:
                 if i in self.too_long:
-                    self.issue(
-                        f"dockerfile line greater than max allowed size of {MAX_LINE}",
-                        Span(i + 1, 1, i + 1, 2),
-                    )
+                    self.long_line(i)
                     i += 1
                     break
                 raw = lines[i]
                 rs = raw.lstrip()
                 if rs.startswith("#"):
-                    self.out.comments.append(
-                        Comment(rs[1:].strip(), Span(i + 1, len(raw) - len(rs) + 1, i + 1, len(raw) + 1))
-                    )
+                    self.comment(i, raw)
                     i += 1
                     continue
                 if not rs:
