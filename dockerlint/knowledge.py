@@ -530,15 +530,22 @@ def toolchain_for_command(argv: list[str]) -> str | None:
     """The toolchain a simple command compiles with (`go build` -> 'go'), or None."""
     if not argv or not all(isinstance(a, str) for a in argv):
         return None
+    return _toolchain_for(tuple(argv))
+
+
+@functools.lru_cache(maxsize=4096)
+def _matching_commands(program: str) -> tuple[_Command, ...]:
+    return tuple(c for c in _commands()[0] if c.matches(program))
+
+
+@functools.lru_cache(maxsize=8192)
+def _toolchain_for(argv: tuple[str, ...]) -> str | None:
     args = _unwrap(list(argv))
     if not args:
         return None
     program = _program(args[0])
     rest = args[1:]
-    cmds, _w = _commands()
-    for cmd in cmds:
-        if not cmd.matches(program):
-            continue
+    for cmd in _matching_commands(program):
         if _is_info(cmd, rest):
             return None
         if cmd.mode == "invocation":

@@ -7,6 +7,7 @@ it and never look at text again.  Shell parsing of a RUN happens on first use
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -332,6 +333,7 @@ class Model:
         self.path = path
         self.escape = parsed.escape
         self.stages: list[Stage] = []
+        self._by_name: dict[str, list[int]] = {}  # stage name -> indices, ascending
         self.global_args: dict[str, str | None] = {}
         self.target = target
         self.target_missing = False
@@ -350,12 +352,12 @@ class Model:
         if ref.isdigit():
             i = int(ref)
             return self.stages[i] if i < limit else None
-        low = ref.lower()
-        found = None
-        for s in self.stages[:limit]:
-            if s.name == low:
-                found = s  # the last definition wins the name
-        return found
+        # the last definition before `limit` wins the name
+        idx = self._by_name.get(ref.lower())
+        if not idx:
+            return None
+        k = bisect_left(idx, limit) - 1
+        return self.stages[idx[k]] if k >= 0 else None
 
     def consumers(self, stage: Stage) -> list[Stage]:
         """Stages that COPY --from, mount from, or are built FROM this stage."""
@@ -387,6 +389,8 @@ class Model:
             if kw == "FROM":
                 stage = self._new_stage(ins, global_env)
                 self.stages.append(stage)
+                if stage.name is not None:
+                    self._by_name.setdefault(stage.name, []).append(stage.index)
                 env = dict(stage.parent.env) if stage.parent else {}
                 stage.env = env
                 continue
@@ -464,9 +468,9 @@ class Model:
         st = Stage(index, name, ins, base_text, base, known)
         parent = None
         if known:
-            for s in self.stages:
-                if s.name is not None and s.name == base:
-                    parent = s  # the last definition wins
+            idx = self._by_name.get(base)
+            if idx:
+                parent = self.stages[idx[-1]]  # the last definition wins
         if parent is not None:
             st.parent = parent
             st.cmd, st.entrypoint, st.healthcheck = parent.cmd, parent.entrypoint, parent.healthcheck
