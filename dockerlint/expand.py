@@ -14,8 +14,13 @@ from typing import Mapping
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 
 
-def expand(text: str, env: Mapping[str, str | None], escape: str = "\\") -> tuple[str, bool]:
+_MAX_DEPTH = 32  # nested ${a:-${b:-…}} deeper than any real Dockerfile: give up as "unknown"
+
+
+def expand(text: str, env: Mapping[str, str | None], escape: str = "\\", _depth: int = 0) -> tuple[str, bool]:
     """Return (expanded text, whether every variable it used was known)."""
+    if _depth > _MAX_DEPTH:
+        return "", False
     if "$" not in text and "'" not in text and '"' not in text and escape not in text:
         return text, True
     out: list[str] = []
@@ -52,7 +57,7 @@ def expand(text: str, env: Mapping[str, str | None], escape: str = "\\") -> tupl
             i += 1
             continue
         if ch == "$":
-            value, ok, i = _dollar(text, i, env, escape)
+            value, ok, i = _dollar(text, i, env, escape, _depth)
             known = known and ok
             out.append(value)
             continue
@@ -61,7 +66,7 @@ def expand(text: str, env: Mapping[str, str | None], escape: str = "\\") -> tupl
     return "".join(out), known
 
 
-def _dollar(text: str, i: int, env: Mapping[str, str | None], escape: str) -> tuple[str, bool, int]:
+def _dollar(text: str, i: int, env: Mapping[str, str | None], escape: str, depth_: int = 0) -> tuple[str, bool, int]:
     n = len(text)
     j = i + 1
     if j < n and text[j] == "{":
@@ -87,7 +92,7 @@ def _dollar(text: str, i: int, env: Mapping[str, str | None], escape: str) -> tu
             return val, known, k
         for mod in (":-", ":+", "-", "+"):
             if op.startswith(mod):
-                word, wknown = expand(op[len(mod):], env, escape)
+                word, wknown = expand(op[len(mod):], env, escape, depth_ + 1)
                 if not known:
                     return word, False, k
                 if mod == ":-":

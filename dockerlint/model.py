@@ -150,20 +150,29 @@ class Run:
         Debian's `apt-mark auto '.*' … apt-get purge --auto-remove` idiom.
         """
         ops = self.package_ops
-        out = []
         apt_mark_auto = any(c.name == "apt-mark" and "auto" in c.argv[1:2] for c in self.commands)
-        for k, op in enumerate(ops):
+        # Walk backwards so each install sees what later ops of its manager remove:
+        # linear in the number of ops, where rescanning the tail per install was quadratic.
+        removed: dict[str, set[str]] = {}
+        raw_removed: dict[str, set[str]] = {}
+        auto_later: set[str] = set()
+        out = []
+        for op in reversed(ops):
+            if op.action in ("remove", "autoremove"):
+                raw_removed.setdefault(op.manager, set()).update(op.packages)
+                removed.setdefault(op.manager, set()).update(base_name(p) for p in op.packages)
+                if op.auto_remove or op.action == "autoremove":
+                    auto_later.add(op.manager)
+                continue
             if op.action != "install":
                 continue
-            later = [o for o in ops[k + 1:] if o.manager == op.manager and o.action in ("remove", "autoremove")]
-            if op.virtual and any(op.virtual in o.packages for o in later):
+            if op.virtual and op.virtual in raw_removed.get(op.manager, ()):
                 continue
-            if op.manager == "apt" and apt_mark_auto and any(o.auto_remove or o.action == "autoremove" for o in later):
+            if op.manager == "apt" and apt_mark_auto and "apt" in auto_later:
                 continue
-            removed = {base_name(p) for o in later for p in o.packages}
-            for pkg in op.packages:
-                if base_name(pkg) not in removed:
-                    out.append((op, pkg))
+            gone = removed.get(op.manager, set())
+            out.extend((op, pkg) for pkg in reversed(op.packages) if base_name(pkg) not in gone)
+        out.reverse()
         return tuple(out)
 
     def cache_mount_targets(self) -> list[str]:

@@ -43,7 +43,10 @@ def check(model):
     runtime = final.runtime_programs
     skip_tc = _dkl101_toolchains(model, final)
     unseen = runs_unseen_script(final)
-    for run in final.all_runs():
+    runs = final.all_runs()
+    removed_by_run = {id(r): {base_name(p) for o in r.package_ops if o.action == "remove" for p in o.packages}
+                      for r in runs}
+    for run in runs:
         per_op: dict[int, list[tuple[str, str]]] = {}
         ops = {}
         for op, pkg in run.kept_packages:
@@ -63,13 +66,14 @@ def check(model):
                     continue
             per_op.setdefault(op.command_index, []).append((name, info.category))
             ops[op.command_index] = op
+        by_index = {c.index: c for c in run.commands} if per_op else {}
         for index, pkgs in per_op.items():
             op = ops[index]
-            cmd = next(c for c in run.commands if c.index == index)
+            cmd = by_index[index]
             names = ", ".join(f"`{n}`" for n, _ in pkgs)
             kinds = sorted({_KIND[c] for _, c in pkgs})
-            removed_later = any(o.action == "remove" for r in final.all_runs() if r is not run
-                                for o in r.package_ops if {base_name(p) for p in o.packages} & {n for n, _ in pkgs})
+            names_here = {n for n, _ in pkgs}
+            removed_later = any(removed_by_run[id(r)] & names_here for r in runs if r is not run)
             later = " (removing it in a later RUN does not shrink the image)" if removed_later else ""
             yield Hit(
                 cmd.span,
