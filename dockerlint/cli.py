@@ -15,7 +15,7 @@ import click
 
 from . import __version__
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "sarif", "github")
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
 
