@@ -77,18 +77,22 @@ def _explain(ident: str) -> str:
 @click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rules.")
 @click.option("--target", metavar="STAGE", help="The stage that is built (docker build --target); default: the last.")
 @click.option("--fail-level", type=click.Choice(["info", "warning", "error"]), default=None,
-              help="Lowest severity that makes the exit status 1.  [default: info]")
+              help="Lowest severity that makes the exit status 1.  [default: from the config, else info]")
 @click.option("--diff", "show_diff", is_flag=True, help="Print the fixes as a unified diff; change nothing.")
 @click.option("--fix", "apply_fix", is_flag=True, help="Apply safe fixes to the files.")
-@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, include fixes that can change behaviour.")
+@click.option("--unsafe-fixes/--no-unsafe-fixes", default=None,
+              help="With --fix or --diff, include fixes that can change behaviour.  [default: from the config, else no]")
 @click.option("--stdin-filename", metavar="NAME", help="Name to report for standard input (`-`).")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour the text output; NO_COLOR in the environment turns it off.")
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False),
+              help="Use this pyproject.toml or .dockerlint.toml for every file instead of searching.")
+@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
 @click.option("--list-rules", is_flag=True, help="List every rule and exit.")
 @click.option("--explain", metavar="RULE", help="Print a rule's documentation and exit.")
 @click.version_option(__version__, "--version", prog_name="dockerlint")
 def cli(paths, fmt, output, select, ignore, target, fail_level, show_diff, apply_fix, unsafe_fixes,
-        stdin_filename, color, list_rules, explain):
+        stdin_filename, color, config_file, isolated, list_rules, explain):
     """Lint Dockerfiles: what the final image ships that it should not, and how to fix it.
 
     PATH is a Dockerfile, a directory to search for Dockerfiles (Dockerfile,
@@ -108,7 +112,7 @@ def cli(paths, fmt, output, select, ignore, target, fail_level, show_diff, apply
 
     opts = Options(
         select=_codes(select, "--select"),
-        ignore=_codes(ignore, "--ignore") or set(),
+        ignore=_codes(ignore, "--ignore"),
         target=target,
         fail_level=fail_level,
         fmt=fmt,
@@ -118,6 +122,8 @@ def cli(paths, fmt, output, select, ignore, target, fail_level, show_diff, apply
         unsafe_fixes=unsafe_fixes,
         stdin_filename=stdin_filename,
         color=_use_color(color, sys.stdout) if not output else color == "always",
+        config=config_file,
+        isolated=isolated,
     )
     sys.exit(run(list(paths), opts))
 

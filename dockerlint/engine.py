@@ -28,6 +28,8 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None  # I/O or decoding problem: the file was not linted
     internal_errors: list[str] = field(default_factory=list)  # a rule crashed on this file
+    lint_options: dict = field(default_factory=dict)  # to lint a fixed text the same way
+    settings: object = None  # the config.Settings that governed this file, when the runner used one
 
 
 def decode(data: bytes, path: str) -> str:
@@ -68,7 +70,7 @@ def _gc_paused(fn):
 @_gc_paused
 def lint_text(text: str, path: str, *, select: set[str] | None = None, ignore: set[str] = frozenset(),
               target: str | None = None) -> FileResult:
-    res = FileResult(path, text)
+    res = FileResult(path, text, lint_options={"select": select, "ignore": ignore, "target": target})
     parsed = parse(text)
     res.parsed = parsed
     model = build(parsed, path, target)
@@ -94,6 +96,10 @@ def lint_text(text: str, path: str, *, select: set[str] | None = None, ignore: s
                 f"{path}: internal error in {code} ({type(e).__name__}: {e} at {tb.filename}:{tb.lineno}); "
                 "please report it"
             )
+    if parsed.comments and any("ignore" in c.text for c in parsed.comments):
+        from .suppress import apply
+
+        out = apply(out, parsed, path, set(codes))
     out.sort(key=Finding.sort_key)
     res.findings = _dedupe(out)
     return res

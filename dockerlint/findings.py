@@ -45,7 +45,8 @@ class Finding:
     span: Span
     fix: Fix | None = None
     suggestion: str | None = None
-    suppressed: bool = False
+    suppressed: bool = False  # matched an inline or file-wide ignore comment: reported, never failing
+    suppress_reason: str | None = None  # the text after `--` in that comment
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property

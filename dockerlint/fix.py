@@ -38,8 +38,9 @@ def apply_edits(lines: list[str], edits) -> str:
             return len(text)
         return min(starts[line - 1] + col - 1, starts[line - 1] + len(lines[line - 1]))
 
-    spans = sorted(((offset(e.span.line, e.span.column), offset(e.span.end_line, e.span.end_column), e.text)
-                    for e in edits), reverse=True)
+    # a set: one fix shared by several findings (DKL002 on two codes of one comment) applies once
+    spans = sorted({(offset(e.span.line, e.span.column), offset(e.span.end_line, e.span.end_column), e.text)
+                    for e in edits}, reverse=True)
     last_start = None
     for a, b, t in spans:
         if last_start is not None and b > last_start:
@@ -63,8 +64,9 @@ def fixed_text(res: FileResult, opts) -> tuple[str | None, list[str], str | None
     text = res.text
     current = res
     applied: list[str] = []
+    unsafe = res.settings.unsafe_fixes if res.settings is not None else opts.unsafe_fixes
     for _ in range(MAX_ROUNDS):
-        todo = [f for f in current.findings if _wanted(f, opts.unsafe_fixes)]
+        todo = [f for f in current.findings if _wanted(f, unsafe)]
         if not todo:
             break
         rewrite = next((f for f in todo if f.fix.rewrite), None)
@@ -76,7 +78,7 @@ def fixed_text(res: FileResult, opts) -> tuple[str | None, list[str], str | None
             if not chosen:
                 break
             new = _render(apply_edits(current.parsed.lines, [e for f in chosen for e in f.fix.edits]), current)
-        after = lint_text(new, res.path, select=opts.select, ignore=opts.ignore, target=opts.target)
+        after = lint_text(new, res.path, **res.lint_options)
         before_n = Counter(f.code for f in current.findings)
         after_n = Counter(f.code for f in after.findings)
         if len(after.parsed.issues) > len(current.parsed.issues):
@@ -137,7 +139,8 @@ def apply_fixes(results: list[FileResult], opts, errors: list[str]) -> int | Non
                 continue
             click.echo(f"Fixed {res.path}: " + "; ".join(applied), err=True)
         # report what is left after the fixes
-        results[i] = lint_text(new, res.path, select=opts.select, ignore=opts.ignore, target=opts.target)
+        results[i] = lint_text(new, res.path, **res.lint_options)
+        results[i].settings = res.settings
     if opts.diff:
         return 1 if changed else 0
     return None

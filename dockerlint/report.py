@@ -28,7 +28,7 @@ def finding_dict(f: Finding) -> dict:
         "code": f.code, "name": f.name, "severity": f.severity, "message": f.message,
         "path": f.path, "line": f.span.line, "column": f.span.column,
         "end_line": f.span.end_line, "end_column": f.span.end_column,
-        "suppressed": f.suppressed, "fix": fix,
+        "suppressed": f.suppressed, "suppress_reason": f.suppress_reason, "fix": fix,
     }
 
 

@@ -16,17 +16,30 @@ SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
 @dataclass
 class Options:
+    # None means "not given on the command line": the file's configuration decides.
     select: set[str] | None = None
-    ignore: set[str] = frozenset()
+    ignore: set[str] | None = None
     target: str | None = None
     fail_level: str | None = None
     fmt: str = "text"
     output: str | None = None
     diff: bool = False
     fix: bool = False
-    unsafe_fixes: bool = False
+    unsafe_fixes: bool | None = None
     stdin_filename: str | None = None
     color: bool = False
+    config: str | None = None
+    isolated: bool = False
+
+    def overrides(self):
+        from .config import Overrides
+
+        return Overrides(
+            select=frozenset(self.select) if self.select is not None else None,
+            ignore=frozenset(self.ignore) if self.ignore is not None else None,
+            target=self.target, fail_level=self.fail_level, unsafe_fixes=self.unsafe_fixes,
+            config=self.config, isolated=self.isolated,
+        )
 
 
 def collect(paths: list[str], errors: list[str]) -> list[str]:
@@ -73,18 +86,33 @@ def read_input(path: str, stdin_name: str | None) -> tuple[str, bytes | None, st
 
 
 def lint_paths(paths: list[str], opts: Options, errors: list[str]) -> list[FileResult]:
+    from .config import ConfigError, clear_cache
+
+    clear_cache()  # each run reads the configuration afresh (one process may run several: tests, editors)
     results: list[FileResult] = []
+    overrides = opts.overrides()
     for p in collect(paths, errors):
+        try:
+            settings = overrides.settings_for(opts.stdin_filename if p == "-" and opts.stdin_filename else p)
+        except ConfigError as e:
+            # the files this configuration governs are not linted: a broken config must not
+            # pass silently with defaults; say it once, exit 2
+            if str(e) not in errors:
+                errors.append(str(e))
+            continue
         name, data, err = read_input(p, opts.stdin_filename)
         if err:
             errors.append(err)
             continue
-        res = lint_bytes(data, name, select=opts.select, ignore=opts.ignore, target=opts.target)
+        res = lint_bytes(data, name, select=settings.select, ignore=settings.ignored_for(name),
+                         target=settings.target)
         if res.error:
             errors.append(res.error)
             continue
+        res.settings = settings
         if res.model is not None and res.model.target_missing:
-            errors.append(f"{name}: --target {opts.target!r}: no such stage; linted the last stage instead")
+            where = "--target" if opts.target else f"target in {settings.source}"
+            errors.append(f"{name}: {where} {settings.target!r}: no such stage; linted the last stage instead")
         errors.extend(res.internal_errors)
         results.append(res)
     return results
@@ -113,10 +141,15 @@ def run(paths: list[str], opts: Options) -> int:
         return 2
     if fixed_status is not None:
         return fixed_status
-    threshold = SEVERITY_RANK[opts.fail_level or "info"]
-    failing = any(SEVERITY_RANK.get(f.severity, 0) >= threshold and not f.suppressed
+    failing = any(SEVERITY_RANK.get(f.severity, 0) >= SEVERITY_RANK[_fail_level(r, opts)] and not f.suppressed
                   for r in results for f in r.findings)
     return 1 if failing else 0
+
+
+def _fail_level(res: FileResult, opts: Options) -> str:
+    if res.settings is not None:
+        return res.settings.fail_level
+    return opts.fail_level or "info"
 
 
 def render(results: list[FileResult], errors: list[str], opts: Options) -> str:

@@ -136,7 +136,7 @@ def test_fail_level(tmp_path):
 
 def test_list_rules_and_explain():
     code, out, _ = run("--list-rules")
-    assert code == 0 and out.splitlines()[1].split()[:3] == ["DKL101", "single-stage-build", "warning"]
+    assert code == 0 and out.splitlines()[2].split()[:3] == ["DKL101", "single-stage-build", "warning"]
     code, out, _ = run("--explain", "apt-lists-not-cleaned")
     assert code == 0 and out.startswith("# DKL201 apt-lists-not-cleaned") and "## Why is this bad?" in out
     assert run("--explain", "nope")[0] == 2

@@ -1,0 +1,56 @@
+"""Keeps the README's rule tables in step with rules/: `python -m dockerlint.readme` rewrites them.
+
+The tables sit between `<!-- NAME:start -->` and `<!-- NAME:end -->` markers; a test
+fails when the README differs from what this module generates.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from . import catalog
+
+
+def rules_table() -> str:
+    rows = ["| code | name | severity | fix | summary |", "|---|---|---|---|---|"]
+    for d in catalog.catalog().values():
+        rows.append(f"| [{d.code}](rules/{d.code}.md) | {d.name} | {d.severity} | {d.fix} | "
+                    f"{d.summary.replace('|', chr(92) + '|')} |")
+    return "\n".join(rows)
+
+
+def hadolint_table() -> str:
+    rows = ["| hadolint | dockerlint | `# hadolint ignore=` is honoured as |", "|---|---|---|"]
+    pairs = sorted((dl, d) for d in catalog.catalog().values() for dl in d.hadolint)
+    for dl, d in pairs:
+        rows.append(f"| [{dl}](https://github.com/hadolint/hadolint/wiki/{dl}) | {d.code} {d.name} | "
+                    f"`# dockerlint ignore={d.code}` |")
+    return "\n".join(rows)
+
+
+TABLES = {"rules-table": rules_table, "hadolint-table": hadolint_table}
+
+
+def regenerate(text: str) -> str:
+    for name, make in TABLES.items():
+        pattern = re.compile(rf"(<!-- {name}:start -->\n).*?(<!-- {name}:end -->)", re.S)
+        if not pattern.search(text):
+            raise ValueError(f"README has no <!-- {name}:start --> … <!-- {name}:end --> markers")
+        text = pattern.sub(lambda m, t=make(): m.group(1) + t + "\n" + m.group(2), text)
+    return text
+
+
+def main() -> int:
+    path = Path(sys.argv[1] if len(sys.argv) > 1 else "README.md")
+    old = path.read_text("utf-8")
+    new = regenerate(old)
+    if new != old:
+        path.write_text(new, "utf-8")
+        print(f"updated {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
