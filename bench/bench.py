@@ -208,12 +208,14 @@ def main() -> int:
     # (a) one process
     print("(a) all files in one process")
     d_all, d_rss = many(dl + ["--format", "json"], files)
-    print(f"  dockerlint {sec(d_all)}  ({d_all / len(files) * 1000:.2f} ms/file)")
+    print(f"  dockerlint {sec(d_all)}  ({d_all / len(files) * 1000:.2f} ms/file; one worker per CPU)")
+    d_one_proc, _ = many(dl + ["--format", "json", "--jobs", "1"], files)
+    print(f"  dockerlint {sec(d_one_proc)}  ({d_one_proc / len(files) * 1000:.2f} ms/file; --jobs 1)")
     h_all = h_rss = None
     if hl:
         h_all, h_rss = many(hl + ["--no-fail", "-f", "json"], files, args.hadolint_timeout * 10)
         print(f"  hadolint   {sec(h_all)}  ({h_all / len(files) * 1000:.2f} ms/file)")
-        print(f"  ratio: {ratio(h_all, d_all).strip()}")
+        print(f"  ratio: {ratio(h_all, d_all).strip()}; with --jobs 1: {ratio(h_all, d_one_proc).strip()}")
 
     # (b) single-file median
     sample = random.Random(0).sample(files, min(args.sample, len(files)))

@@ -30,6 +30,7 @@ class Options:
     color: bool = False
     config: str | None = None
     isolated: bool = False
+    jobs: int = 1  # the CLI's default is one per CPU
 
     def overrides(self):
         from .config import Overrides
@@ -85,37 +86,95 @@ def read_input(path: str, stdin_name: str | None) -> tuple[str, bytes | None, st
         return path, None, f"{path}: cannot read: {e.strerror or e}"
 
 
+def _lint_one(p: str, opts: Options, overrides) -> tuple[FileResult | None, list[str]]:
+    """One file: its result (None when it could not be linted) and its error lines, in order."""
+    from .config import ConfigError
+
+    errors: list[str] = []
+    try:
+        settings = overrides.settings_for(opts.stdin_filename if p == "-" and opts.stdin_filename else p)
+    except ConfigError as e:
+        # the files this configuration governs are not linted: a broken config must not
+        # pass silently with defaults; the caller says it once, exit 2
+        return None, [str(e)]
+    name, data, err = read_input(p, opts.stdin_filename)
+    if err:
+        return None, [err]
+    res = lint_bytes(data, name, select=settings.select, ignore=settings.ignored_for(name), target=settings.target)
+    if res.error:
+        return None, [res.error]
+    res.settings = settings
+    if res.model is not None and res.model.target_missing:
+        where = "--target" if opts.target else f"target in {settings.source}"
+        errors.append(f"{name}: {where} {settings.target!r}: no such stage; linted the last stage instead")
+    errors.extend(res.internal_errors)
+    return res, errors
+
+
+class _Lines:
+    """What reporters read of a parse, sent back from a worker instead of the whole parse."""
+
+    __slots__ = ("lines",)
+
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+
+
+def _lint_chunk(args) -> list[tuple[FileResult | None, list[str]]]:
+    paths, opts = args
+    overrides = opts.overrides()
+    out = []
+    for p in paths:
+        res, errs = _lint_one(p, opts, overrides)
+        if res is not None:
+            # the model and parse hold tree-sitter objects and cost more to pickle than to rebuild
+            res.model, res.parsed = None, _Lines(res.parsed.lines)
+        out.append((res, errs))
+    return out
+
+
+# Below this many files a pool costs more to start than it saves.
+MIN_FILES_PER_JOB = 20
+
+
 def lint_paths(paths: list[str], opts: Options, errors: list[str]) -> list[FileResult]:
-    from .config import ConfigError, clear_cache
+    from .config import clear_cache
 
     clear_cache()  # each run reads the configuration afresh (one process may run several: tests, editors)
+    files = collect(paths, errors)
+    jobs = min(opts.jobs, len(files) // MIN_FILES_PER_JOB)
+    outcomes = None
+    if jobs > 1 and not (opts.fix or opts.diff) and "-" not in files:
+        outcomes = _parallel(files, opts, jobs)
+    if outcomes is None:
+        overrides = opts.overrides()
+        outcomes = (_lint_one(p, opts, overrides) for p in files)
     results: list[FileResult] = []
-    overrides = opts.overrides()
-    for p in collect(paths, errors):
-        try:
-            settings = overrides.settings_for(opts.stdin_filename if p == "-" and opts.stdin_filename else p)
-        except ConfigError as e:
-            # the files this configuration governs are not linted: a broken config must not
-            # pass silently with defaults; say it once, exit 2
-            if str(e) not in errors:
-                errors.append(str(e))
-            continue
-        name, data, err = read_input(p, opts.stdin_filename)
-        if err:
-            errors.append(err)
-            continue
-        res = lint_bytes(data, name, select=settings.select, ignore=settings.ignored_for(name),
-                         target=settings.target)
-        if res.error:
-            errors.append(res.error)
-            continue
-        res.settings = settings
-        if res.model is not None and res.model.target_missing:
-            where = "--target" if opts.target else f"target in {settings.source}"
-            errors.append(f"{name}: {where} {settings.target!r}: no such stage; linted the last stage instead")
-        errors.extend(res.internal_errors)
-        results.append(res)
+    for res, errs in outcomes:
+        for e in errs:
+            if e not in errors:  # one broken configuration is said once, not per file
+                errors.append(e)
+        if res is not None:
+            results.append(res)
     return results
+
+
+def _parallel(files: list[str], opts: Options, jobs: int):
+    """Lint in worker processes; results come back in the order of `files`.
+
+    None when no pool can be had (no /dev/shm, no fork in a sandbox): the caller lints
+    serially, which gives the same output, only slower.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    size = max(1, -(-len(files) // (jobs * 4)))  # a few chunks per worker evens out big files
+    chunks = [(files[i:i + size], opts) for i in range(0, len(files), size)]
+    try:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            return [outcome for chunk in pool.map(_lint_chunk, chunks) for outcome in chunk]
+    except (OSError, BrokenProcessPool, NotImplementedError):
+        return None
 
 
 def run(paths: list[str], opts: Options) -> int:
