@@ -57,6 +57,8 @@ def _explain(ident: str) -> str:
     from . import catalog
 
     doc = catalog.lookup(ident)
+    if doc is None:  # a hadolint code: explain the rule it maps to
+        doc = next((d for d in catalog.catalog().values() if ident.strip().upper() in d.hadolint), None)
     if doc is None:
         raise click.BadParameter(f"unknown rule {ident!r}; see `dockerlint --list-rules`",
                                  param_hint="--explain")

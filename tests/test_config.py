@@ -359,5 +359,7 @@ def test_list_rules_and_explain_by_name():
     r = CliRunner().invoke(cli, ["--explain", "unused-suppression"])
     assert r.exit_code == 0 and r.stdout.startswith("# DKL002 unused-suppression\n")
     assert "## Why is this bad?" in r.stdout
+    r = CliRunner().invoke(cli, ["--explain", "dl3009"])
+    assert r.exit_code == 0 and r.stdout.startswith("# DKL201 apt-lists-not-cleaned\n") and "hadolint: DL3009" in r.stdout
     r = CliRunner().invoke(cli, ["--explain", "DKL999"])
     assert r.exit_code == 2 and "unknown rule 'DKL999'" in r.output
