@@ -77,6 +77,11 @@ def _rules(value: Any, where: str) -> frozenset[str]:
         raise ConfigError(f"{where}: {e.args[0]}; see `dockerlint --list-rules`") from None
 
 
+def _name(key: Any) -> str:
+    """A key as it can be shown on one line (a TOML key may hold a newline)."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in str(key))
+
+
 def _show(value: Any) -> str:
     kind = {bool: "a boolean", int: "a number", float: "a number", str: "a string", list: "a list",
             dict: "a table"}.get(type(value), type(value).__name__)
@@ -95,7 +100,7 @@ def parse_table(table: Any, source: str, section: str) -> Settings:
             close = difflib.get_close_matches(str(key).replace("_", "-"), KEYS, n=1, cutoff=0.6)
             hint = close[0] if close else None
             extra = f" (did you mean `{hint}`?)" if hint else f"; known keys: {', '.join(KEYS)}"
-            raise ConfigError(f"{where}: unknown key `{key}`{extra}")
+            raise ConfigError(f"{where}: unknown key `{_name(key)}`{extra}")
     s = Settings(root=os.path.dirname(os.path.abspath(source)), source=source)
     if "select" in table:
         s = replace(s, select=_rules(table["select"], f"{where}.select"))
@@ -106,7 +111,7 @@ def parse_table(table: Any, source: str, section: str) -> Settings:
         if not isinstance(pfi, dict):
             raise ConfigError(f"{where}.per-file-ignores: expected a table of glob = [rules], got {_show(pfi)}")
         s = replace(s, per_file_ignores=tuple(
-            (pattern, _rules(codes, f'{where}.per-file-ignores."{pattern}"')) for pattern, codes in pfi.items()))
+            (pattern, _rules(codes, f'{where}.per-file-ignores."{_name(pattern)}"')) for pattern, codes in pfi.items()))
     if "target" in table:
         if not isinstance(table["target"], str) or not table["target"]:
             raise ConfigError(f"{where}.target: expected a stage name, got {_show(table['target'])}")

@@ -363,3 +363,39 @@ def test_list_rules_and_explain_by_name():
     assert r.exit_code == 0 and r.stdout.startswith("# DKL201 apt-lists-not-cleaned\n") and "hadolint: DL3009" in r.stdout
     r = CliRunner().invoke(cli, ["--explain", "DKL999"])
     assert r.exit_code == 2 and "unknown rule 'DKL999'" in r.output
+
+
+# --- any table a user can write gives settings or one ConfigError, never a traceback -------------
+
+from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
+
+_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=8),
+                     st.sampled_from(["DKL201", "dkl1", "ALL", "apt-lists-not-cleaned", "error", "warning", "x/*"]))
+_values = st.recursive(_scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                                         st.dictionaries(st.text(max_size=6), inner, max_size=3)),
+                       max_leaves=8)
+_keys = st.one_of(st.sampled_from(list(config.KEYS)), st.text(max_size=10))
+
+
+@hsettings(max_examples=300, deadline=None, derandomize=True)
+@given(st.dictionaries(_keys, _values, max_size=4))
+def test_any_table_gives_settings_or_one_config_error(table):
+    try:
+        s = config.parse_table(table, "/x/.dockerlint.toml", "top level")
+    except config.ConfigError as e:
+        msg = str(e)
+        assert msg.startswith("/x/.dockerlint.toml: top level") and "\n" not in msg
+    else:
+        assert s.fail_level in config.FAIL_LEVELS and isinstance(s.unsafe_fixes, bool)
+        s.ignored_for("/x/a/Dockerfile")
+
+
+@hsettings(max_examples=300, deadline=None, derandomize=True)
+@given(st.text(alphabet=st.sampled_from(list("# dockerlint hadolint global ignore = , -- DKL201 DL3009 \t:é")),
+               max_size=60))
+def test_any_ignore_comment_lints_without_raising(comment):
+    text = f"FROM debian\n#{comment}\nRUN apt-get update\n"
+    res = lint_text(text, "Dockerfile")
+    assert res.internal_errors == []
+    for f in res.findings:
+        assert 1 <= f.line <= 3 and f.column >= 1
