@@ -50,6 +50,17 @@ class Finding:
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
+    def how_to_fix(self) -> str | None:
+        """How to fix it, in words: the fix's title, else the suggestion."""
+        return self.fix.title if self.fix is not None else (self.suggestion or None)
+
+    @property
+    def message_with_fix(self) -> str:
+        """The message with how to fix it, for formats that have one text field."""
+        how = self.how_to_fix
+        return f"{self.message} — fix: {how}" if how else self.message
+
+    @property
     def line(self) -> int:
         return self.span.line
 

@@ -13,6 +13,7 @@ from typing import Iterable
 
 from .engine import FileResult
 from .findings import Finding
+from .report import relative_path, visible_region
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -25,35 +26,21 @@ def escape_property(s: str) -> str:
     return escape_data(s).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotation_path(path: str, cwd: str | None = None) -> str:
-    """The path relative to the working directory (the workspace in Actions), with forward
-    slashes; a path outside it is left as given."""
-    if path == "-":
-        return path
-    cwd = cwd or os.getcwd()
-    try:
-        rel = os.path.relpath(os.path.abspath(path), cwd)
-    except ValueError:
-        return path
-    if rel == os.pardir or rel.startswith(os.pardir + os.sep):
-        return path.replace(os.sep, "/")
-    return rel.replace(os.sep, "/")
+def annotation_path(path: str) -> str:
+    """Relative to the working directory (the workspace in Actions); a path outside it as given."""
+    return path if path == "-" else (relative_path(path) or path.replace(os.sep, "/"))
 
 
 def annotation(f: Finding) -> str:
-    s = f.span
-    props = [("file", annotation_path(f.path)), ("line", str(s.line))]
-    if s.end_line == s.line:
-        # GitHub only takes columns for a single-line annotation.
-        end_col = s.end_column if s.end_column > s.column else s.column + 1
-        props += [("col", str(s.column)), ("endLine", str(s.end_line)), ("endColumn", str(end_col))]
+    line, col, end_line, end_col = visible_region(f.span)
+    props = [("file", annotation_path(f.path)), ("line", str(line))]
+    if end_line == line:  # GitHub only takes columns for a single-line annotation
+        props += [("col", str(col)), ("endLine", str(end_line)), ("endColumn", str(end_col))]
     else:
-        props.append(("endLine", str(s.end_line)))
+        props.append(("endLine", str(end_line)))
     props.append(("title", f"{f.code} {f.name}"))
-    how = f.fix.title if f.fix is not None else f.suggestion
-    message = f"{f.message} — fix: {how}" if how else f.message
     head = ",".join(f"{k}={escape_property(v)}" for k, v in props)
-    return f"::{COMMANDS.get(f.severity, 'warning')} {head}::{escape_data(message)}"
+    return f"::{COMMANDS.get(f.severity, 'warning')} {head}::{escape_data(f.message_with_fix)}"
 
 
 def render_github(results: Iterable[FileResult]) -> str:

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import json
+import os
 from typing import Iterable
 
 from .engine import FileResult
 from .findings import Finding
+from .spans import Span
 
 _SEV_COLOR = {"error": "red", "warning": "yellow", "info": "cyan"}
 
 
 def finding_dict(f: Finding) -> dict:
     fix = None
-    if f.fix is not None or f.suggestion:
+    if f.how_to_fix:
         fix = {
-            "title": f.fix.title if f.fix else f.suggestion,
+            "title": f.how_to_fix,
             "safety": f.fix.safety if f.fix else "display-only",
             "edits": [
                 {"line": e.span.line, "column": e.span.column, "end_line": e.span.end_line,
@@ -30,6 +32,28 @@ def finding_dict(f: Finding) -> dict:
         "end_line": f.span.end_line, "end_column": f.span.end_column,
         "suppressed": f.suppressed, "suppress_reason": f.suppress_reason, "fix": fix,
     }
+
+
+def relative_path(path: str, cwd: str | None = None) -> str | None:
+    """path relative to the working directory with forward slashes; None when it lies outside."""
+    cwd = cwd or os.getcwd()
+    try:
+        rel = os.path.relpath(os.path.abspath(path), cwd)
+    except ValueError:  # another drive on Windows
+        return None
+    if rel == os.pardir or rel.startswith(os.pardir + os.sep):
+        return None
+    return rel.replace(os.sep, "/")
+
+
+def visible_region(span: Span) -> tuple[int, int, int, int]:
+    """1-based (line, column, end line, end column), at least one character wide: viewers
+    (GitHub's included) drop or misplace an empty region."""
+    line, col = max(span.line, 1), max(span.column, 1)
+    end_line, end_col = max(span.end_line, line), max(span.end_column, 1)
+    if end_line == line and end_col <= col:
+        end_col = col + 1
+    return line, col, end_line, end_col
 
 
 def render_json(results: Iterable[FileResult], errors: list[str]) -> str:

@@ -17,7 +17,7 @@ from urllib.parse import quote_from_bytes
 from . import __version__, catalog
 from .engine import FileResult
 from .findings import Finding
-from .spans import Span
+from .report import relative_path, visible_region
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 # pyproject.toml has no project URL; this is the project's home.
@@ -34,32 +34,15 @@ _FIRST = ("$schema", "version", "id", "name", "ruleId", "ruleIndex", "level", "m
 _RANK = {k: i for i, k in enumerate(_FIRST)}
 
 
-def fix_text(f: Finding) -> str | None:
-    """How to fix a finding, in words: the fix's title, else the suggestion (as report.finding_dict)."""
-    if f.fix is not None:
-        return f.fix.title
-    return f.suggestion or None
-
-
-def message_text(f: Finding) -> str:
-    how = fix_text(f)
-    return f"{f.message} — fix: {how}" if how else f.message
-
-
 def artifact_uri(path: str, cwd: str | None = None) -> tuple[str, str | None]:
     """(uri, uriBaseId) for a reported path: relative to %SRCROOT% (the working directory)
     when inside it, an absolute file:// URI otherwise; standard input is `stdin`."""
     if path == "-":
         return "stdin", None
-    cwd = cwd or os.getcwd()
-    absolute = os.path.abspath(path)
-    try:
-        rel = os.path.relpath(absolute, cwd)
-    except ValueError:  # another drive on Windows
-        rel = None
-    if rel is not None and rel != os.pardir and not rel.startswith(os.pardir + os.sep):
-        return quote_from_bytes(os.fsencode(rel.replace(os.sep, "/")), safe="/"), SRCROOT
-    return _file_uri(absolute), None
+    rel = relative_path(path, cwd)
+    if rel is not None:
+        return quote_from_bytes(os.fsencode(rel), safe="/"), SRCROOT
+    return _file_uri(os.path.abspath(path)), None
 
 
 def _file_uri(absolute: str) -> str:
@@ -72,15 +55,6 @@ def _file_uri(absolute: str) -> str:
 def _directory_uri(cwd: str) -> str:
     uri = _file_uri(cwd)
     return uri if uri.endswith("/") else uri + "/"
-
-
-def result_region(span: Span) -> tuple[int, int, int, int]:
-    """1-based (startLine, startColumn, endLine, endColumn), never empty."""
-    line, col = max(span.line, 1), max(span.column, 1)
-    end_line, end_col = max(span.end_line, line), max(span.end_column, 1)
-    if end_line == line and end_col <= col:
-        end_col = col + 1
-    return line, col, end_line, end_col
 
 
 def _serialise(obj):
@@ -150,12 +124,12 @@ def render_sarif(results: list[FileResult], errors: list[str]) -> str:
     for f in findings:
         uri, base = artifact_uri(f.path)
         where = om.ArtifactLocation(uri=uri, uri_base_id=base)
-        sl, sc, el, ec = result_region(f.span)
+        sl, sc, el, ec = visible_region(f.span)
         res = om.Result(
             rule_id=f.code,
             rule_index=rule_index.get(f.code, -1),
             level=LEVELS.get(f.severity, "warning"),
-            message=om.Message(text=message_text(f)),
+            message=om.Message(text=f.message_with_fix),
             locations=[om.Location(physical_location=om.PhysicalLocation(
                 artifact_location=where,
                 region=om.Region(start_line=sl, start_column=sc, end_line=el, end_column=ec),
@@ -165,8 +139,7 @@ def render_sarif(results: list[FileResult], errors: list[str]) -> str:
         if fix is not None:
             res.fixes = [fix]
         if f.suppressed:
-            reason = getattr(f, "suppress_reason", None) or None
-            res.suppressions = [om.Suppression(kind="inSource", justification=reason)]
+            res.suppressions = [om.Suppression(kind="inSource", justification=f.suppress_reason)]
         out_results.append(res)
 
     run = om.Run(
