@@ -168,40 +168,30 @@ def discover(path: str) -> Settings:
     return load_file(found) if found else Settings()
 
 
-@dataclass
-class Overrides:
-    """What the command line says; None means "not given", so the configuration decides."""
+def settings_for(path: str, cli) -> Settings:
+    """The settings for one file: its configuration with the command line laid over it.
 
-    select: frozenset[str] | None = None
-    ignore: frozenset[str] | None = None
-    target: str | None = None
-    fail_level: str | None = None
-    unsafe_fixes: bool | None = None
-    config: str | None = None  # --config FILE: use this file for every linted file
-    isolated: bool = False  # --isolated: ignore every configuration file
-
-    def settings_for(self, path: str) -> Settings:
-        if self.isolated:
-            base = Settings()
-        elif self.config:
-            base = load_file(self.config)
-            if base is None:
-                raise ConfigError(f"{self.config}: no [tool.dockerlint] table")
-        else:
-            base = discover(path)
-        # Layered as in ruff: a command-line --select starts the selection afresh (the
-        # configuration's select and ignore no longer apply); --ignore alone adds to it.
-        if self.select is not None:
-            base = replace(base, select=self.select, ignore=self.ignore or frozenset())
-        elif self.ignore is not None:
-            base = replace(base, ignore=base.ignore | self.ignore)
-        if self.target is not None:
-            base = replace(base, target=self.target)
-        if self.fail_level is not None:
-            base = replace(base, fail_level=self.fail_level)
-        if self.unsafe_fixes is not None:
-            base = replace(base, unsafe_fixes=self.unsafe_fixes)
-        return base
+    `cli` is the run's options (runner.Options); a value of None there means "not given",
+    so the configuration decides.
+    """
+    if cli.isolated:
+        base = Settings()
+    elif cli.config:
+        base = load_file(cli.config)
+        if base is None:
+            raise ConfigError(f"{cli.config}: no [tool.dockerlint] table")
+    else:
+        base = discover(path)
+    # Layered as in ruff: a command-line --select starts the selection afresh (the
+    # configuration's select and ignore no longer apply); --ignore alone adds to it.
+    if cli.select is not None:
+        base = replace(base, select=frozenset(cli.select), ignore=frozenset(cli.ignore or ()))
+    elif cli.ignore is not None:
+        base = replace(base, ignore=base.ignore | frozenset(cli.ignore))
+    for name in ("target", "fail_level", "unsafe_fixes"):
+        if getattr(cli, name) is not None:
+            base = replace(base, **{name: getattr(cli, name)})
+    return base
 
 
 def clear_cache() -> None:

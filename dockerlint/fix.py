@@ -64,7 +64,8 @@ def fixed_text(res: FileResult, opts) -> tuple[str | None, list[str], str | None
     text = res.text
     current = res
     applied: list[str] = []
-    unsafe = res.settings.unsafe_fixes if res.settings is not None else opts.unsafe_fixes
+    # the file's configuration decides, unless the result came from lint_text without one
+    unsafe = res.settings.unsafe_fixes if res.settings is not None else bool(opts.unsafe_fixes)
     for _ in range(MAX_ROUNDS):
         todo = [f for f in current.findings if _wanted(f, unsafe)]
         if not todo:

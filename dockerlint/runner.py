@@ -28,19 +28,9 @@ class Options:
     unsafe_fixes: bool | None = None
     stdin_filename: str | None = None
     color: bool = False
-    config: str | None = None
-    isolated: bool = False
+    config: str | None = None  # --config FILE: this file for every linted file
+    isolated: bool = False  # --isolated: no configuration file at all
     jobs: int = 1  # the CLI's default is one per CPU
-
-    def overrides(self):
-        from .config import Overrides
-
-        return Overrides(
-            select=frozenset(self.select) if self.select is not None else None,
-            ignore=frozenset(self.ignore) if self.ignore is not None else None,
-            target=self.target, fail_level=self.fail_level, unsafe_fixes=self.unsafe_fixes,
-            config=self.config, isolated=self.isolated,
-        )
 
 
 def collect(paths: list[str], errors: list[str]) -> list[str]:
@@ -86,13 +76,13 @@ def read_input(path: str, stdin_name: str | None) -> tuple[str, bytes | None, st
         return path, None, f"{path}: cannot read: {e.strerror or e}"
 
 
-def _lint_one(p: str, opts: Options, overrides) -> tuple[FileResult | None, list[str]]:
+def _lint_one(p: str, opts: Options) -> tuple[FileResult | None, list[str]]:
     """One file: its result (None when it could not be linted) and its error lines, in order."""
-    from .config import ConfigError
+    from .config import ConfigError, settings_for
 
     errors: list[str] = []
     try:
-        settings = overrides.settings_for(opts.stdin_filename if p == "-" and opts.stdin_filename else p)
+        settings = settings_for(opts.stdin_filename if p == "-" and opts.stdin_filename else p, opts)
     except ConfigError as e:
         # the files this configuration governs are not linted: a broken config must not
         # pass silently with defaults; the caller says it once, exit 2
@@ -122,10 +112,9 @@ class _Lines:
 
 def _lint_chunk(args) -> list[tuple[FileResult | None, list[str]]]:
     paths, opts = args
-    overrides = opts.overrides()
     out = []
     for p in paths:
-        res, errs = _lint_one(p, opts, overrides)
+        res, errs = _lint_one(p, opts)
         if res is not None:
             # the model and parse hold tree-sitter objects and cost more to pickle than to rebuild
             res.model, res.parsed = None, _Lines(res.parsed.lines)
@@ -147,8 +136,7 @@ def lint_paths(paths: list[str], opts: Options, errors: list[str]) -> list[FileR
     if jobs > 1 and not (opts.fix or opts.diff) and "-" not in files:
         outcomes = _parallel(files, opts, jobs)
     if outcomes is None:
-        overrides = opts.overrides()
-        outcomes = (_lint_one(p, opts, overrides) for p in files)
+        outcomes = (_lint_one(p, opts) for p in files)
     results: list[FileResult] = []
     for res, errs in outcomes:
         for e in errs:
@@ -200,15 +188,10 @@ def run(paths: list[str], opts: Options) -> int:
         return 2
     if fixed_status is not None:
         return fixed_status
-    failing = any(SEVERITY_RANK.get(f.severity, 0) >= SEVERITY_RANK[_fail_level(r, opts)] and not f.suppressed
+    # each file has its own fail-level: its configuration's, unless the command line gave one
+    failing = any(SEVERITY_RANK.get(f.severity, 0) >= SEVERITY_RANK[r.settings.fail_level] and not f.suppressed
                   for r in results for f in r.findings)
     return 1 if failing else 0
-
-
-def _fail_level(res: FileResult, opts: Options) -> str:
-    if res.settings is not None:
-        return res.settings.fail_level
-    return opts.fail_level or "info"
 
 
 def render(results: list[FileResult], errors: list[str], opts: Options) -> str:
