@@ -80,6 +80,16 @@ def by_name() -> dict[str, RuleDoc]:
     return {d.name: d for d in catalog().values()}
 
 
+@cache
+def by_hadolint() -> dict[str, tuple[RuleDoc, ...]]:
+    """Our rules by the hadolint code they map to (each document's `hadolint` list)."""
+    out: dict[str, tuple[RuleDoc, ...]] = {}
+    for d in catalog().values():
+        for dl in d.hadolint:
+            out[dl.upper()] = out.get(dl.upper(), ()) + (d,)
+    return out
+
+
 def lookup(ident: str) -> RuleDoc | None:
     """A rule by code (any case) or name."""
     ident = ident.strip()

@@ -58,7 +58,7 @@ def _explain(ident: str) -> str:
 
     doc = catalog.lookup(ident)
     if doc is None:  # a hadolint code: explain the rule it maps to
-        doc = next((d for d in catalog.catalog().values() if ident.strip().upper() in d.hadolint), None)
+        doc = next(iter(catalog.by_hadolint().get(ident.strip().upper(), ())), None)
     if doc is None:
         raise click.BadParameter(f"unknown rule {ident!r}; see `dockerlint --list-rules`",
                                  param_hint="--explain")

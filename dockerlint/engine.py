@@ -96,7 +96,7 @@ def lint_text(text: str, path: str, *, select: set[str] | None = None, ignore: s
                 f"{path}: internal error in {code} ({type(e).__name__}: {e} at {tb.filename}:{tb.lineno}); "
                 "please report it"
             )
-    if parsed.comments and any("ignore" in c.text for c in parsed.comments):
+    if parsed.comments:
         from .suppress import apply
 
         out = apply(out, parsed, path, set(codes))

@@ -23,10 +23,10 @@ def rules_table() -> str:
 
 def hadolint_table() -> str:
     rows = ["| hadolint | dockerlint | `# hadolint ignore=` is honoured as |", "|---|---|---|"]
-    pairs = sorted((dl, d) for d in catalog.catalog().values() for dl in d.hadolint)
-    for dl, d in pairs:
-        rows.append(f"| [{dl}](https://github.com/hadolint/hadolint/wiki/{dl}) | {d.code} {d.name} | "
-                    f"`# dockerlint ignore={d.code}` |")
+    for dl, docs in sorted(catalog.by_hadolint().items()):
+        for d in docs:
+            rows.append(f"| [{dl}](https://github.com/hadolint/hadolint/wiki/{dl}) | {d.code} {d.name} | "
+                        f"`# dockerlint ignore={d.code}` |")
     return "\n".join(rows)
 
 

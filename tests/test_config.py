@@ -399,3 +399,18 @@ def test_any_ignore_comment_lints_without_raising(comment):
     assert res.internal_errors == []
     for f in res.findings:
         assert 1 <= f.line <= 3 and f.column >= 1
+
+
+def test_directive_is_case_insensitive_even_when_it_is_the_only_ignore_comment():
+    # the engine once pre-filtered comments case-sensitively, so this file was never looked at
+    assert codes("FROM debian\n# DOCKERLINT IGNORE=DKL201\nRUN apt-get update\n") == [(3, "DKL201", True)]
+
+
+def test_many_suppressions_and_findings_stay_linear():
+    import time
+
+    block = "# dockerlint ignore=DKL201\nRUN apt-get update\n"
+    t0 = time.perf_counter()
+    res = lint_text("FROM debian\n" + block * 4000, "Dockerfile")
+    assert time.perf_counter() - t0 < 10
+    assert len(res.findings) == 4000 and all(f.suppressed for f in res.findings)
