@@ -17,9 +17,9 @@ _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012
 _MAX_DEPTH = 32  # nested ${a:-${b:-…}} deeper than any real Dockerfile: give up as "unknown"
 
 
-def expand(text: str, env: Mapping[str, str | None], escape: str = "\\", _depth: int = 0) -> tuple[str, bool]:
+def expand(text: str, env: Mapping[str, str | None], escape: str = "\\", nesting: int = 0) -> tuple[str, bool]:
     """Return (expanded text, whether every variable it used was known)."""
-    if _depth > _MAX_DEPTH:
+    if nesting > _MAX_DEPTH:
         return "", False
     if "$" not in text and "'" not in text and '"' not in text and escape not in text:
         return text, True
@@ -57,7 +57,7 @@ def expand(text: str, env: Mapping[str, str | None], escape: str = "\\", _depth:
             i += 1
             continue
         if ch == "$":
-            value, ok, i = _dollar(text, i, env, escape, _depth)
+            value, ok, i = _dollar(text, i, env, escape, nesting)
             known = known and ok
             out.append(value)
             continue
@@ -66,7 +66,7 @@ def expand(text: str, env: Mapping[str, str | None], escape: str = "\\", _depth:
     return "".join(out), known
 
 
-def _dollar(text: str, i: int, env: Mapping[str, str | None], escape: str, depth_: int = 0) -> tuple[str, bool, int]:
+def _dollar(text: str, i: int, env: Mapping[str, str | None], escape: str, nesting: int = 0) -> tuple[str, bool, int]:
     n = len(text)
     j = i + 1
     if j < n and text[j] == "{":
@@ -92,7 +92,7 @@ def _dollar(text: str, i: int, env: Mapping[str, str | None], escape: str, depth
             return val, known, k
         for mod in (":-", ":+", "-", "+"):
             if op.startswith(mod):
-                word, wknown = expand(op[len(mod):], env, escape, depth_ + 1)
+                word, wknown = expand(op[len(mod):], env, escape, nesting + 1)
                 if not known:
                     return word, False, k
                 if mod == ":-":

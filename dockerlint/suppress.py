@@ -40,6 +40,11 @@ class Suppression:
     used: set[str] = field(default_factory=set)  # codes as written that suppressed something
 
 
+def _maybe_directive(comment: str) -> bool:
+    """Cheap test that lets most comments skip the regex (and most files the whole pass)."""
+    return "ignore" in comment.lower()
+
+
 def _instruction_lines(parsed: ParsedFile) -> tuple[list[tuple[int, int]], list[int]]:
     """(start, end) line of every instruction in order, and the starts alone for bisect."""
     spans = sorted((i.start_line, i.end_line) for i in parsed.instructions)
@@ -51,7 +56,7 @@ def parse_suppressions(parsed: ParsedFile, lines=None) -> list[Suppression]:
     spans, starts = lines or _instruction_lines(parsed)
     for c in parsed.comments:
         text = c.text
-        if "ignore" not in text.lower():  # most comments: skip the regex
+        if not _maybe_directive(text):
             continue
         m = _DIRECTIVE.match(text)
         if not m:
@@ -92,6 +97,8 @@ def _targets(s: Suppression, written: str) -> set[str]:
 
 def apply(findings: list[Finding], parsed: ParsedFile, path: str, enabled: set[str]) -> list[Finding]:
     """Mark suppressed findings and add DKL002 for suppressions that matched nothing."""
+    if not any(_maybe_directive(c.text) for c in parsed.comments):
+        return findings
     spans, starts = lines = _instruction_lines(parsed)
     sups = parse_suppressions(parsed, lines)
     if not sups:

@@ -23,7 +23,6 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dockerlint import engine
 from dockerlint.cli import cli
 from dockerlint.engine import lint_bytes, lint_text
 from tests.conftest import corpus_files, needs_corpus
@@ -200,7 +199,6 @@ def test_pathological_inputs(name):
 
 
 def test_a_megabyte_file_is_linted_in_bounded_time():
-    block = Path(__file__).with_name("test_robustness.py")  # any text is fine; use realistic Dockerfiles
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
     try:
         import bench
@@ -210,7 +208,6 @@ def test_a_megabyte_file_is_linted_in_bounded_time():
     t0 = time.perf_counter()
     _lint(text)
     assert time.perf_counter() - t0 < 10
-    del block
 
 
 # ---------------------------------------------------------------------------
@@ -377,6 +374,3 @@ def test_hostile_dockerfile_runs_nothing_as_a_subprocess(tmp_path):
         assert r.returncode in (0, 1), r.stderr
     assert not list(Path("/tmp").glob(Path(marker).name + "*"))
 
-
-def test_engine_keeps_its_public_entry_points():
-    assert callable(engine.lint_text) and callable(engine.lint_bytes)
