@@ -45,7 +45,7 @@ class Settings:
 
     def ignored_for(self, path: str) -> frozenset[str]:
         """ignore plus the per-file-ignores whose glob matches path."""
-        if not self.per_file_ignores:
+        if not self.per_file_ignores or self.root is None:  # only a configuration file has globs
             return self.ignore
         rel = _relative(path, self.root)
         base = os.path.basename(path)
@@ -56,15 +56,12 @@ class Settings:
         return self.ignore | extra
 
 
-def _relative(path: str, root: str | None) -> str:
-    ap = os.path.abspath(path)
-    if root:
-        try:
-            rel = os.path.relpath(ap, root)
-        except ValueError:  # another drive on Windows
-            rel = ap
-    else:
-        rel = os.path.relpath(ap)
+def _relative(path: str, root: str) -> str:
+    """path relative to the configuration's directory, as per-file-ignores globs are written."""
+    try:
+        rel = os.path.relpath(os.path.abspath(path), root)
+    except ValueError:  # another drive on Windows
+        rel = os.path.abspath(path)
     return rel.replace(os.sep, "/")
 
 
