@@ -54,7 +54,9 @@ def _render(body: str, res: FileResult) -> str:
     parsed = res.parsed
     if parsed.newline != "\n":
         body = body.replace("\n", parsed.newline)
-    if parsed.final_newline and body and not body.endswith(parsed.newline):
+    # `lines` hold no line ends: the file's last one is only known from final_newline
+    # (a file ending in blank lines has "" as its last lines, and needs it all the same)
+    if parsed.final_newline and parsed.lines:
         body += parsed.newline
     return ("\ufeff" if parsed.bom else "") + body
 

@@ -61,6 +61,7 @@ class Run:
         self.stage = stage
         self.env = env  # variables in scope (name -> value, or None when unknown)
         self.shell_kind = shell_kind
+        self.shell_argv = stage.shell_argv  # the SHELL in force here; None: ["/bin/sh", "-c"]
         self.escape = escape
         self.mounts = tuple(_mounts(instruction, env, escape))
 
@@ -70,23 +71,31 @@ class Run:
 
     @cached_property
     def script(self):
-        """The shell script this RUN hands to /bin/sh, as (text, TextMap), or None."""
+        """The shell script this RUN runs, as (text, TextMap), or None when it is not POSIX shell.
+
+        Shell form is the joined command line.  A heredoc RUN is, as BuildKit runs it
+        (PARSING.md §6): `RUN <<EOF` alone runs the body (a `#!` line picks the
+        interpreter); `RUN <<EOF bash` / `RUN bash -e <<EOF` feed the body to a shell
+        on standard input, so the body is the script; anything else runs
+        `cmdline + "\n" + body + name` through the shell.
+        """
         ins = self.instruction
         if ins.json or self.shell_kind != "posix":
             return None
         docs = ins.heredocs
         if docs:
-            words = ins.rest.split()
-            if len(words) == 1 and len(docs) == 1:
-                body = docs[0]
-                text = body.body
-                if docs[0].chomp:
-                    text = "\n".join(ln.lstrip("\t") for ln in text.split("\n"))
-                if text.startswith("#!"):
-                    first = text.split("\n", 1)[0]
-                    if not any(s in first for s in ("/sh", "bash", "ash", "dash", "zsh")):
-                        return None
-                return text, body.body_map
+            if len(docs) == 1 and docs[0].fd is None:
+                interp = _heredoc_interpreter(ins.rest, docs[0])
+                if interp is not None:
+                    body = docs[0]
+                    text, tmap = body.body, body.body_map
+                    if body.chomp:
+                        text, tmap = _chomp(body)
+                    if not interp and text.startswith("#!"):
+                        interp = _shebang(text.split("\n", 1)[0])
+                        if interp is None:
+                            return None
+                    return text, tmap
             # BuildKit runs `cmdline + "\n" + body + name` for each heredoc (PARSING.md §6).
             parts = [(ins.rest, ins.rest_map)]
             for d in docs:
@@ -97,13 +106,27 @@ class Run:
         return ins.rest, ins.rest_map
 
     @cached_property
+    def errexit(self) -> bool:
+        """Whether `set -e` is in force when the script starts: from SHELL, or the heredoc's shell."""
+        flags = [a for a in self.shell_argv[1:] if a.startswith("-") and a != "-c"] if self.shell_argv else []
+        ins = self.instruction
+        if ins.heredocs and len(ins.heredocs) == 1 and not ins.json:
+            interp = _heredoc_interpreter(ins.rest, ins.heredocs[0])
+            if interp:
+                flags = interp[1:]
+            elif interp == () and ins.heredocs[0].body.startswith("#!"):
+                flags = list(_shebang(ins.heredocs[0].body.split("\n", 1)[0]) or ())[1:]
+        return any(f[0] == "-" and not f.startswith("--") and "e" in f[1:] for f in flags) or any(
+            a == "errexit" and flags[i - 1] == "-o" for i, a in enumerate(flags) if i)
+
+    @cached_property
     def shell_script(self):
         s = self.script
         if s is None:
             return None
         from .shell import parse_shell
 
-        return parse_shell(s[0], s[1])
+        return parse_shell(s[0], s[1], errexit=self.errexit)
 
     @cached_property
     def commands(self) -> tuple[SimpleCommand, ...]:
@@ -206,6 +229,7 @@ class Stage:
     env: dict = field(default_factory=dict)  # at the end of the stage, inherited included
     declared_args: dict = field(default_factory=dict)
     shell_kind: str = "posix"
+    shell_argv: tuple[str, ...] | None = None  # the last SHELL, own or inherited; None: /bin/sh -c
     cmd: Instruction | None = None  # own or inherited through FROM <stage>
     entrypoint: Instruction | None = None
     healthcheck: Instruction | None = None
@@ -449,6 +473,7 @@ class Model:
             elif kw == "HEALTHCHECK":
                 stage.healthcheck = ins
             elif kw == "SHELL" and ins.json and ins.args:
+                stage.shell_argv = tuple(w.text for w in ins.args)
                 prog = ins.args[0].text.lower().rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
                 if prog.startswith(("powershell", "pwsh")):
                     stage.shell_kind = "powershell"
@@ -484,6 +509,7 @@ class Model:
             st.parent = parent
             st.cmd, st.entrypoint, st.healthcheck = parent.cmd, parent.entrypoint, parent.healthcheck
             st.shell_kind = parent.shell_kind
+            st.shell_argv = parent.shell_argv
             st.workdir, st.user = parent.workdir, parent.user
         elif known and base:
             st.image = knowledge.image_info(base)
@@ -529,6 +555,54 @@ def _concat(parts: list[tuple[str, TextMap | None]]) -> tuple[str, TextMap]:
         text_parts.append(text)
         off += len(text)
     return "".join(text_parts), TextMap("".join(text_parts), segs)
+
+
+_POSIX_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"})
+
+
+def _heredoc_interpreter(rest: str, doc) -> tuple[str, ...] | None:
+    """How a one-heredoc RUN runs its body: () for the default shell (`RUN <<EOF`), the
+    shell's argv for `RUN <<EOF bash -e` / `RUN bash <<EOF`, None when the body is not a
+    script read by a POSIX shell (`RUN <<EOF python3`, `RUN cat <<EOF > f`)."""
+    words = [w for w in _split_shell_words(rest) if not w.lstrip("0123456789").startswith("<<")]
+    # `<< EOF` (a space after <<) leaves the name as its own word
+    if rest.split()[:1] and rest.split()[0] in ("<<", "<<-") and words[:1] == [doc.name]:
+        words = words[1:]
+    if not words:
+        return ()
+    if words[0].rsplit("/", 1)[-1] not in _POSIX_SHELLS:
+        return None
+    if words[0].rsplit("/", 1)[-1] == "busybox":
+        words = words[1:]
+        if not words or words[0] not in ("sh", "ash"):
+            return None
+    for i, w in enumerate(words[1:], 1):
+        if w in ("-c",) or not w.startswith(("-", "+")) and words[i - 1] not in ("-o", "+o"):
+            return None  # a script file or -c string: the heredoc is not the script
+    return tuple(words)
+
+
+def _chomp(doc) -> tuple[str, TextMap]:
+    """A `<<-` body with its leading tabs removed, mapped to where each line's text really starts."""
+    parts, segs, off = [], [], 0
+    for k, ln in enumerate(doc.body.split("\n")):
+        stripped = ln.lstrip("\t")
+        line = doc.span.line + k
+        segs.append((off, line, 1 + len(ln) - len(stripped)))
+        parts.append(stripped)
+        off += len(stripped) + 1
+    text = "\n".join(parts)
+    return text, TextMap(text, segs)
+
+
+def _shebang(line: str) -> tuple[str, ...] | None:
+    """The shell argv of a `#!` line when it names a POSIX shell (`#!/usr/bin/env bash`), else None."""
+    words = line[2:].split()
+    if words and words[0].rsplit("/", 1)[-1] == "env":
+        words = [w for w in words[1:] if w != "-S"]
+    if not words or words[0].rsplit("/", 1)[-1] not in _POSIX_SHELLS:
+        return None
+    return tuple(words)
 
 
 def _split_shell_words(text: str) -> list[str]:

@@ -33,7 +33,7 @@ from typing import Any, Iterator
 
 from dockerlint.spans import Span, TextMap
 
-__all__ = ["Word", "Command", "ShellScript", "parse_shell"]
+__all__ = ["Word", "Command", "Statement", "ShellScript", "parse_shell"]
 
 
 # --------------------------------------------------------------------------
@@ -121,10 +121,30 @@ class Command:
 
 
 @dataclass(frozen=True)
+class Statement:
+    """A top-level statement of a script: where it starts and ends in the script text.
+
+    ``start``/``end`` are character indices into ``ShellScript.text`` (end exclusive,
+    trailing comments and separators not included); ``terminator`` is the token that
+    ends it (``';'``, ``'&'``) or None for a newline or the end of the text.  Fixes
+    that add a command after everything else use the last statement's end, so an
+    edit never lands inside a trailing ``# comment`` or after a background ``&``.
+    """
+
+    start: int
+    end: int
+    terminator: str | None
+    kind: str  # tree-sitter node type: command, list, pipeline, if_statement, ...
+
+
+@dataclass(frozen=True)
 class ShellScript:
     commands: tuple[Command, ...]
     has_errors: bool
     text: str
+    statements: tuple[Statement, ...] = ()
+    #: errexit (``set -e``) is in force when the script ends
+    errexit_at_end: bool = False
 
     def __iter__(self) -> Iterator[Command]:
         return iter(self.commands)
@@ -1017,7 +1037,16 @@ def _parse(text: str, textmap: TextMap | None, errexit: bool) -> ShellScript:
     root = tree.root_node
     walker = _Walker(text, textmap, errexit, b2c)
     walker.run(root, _Ctx())
-    return ShellScript(tuple(walker.commands), bool(root.has_error), text)
+    c = walker.c
+    statements: list[Statement] = []
+    for ch in root.children:
+        t = ch.type
+        if ch.is_named and t in _STATEMENTS:
+            statements.append(Statement(c(ch.start_byte), c(ch.end_byte), None, t))
+        elif not ch.is_named and t in (";", "&") and statements and statements[-1].terminator is None:
+            last = statements[-1]
+            statements[-1] = Statement(last.start, last.end, t, last.kind)
+    return ShellScript(tuple(walker.commands), bool(root.has_error), text, tuple(statements), walker.errexit)
 
 
 def parse_shell(text: str, textmap: TextMap | None = None, *, errexit: bool = False) -> ShellScript:

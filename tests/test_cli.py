@@ -31,7 +31,7 @@ def test_findings_exit_1_text_format(tmp_path):
     p.write_text(APT)
     code, out, _ = run(str(p))
     assert code == 1
-    assert out.startswith(f"{p}:2:5: DKL201 `apt-get update` leaves")
+    assert out.startswith(f"{p}:2:5: DKL201 `apt-get update` writes apt")
     assert "2 | RUN apt-get update" in out and "= fix: Append" in out
     assert "Found 1 problem (1 warning) in 1 file." in out
 

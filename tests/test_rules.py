@@ -83,7 +83,20 @@ def test_examples_in_rule_documents(code):
 def test_dkl201_fires_and_points_at_the_update():
     assert only("DKL201", "FROM debian\nRUN apt-get update && apt-get install -y curl\n") == [2]
     assert only("DKL201", "FROM debian\nRUN apt-get update\n") == [2]  # lists stay in that layer
-    assert only("DKL201", "FROM debian\nRUN aptitude install -y curl\n") == [2]
+    assert only("DKL201", "FROM debian\nRUN aptitude update && aptitude install -y curl\n") == [2]
+    assert only("DKL201", "FROM ubuntu\nRUN add-apt-repository ppa:x/y && apt-get install -y z\n") == [2]
+
+
+def test_dkl201_install_only_runs_write_no_lists():
+    # issue 10: an install writes no lists; the update's RUN is the one reported, once
+    text = "FROM debian\nRUN apt-get update\nRUN apt-get install -y curl\nRUN apt-get install -y git\n"
+    assert only("DKL201", text) == [2]
+    assert only("DKL201", "FROM debian\nRUN aptitude install -y curl\n") == []
+
+
+def test_dkl201_removal_before_the_update_does_not_count():
+    assert only("DKL201", "FROM debian\nRUN rm -rf /var/lib/apt/lists/* && apt-get update "
+                          "&& apt-get install -y curl\n") == [2]
 
 
 @pytest.mark.parametrize("run", [
@@ -109,8 +122,13 @@ def test_dkl201_cleanup_in_a_later_run_does_not_count():
     # a build stage that does not ship
     "FROM debian AS build\nRUN apt-get update && apt-get install -y gcc\nRUN gcc -o /app main.c\n"
     "FROM scratch\nCOPY --from=build /app /app\n",
-    # a local .deb does not use the lists
+    # a local .deb: no update, no lists written
     "FROM debian\nCOPY x.deb /tmp/\nRUN apt-get install -y /tmp/x.deb\n",
+    "FROM debian\nRUN apt-get install -y ./pkg.deb\n",
+    # distclean and dist-clean are the same command (apt >= 2.7.8)
+    "FROM debian:trixie\nRUN apt-get update && apt-get install -y curl && apt-get distclean\n",
+    "FROM ubuntu\nRUN add-apt-repository -n ppa:x/y\n",
+    "FROM ubuntu\nRUN add-apt-repository --no-update ppa:x/y\n",
 ])
 def test_dkl201_not_a_finding(text):
     assert only("DKL201", text) == []

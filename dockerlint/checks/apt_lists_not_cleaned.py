@@ -1,51 +1,126 @@
-"""DKL201 apt-lists-not-cleaned: apt's package lists left in a shipped layer."""
+"""DKL201 apt-lists-not-cleaned: a RUN of a shipped stage writes apt's lists and leaves them in its layer."""
 
 from __future__ import annotations
 
-from ..edits import append_command
+from ..aptlists import LISTS, later_readers, lists_use, lists_weight, removes_lists
+from ..edits import append_command, delete_instruction, insert_before, remove_command
 from ..findings import Fix, Hit
 
 CLEANUP = "rm -rf /var/lib/apt/lists/*"
-LISTS = "/var/lib/apt/lists"
 
 
-def _removes_lists(argv: tuple[str, ...]) -> bool:
-    if not argv:
-        return False
-    name = argv[0].rsplit("/", 1)[-1]
-    if name == "rm":
-        return any(a.rstrip("/*") in (LISTS, "/var/lib/apt") or a.startswith(LISTS + "/") or a.startswith(LISTS + "*")
-                   for a in argv[1:] if not a.startswith("-"))
-    if name in ("apt-get", "apt") and "dist-clean" in argv[1:]:
-        return True
-    if name == "find" and len(argv) > 1 and argv[1].rstrip("/") == LISTS and "-delete" in argv:
-        return True
-    return False
+def _weight(stage) -> str:
+    """How much the lists weigh, from the measured figure in the knowledge tables."""
+    facts = lists_weight(stage.root_image)
+    return f" ({facts})" if facts else ""
+
+
+def _line_of(run) -> int:
+    return run.instruction.span.line
+
+
+def _update_only(run, use) -> bool:
+    """The RUN writes lists with `apt-get update` and reads none itself: its installs come later."""
+    return not use.reads and len(use.writes) == 1 and use.writes[0].name in ("apt-get", "apt", "aptitude")
+
+
+def _update_text(cmd) -> str:
+    return " ".join(w.raw for w in cmd.shell.argv) if cmd.shell is not None else " ".join(cmd.argv)
+
+
+def _reader_edits(reader, update: str) -> list | None:
+    """`update && ` before the reader's first apt command, and the lists removed at its end."""
+    if reader.shell_script is None or reader.shell_script.has_errors or reader.instruction.heredocs:
+        return None
+    ruse = lists_use(reader)
+    first = ruse.reads[0]
+    if first.shell is None or first.shell.in_pipeline or first.in_substitution:
+        return None
+    edits = [insert_before(first.span, f"{update} && ")]
+    # A reader that runs its own update later keeps its lists for the RUNs after it: its own
+    # finding says where to remove them.
+    if not ruse.removed_at_end and not ruse.writes:
+        tail, _why = append_command(reader, CLEANUP)
+        if tail is None:
+            return None
+        edits.append(tail)
+    return edits
+
+
+def _move_fix(run, use, reader) -> Fix | None:
+    """Move the `update` into the one later RUN that reads the lists, and remove them there.
+
+    The update leaves this RUN (the whole RUN when it is nothing else); the reader's first
+    apt command must not sit in a pipeline, where a prefix would change what is piped.
+    """
+    if run.shell_script is None or run.shell_script.has_errors or run.instruction.heredocs:
+        return None
+    upd = use.writes[0]
+    if any(c.argv and c is not upd for c in run.commands):
+        cut = remove_command(run, upd)
+        if cut is None:
+            return None
+    else:
+        cut = delete_instruction(run.instruction)
+    update = _update_text(upd)
+    more = _reader_edits(reader, update)
+    if more is None:
+        return None
+    return Fix(f"Move `{update}` into the RUN at line {_line_of(reader)} and remove the lists there",
+               "unsafe", (cut, *more))
+
+
+def _update_in_readers_fix(run, use, readers) -> Fix | None:
+    """This RUN installs too: remove its lists, and give each later reader its own update."""
+    tail, _why = append_command(run, CLEANUP)
+    if tail is None or any(w.name not in ("apt-get", "apt", "aptitude") for w in use.writes):
+        return None
+    update = _update_text(use.writes[-1])
+    edits = [tail]
+    for r in readers:
+        more = _reader_edits(r, update)
+        if more is None:
+            return None
+        edits.extend(more)
+    where = ", ".join(str(_line_of(r)) for r in readers)
+    return Fix(f"Remove the lists at the end of this RUN, and run `{update}` in the RUN"
+               f"{'s' if len(readers) > 1 else ''} at line{'s' if len(readers) > 1 else ''} {where} too, "
+               "removing the lists there", "unsafe", tuple(edits))
 
 
 def check(model):
     for stage in model.shipped:
         for run in stage.runs:
-            if run.is_cached(LISTS):
+            use = lists_use(run)
+            if not use.left or use.cached:
                 continue
-            ops = [op for op in run.package_ops if op.manager == "apt" and op.action in ("update", "install", "upgrade")
-                   and not (op.action == "install" and op.packages and all(p.endswith(".deb") or "/" in p for p in op.packages))]
-            if not ops:
-                continue
-            last = max(op.command_index for op in ops)
-            cmds = run.commands
-            if any(c.index > last and _removes_lists(c.argv) for c in cmds):
-                continue
-            first = ops[0]
-            cmd = next(c for c in cmds if c.index == first.command_index)
-            what = f"{first.tool} {first.action}" if first.action != "upgrade" else f"{first.tool} upgrade"
-            edit = append_command(run, CLEANUP)
-            fix = Fix(f"Append `{CLEANUP}` to this RUN", "safe", (edit,)) if edit else None
-            yield Hit(
-                cmd.span,
-                f"`{what}` leaves apt's package lists in /var/lib/apt/lists in this layer "
-                f"(tens of MB); remove them at the end of the same RUN",
-                fix,
-                None if fix else f"end this RUN with `{CLEANUP}` or use a cache mount "
-                "(`--mount=type=cache,target=/var/lib/apt/lists`)",
-            )
+            first = use.writes[0]
+            what = " ".join(first.argv[:2]) if first.name != "add-apt-repository" else "add-apt-repository"
+            msg = (f"`{what}` writes apt's package lists{_weight(stage)} to {LISTS}, and this RUN does not "
+                   "remove them: they stay in this layer")
+            readers = later_readers(model, run)
+            fix = None
+            help_ = None
+            if not readers:
+                edit, why = append_command(run, CLEANUP)
+                if edit is not None:
+                    fix = Fix(f"Append `{CLEANUP}` to this RUN", "safe", (edit,))
+                else:
+                    help_ = f"end this RUN with `{CLEANUP}`; no automatic fix because {why}"
+            else:
+                lines = ", ".join(str(_line_of(r)) for r in readers)
+                several = len(readers) > 1
+                msg += (f"; the apt commands of the RUN{'s' if several else ''} at line{'s' if several else ''} "
+                        f"{lines} use them, so removing them here would make {'those' if several else 'it'} fail")
+                if _update_only(run, use):
+                    if len(readers) == 1:
+                        fix = _move_fix(run, use, readers[0])
+                elif use.reads:
+                    fix = _update_in_readers_fix(run, use, readers)
+                if fix is None:
+                    help_ = (f"run `apt-get update` in the same RUN as the installs that need it (line{'s' if several else ''} {lines}) "
+                             f"and end each such RUN with `{CLEANUP}`")
+            yield Hit(first.span, msg, fix, help_)
+
+
+__all__ = ["check", "CLEANUP", "removes_lists"]

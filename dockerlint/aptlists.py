@@ -1,0 +1,178 @@
+"""apt's package lists through the layers of a build: which RUN writes them, reads them, removes them.
+
+Part of the model.  `apt-get update` (and `apt`/`aptitude update`, and
+`add-apt-repository` unless given `-n`) downloads the lists into
+/var/lib/apt/lists; `apt-get install`, `upgrade`, `apt-cache …` read them; an
+install writes none.  A layer keeps whatever lists are there when its RUN ends,
+so DKL201 asks "does this RUN write lists and leave them?", and its fix asks
+"does a later RUN still read the lists this one leaves?" (appending `rm` where a
+later `RUN apt-get install` relies on them makes that install fail with
+"Unable to locate package").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+LISTS = "/var/lib/apt/lists"
+_APT = frozenset({"apt-get", "apt", "aptitude"})
+# apt subcommands that need the lists (install resolves dependencies from them, even for ./x.deb)
+_READS = frozenset({"install", "reinstall", "upgrade", "dist-upgrade", "full-upgrade", "build-dep", "source",
+                    "satisfy", "download", "changelog", "search", "show", "policy", "madison", "depends",
+                    "rdepends", "showpkg", "showsrc", "list"})
+# apt options whose value is the next word (so it is not taken for the subcommand)
+_APT_VALUE_OPTS = frozenset({"-o", "-t", "-c", "--option", "--target-release", "--config-file", "-a",
+                             "--host-architecture", "--default-release"})
+
+
+@dataclass(frozen=True)
+class ListsUse:
+    """What one RUN does with apt's lists, in the order its commands run.
+
+    ``writes``/``reads``/``removes`` are the commands (model.SimpleCommand) that
+    download, read and delete the lists.  ``read_first`` is True when the RUN reads
+    lists before it writes any (it relies on an earlier layer's lists).  ``left``
+    is True when lists this RUN wrote are still there when it ends; ``cached``
+    when a cache or tmpfs mount covers /var/lib/apt/lists (nothing stays).
+    """
+
+    writes: tuple
+    reads: tuple
+    removes: tuple
+    read_first: bool
+    left: bool
+    cached: bool
+
+    @property
+    def removed_at_end(self) -> bool:
+        """The RUN ends with no lists, whatever was there before: a removal after every write."""
+        return bool(self.removes) and (not self.writes or self.removes[-1].index > self.writes[-1].index)
+
+
+def _subcommand(argv: tuple[str, ...]) -> str | None:
+    i = 1
+    while i < len(argv):
+        a = argv[i]
+        if a in _APT_VALUE_OPTS:
+            i += 2
+            continue
+        if a.startswith("-"):
+            i += 1
+            continue
+        return a
+    return None
+
+
+def writes_lists(argv: tuple[str, ...]) -> bool:
+    """`apt-get update`, `apt update`, `aptitude update`, `add-apt-repository` without -n/--no-update."""
+    if not argv:
+        return False
+    name = argv[0].rsplit("/", 1)[-1]
+    if name in _APT:
+        return _subcommand(argv) == "update"
+    if name == "add-apt-repository":
+        return not any(a in ("-n", "--no-update") or (a.startswith("-") and not a.startswith("--") and "n" in a[1:])
+                       for a in argv[1:])
+    return False
+
+
+def reads_lists(argv: tuple[str, ...]) -> bool:
+    """An apt command that resolves packages from the lists (install, upgrade, apt-cache …)."""
+    if not argv:
+        return False
+    name = argv[0].rsplit("/", 1)[-1]
+    if name in _APT:
+        return _subcommand(argv) in _READS
+    if name == "apt-cache":
+        return _subcommand(argv) not in (None, "stats", "gencaches")
+    return False
+
+
+def _is_lists_path(arg: str) -> bool:
+    a = arg.rstrip("/")
+    if a in (LISTS, "/var/lib/apt", LISTS + "/*", "/var/lib/apt/*", LISTS + "*"):
+        return True
+    return a.startswith(LISTS + "/*")  # /var/lib/apt/lists/*_* and the like: every list file
+
+
+def removes_lists(argv: tuple[str, ...]) -> bool:
+    """`rm -rf /var/lib/apt/lists/*` (or the directory), `find /var/lib/apt/lists … -delete`,
+    `apt-get dist-clean`/`distclean` (apt >= 2.7.8)."""
+    if not argv:
+        return False
+    name = argv[0].rsplit("/", 1)[-1]
+    if name == "rm":
+        return any(_is_lists_path(a) for a in argv[1:] if not a.startswith("-"))
+    if name in ("apt-get", "apt"):
+        return _subcommand(argv) in ("dist-clean", "distclean")
+    if name == "find" and len(argv) > 1 and argv[1].rstrip("/") in (LISTS, "/var/lib/apt"):
+        return "-delete" in argv or ("-exec" in argv and "rm" in argv)
+    return False
+
+
+def lists_use(run) -> ListsUse:
+    """What `run` (a model.Run) does with the lists; cached per RUN."""
+    cached = getattr(run, "_lists_use", None)
+    if cached is not None:
+        return cached
+    writes, reads, removes = [], [], []
+    read_first = False
+    for c in run.commands:
+        if c.in_substitution or not c.argv:
+            continue
+        argv = c.argv
+        if writes_lists(argv):
+            writes.append(c)
+        elif reads_lists(argv):
+            if not writes:
+                read_first = True
+            reads.append(c)
+        elif removes_lists(argv):
+            removes.append(c)
+    left = bool(writes) and not (removes and removes[-1].index > writes[-1].index)
+    use = ListsUse(tuple(writes), tuple(reads), tuple(removes), read_first, left, run.is_cached(LISTS))
+    run._lists_use = use
+    return use
+
+
+def later_readers(model, run) -> list:
+    """RUNs built after `run` that read the lists it leaves before writing or removing their own.
+
+    Walks the rest of `run`'s stage, then every stage built FROM it (any stage, shipped or
+    not: another --target may build it), in build order.  A chain stops at a RUN that writes
+    or removes lists: what follows reads those, not ours.
+    """
+    out: list = []
+    stage = run.stage
+    after = stage.runs[stage.runs.index(run) + 1:]
+
+    def walk(st, runs) -> None:
+        for r in runs:
+            use = lists_use(r)
+            if use.cached:
+                continue
+            if use.read_first:
+                out.append(r)
+            if use.writes or use.removes:
+                return
+        for child in model.stages:
+            if child.parent is st:
+                walk(child, child.runs)
+
+    walk(stage, after)
+    return out
+
+
+def lists_weight(image) -> str | None:
+    """How much the lists weigh, as a message fragment, from the figure measured for the image's
+    release (dockerlint/debian.py's apt facts), or None when no figure is known."""
+    try:
+        from . import debian
+    except ImportError:
+        return None
+    release = getattr(image, "release", None) if image is not None else None
+    facts = debian.apt_facts(release) or debian.apt_facts("bookworm")
+    if facts is None or not facts.lists_mb:
+        return None
+    where = facts.release if release == facts.release else f"{facts.release}, measured"
+    return f"about {round(facts.lists_mb)} MB on Debian {where}"

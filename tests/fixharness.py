@@ -1,0 +1,244 @@
+"""One harness for every fix, in the spirit of ruff's: a fix must be one a user can take blindly.
+
+For each fixable finding of a file, the fix alone is applied and the result must:
+  1. parse: no new DKL001 issue, no RUN whose shell text newly fails to parse;
+  2. clear its finding: fewer findings of that code;
+  3. change nothing else: every instruction the edits do not touch is the same, in order;
+     a touched RUN keeps every command it had, in order, and only gains commands the
+     rule may add, joined so the RUN keeps its exit status (`&&`, or under `set -e`);
+     no finding of another rule appears;
+  4. never break a later instruction: every RUN that found apt lists before the fix still
+     finds them (a removed `apt-get update` must reappear in the RUN that needs it);
+  5. converge: a second `--fix` of the fully fixed file changes nothing.
+Rewrites (whole new Dockerfiles) are checked by the rewrite suite instead.
+
+`python -m tests.fixharness FOLDER...` prints the counts over a corpus.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+
+from dockerlint.aptlists import lists_use, writes_lists
+from dockerlint.engine import lint_text
+from dockerlint.fix import apply_edits, fixed_text
+from dockerlint.runner import Options
+
+# Commands a rule's fix may add to a RUN (argv prefixes), by code.
+ADDED = {
+    "DKL201": (("rm", "-rf", "/var/lib/apt/lists/*"), ("apt-get", "update"), ("apt", "update"),
+               ("aptitude", "update")),
+    "DKL103": (),
+}
+
+
+@dataclass
+class Outcome:
+    checked: Counter = field(default_factory=Counter)  # fixes checked, by code
+    problems: list = field(default_factory=list)  # (path, code, line, what)
+    refused: Counter = field(default_factory=Counter)  # (code, reason) of fixable-looking findings without a fix
+    findings: Counter = field(default_factory=Counter)  # findings by code
+    with_fix: Counter = field(default_factory=Counter)
+
+
+def _render(text: str, res, edits) -> str:
+    from dockerlint.fix import _render as render
+
+    return render(apply_edits(res.parsed.lines, edits), res)
+
+
+def _instructions(res):
+    return [(i.keyword, i.start_line, i.end_line, "\n".join(res.parsed.lines[i.start_line - 1:i.end_line]))
+            for i in res.parsed.instructions]
+
+
+def _runs(res):
+    return [r for s in res.model.stages for r in s.runs]
+
+
+def _argvs(run):
+    return [c.argv for c in run.commands if c.argv]
+
+
+def _text(res, ins) -> str:
+    return "\n".join(res.parsed.lines[ins.start_line - 1:ins.end_line])
+
+
+def _lists_state(res) -> dict[int, bool]:
+    """For every RUN that reads apt lists before writing its own (by id of its instruction):
+    are lists there when it starts?"""
+    out = {}
+    present: dict[int, bool] = {}
+    for st in res.model.stages:
+        have = present.get(id(st.parent), False) if st.parent is not None else False
+        for r in st.runs:
+            use = lists_use(r)
+            if use.read_first:
+                out[id(r.instruction)] = have or use.cached
+            if use.cached:
+                continue
+            if use.removed_at_end:
+                have = False
+            elif use.writes:
+                have = True
+        present[id(st)] = have
+    return out
+
+
+def _touched_lines(edits) -> set[int]:
+    out = set()
+    for e in edits:
+        out.update(range(e.span.line, e.span.end_line + 1))
+    return out
+
+
+def check_file(text: str, path: str, out: Outcome, unsafe: bool = True, lint_kw=None) -> None:
+    lint_kw = lint_kw or {}
+    res = lint_text(text, path, **lint_kw)
+    if res.error:
+        return
+    if _render(text, res, []) != text.lstrip("\ufeff") and _render(text, res, []) != text:
+        out.problems.append((path, "*", 0, "the file does not survive a fix with no edits byte for byte"))
+    before_codes = Counter(f.code for f in res.findings)
+    before_lists = _lists_state(res)
+    shell_errors = sum(1 for r in _runs(res) if r.shell_script is not None and r.shell_script.has_errors)
+    for f in res.findings:
+        out.findings[f.code] += 1
+        if f.fix is None:
+            if f.suggestion and "no automatic fix because" in f.suggestion:
+                out.refused[(f.code, f.suggestion.split("no automatic fix because", 1)[1].strip()[:60])] += 1
+            elif f.code == "DKL201":
+                out.refused[(f.code, (f.suggestion or "")[:60])] += 1
+            continue
+        out.with_fix[f.code] += 1
+        if f.fix.rewrite is not None or (f.fix.safety == "unsafe" and not unsafe):
+            continue
+        out.checked[f.code] += 1
+
+        def bad(what: str) -> None:
+            out.problems.append((path, f.code, f.line, what))
+
+        new = _render(text, res, f.fix.edits)
+        after = lint_text(new, path, **lint_kw)
+        # 1. parses
+        if len(after.parsed.issues) > len(res.parsed.issues):
+            bad(f"does not parse: {after.parsed.issues[-1].message}")
+            continue
+        if sum(1 for r in _runs(after) if r.shell_script is not None and r.shell_script.has_errors) > shell_errors:
+            bad("a RUN's shell text no longer parses")
+            continue
+        after_codes = Counter(g.code for g in after.findings)
+        # 2. clears its finding
+        if after_codes[f.code] >= before_codes[f.code]:
+            bad("does not clear its finding")
+        # 3. nothing else changed
+        for code, n in after_codes.items():
+            if code != f.code and n > before_codes[code]:
+                bad(f"adds a {code} finding")
+        touched = _touched_lines(f.fix.edits)
+        deleted = {i.start_line for i in res.parsed.instructions
+                   if any(e.text == "" and e.span.line <= i.start_line and e.span.end_line > i.end_line
+                          and e.span.column == 1 and e.span.end_column == 1 for e in f.fix.edits)}
+        old_ins = [i for i in res.parsed.instructions if i.start_line not in deleted]
+        new_ins = after.parsed.instructions
+        if len(old_ins) != len(new_ins) or any(a.keyword != b.keyword for a, b in zip(old_ins, new_ins)):
+            bad("adds, removes or reorders instructions")
+            continue
+        old_runs = {id(r.instruction): r for r in _runs(res)}
+        new_runs = {id(r.instruction): r for r in _runs(after)}
+        lost = [c.argv for i in res.parsed.instructions if i.start_line in deleted
+                for c in (old_runs[id(i)].commands if id(i) in old_runs else ()) if c.argv]
+        added_ok = ADDED.get(f.code, ())
+        for a, b in zip(old_ins, new_ins):
+            same_text = _text(res, a) == _text(after, b)
+            if not touched & set(range(a.start_line, a.end_line + 1)):
+                if not same_text:
+                    bad(f"changes the {a.keyword} at line {a.start_line}, which it does not fix")
+                continue
+            if a.keyword != "RUN":
+                if not same_text:
+                    bad(f"edits a {a.keyword}")
+                continue
+            ra, rb = old_runs[id(a)], new_runs[id(b)]
+            old_argv, new_argv = _argvs(ra), _argvs(rb)
+            extra = list(new_argv)
+            for argv in old_argv:
+                if argv in extra:
+                    extra.remove(argv)
+                elif f.code == "DKL201" and writes_lists(argv):
+                    lost.append(argv)  # moved: it must reappear in the RUN that reads the lists
+                else:
+                    bad(f"the RUN at line {a.start_line} loses `{' '.join(argv)}`")
+            if not _is_super([x for x in old_argv if x not in lost], new_argv):
+                bad(f"the RUN at line {a.start_line} runs its commands in another order")
+            for c in rb.commands:
+                if not c.argv or c.argv not in extra:
+                    continue
+                extra.remove(c.argv)
+                if c.argv in lost:
+                    lost.remove(c.argv)
+                elif not (any(c.argv[:len(p)] == p for p in added_ok)
+                          or f.code == "DKL201" and writes_lists(c.argv)):
+                    bad(f"adds an unexpected command `{' '.join(c.argv)}`")
+                if c.connector not in ("&&", None) and not c.errexit:
+                    bad(f"`{' '.join(c.argv)}` is joined with {c.connector!r} without set -e: the RUN "
+                        "would hide a failure")
+        if lost:
+            bad(f"removes `{' '.join(lost[0])}` without running it elsewhere")
+        # 4. later RUNs keep what they need
+        needs_before = _lists_state(res)
+        needs_after = _lists_state(after)
+        for a in old_ins:
+            if a.keyword != "RUN" or id(a) not in needs_before:
+                continue
+            b = new_ins[old_ins.index(a)]
+            if needs_before[id(a)] and needs_after.get(id(b)) is False:
+                bad(f"the RUN at line {a.start_line} reads apt lists that are no longer there")
+    # 5. converges
+    opts = Options(unsafe_fixes=unsafe)
+    once, _applied, refused = fixed_text(res, opts)
+    if refused:
+        out.problems.append((path, "*", 0, f"--fix refuses: {refused}"))
+    if once is not None:
+        again = lint_text(once, path, **lint_kw)
+        twice, _a, refused2 = fixed_text(again, opts)
+        if twice is not None and twice != once:
+            out.problems.append((path, "*", 0, "a second --fix changes the file again"))
+
+
+def _is_super(old: list, new: list) -> bool:
+    """`new` keeps every command of `old`, in order."""
+    it = iter(new)
+    return all(any(a == b for b in it) for a in old)
+
+
+def corpus_files(folder: str) -> list[str]:
+    return sorted(os.path.join(d, f) for d, _, fs in os.walk(folder) for f in fs if f != "SOURCES.tsv")
+
+
+def main(argv: list[str]) -> int:
+    out = Outcome()
+    for folder in argv or ["../shared/corpus", "../shared/corpus-dinosaur"]:
+        for p in corpus_files(folder):
+            try:
+                text = open(p, encoding="utf-8").read()
+            except (UnicodeDecodeError, OSError):
+                continue
+            check_file(text, p, out)
+    print("findings:", dict(out.findings))
+    print("with a fix:", dict(out.with_fix))
+    print("fixes checked:", dict(out.checked), "total", sum(out.checked.values()))
+    print("refused:")
+    for (code, why), n in out.refused.most_common():
+        print(f"  {code} {n:5d} {why}")
+    print("problems:", len(out.problems))
+    for p in out.problems[:50]:
+        print("  ", *p)
+    return 1 if out.problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
