@@ -138,22 +138,51 @@ class Run:
                 from .shell import parse_shell
 
                 script = parse_shell(argv[2], None)
-                return tuple(self._from_shell(c, i, span=ins.args[2].span) for i, c in enumerate(script.commands))
+                return self._expanded(script.commands, span=ins.args[2].span)
             if not argv:
                 return ()
             return (SimpleCommand(tuple(strip_wrappers(list(argv))), argv, (), ins.span, 0),)
         script = self.shell_script
         if script is None:
             return ()
-        return tuple(self._from_shell(c, i) for i, c in enumerate(script.commands))
+        return self._expanded(script.commands)
 
-    def _from_shell(self, c, i: int, span: Span | None = None) -> SimpleCommand:
-        raw = tuple(w.text for w in c.argv)
-        return SimpleCommand(
-            tuple(strip_wrappers(list(raw))), raw,
-            tuple((name, w.text) for name, w in c.assignments),
-            span or c.span, i, c.connector, c.conditional, c.in_substitution, c.errexit, c,
-        )
+    def _expanded(self, commands, span: Span | None = None) -> tuple[SimpleCommand, ...]:
+        """SimpleCommands with `$VAR` words replaced where the value is known.
+
+        Values come from ARG/ENV in scope and from the RUN's own assignments before the
+        command (`deps='gcc libpq-dev'; apt-get install $deps`, `export X=1`).  An unquoted
+        expansion is split into words, as the shell does; anything else unknown (a name that
+        may come from the base image, `$(…)`) stays as written.
+        """
+        vars_ = _ShellVars(self.env)
+        out = []
+        for i, c in enumerate(commands):
+            raw: list[str] = []
+            for w in c.argv:
+                if w.is_static:
+                    raw.append(w.text)
+                    continue
+                raw.extend(_expand_word(w, vars_))
+            assigns = tuple((name, _expand_value(w, vars_)) for name, w in c.assignments)
+            out.append(SimpleCommand(
+                tuple(strip_wrappers(list(raw))), tuple(raw), assigns,
+                span or c.span, i, c.connector, c.conditional, c.in_substitution, c.errexit, c,
+            ))
+            if c.in_subshell or c.in_pipeline or c.in_substitution or c.in_function:
+                continue
+            if not c.argv:
+                for name, value in assigns:
+                    vars_.set(name, None if c.conditional or "$" in value else value)
+            elif raw and raw[0] in ("export", "declare", "typeset", "readonly", "local"):
+                for a in raw[1:]:
+                    name, eq, value = a.partition("=")
+                    if eq and name.isidentifier():
+                        vars_.set(name, None if c.conditional or "$" in value else value)
+            elif raw and raw[0] == "unset":
+                for a in raw[1:]:
+                    vars_.set(a, "")
+        return tuple(out)
 
     @cached_property
     def package_ops(self) -> tuple[PackageOp, ...]:
@@ -235,6 +264,7 @@ class Stage:
     healthcheck: Instruction | None = None
     workdir: str | None = None
     user: str | None = None
+    labels: list = field(default_factory=list)  # (key, value), inherited through FROM <stage> first
 
     @property
     def label(self) -> str:
@@ -270,94 +300,17 @@ class Stage:
 
     @property
     def purpose(self) -> str:
-        return _purpose(self)
+        """'application' or 'build-environment' (see runtime.purpose)."""
+        from .runtime import purpose
+
+        return purpose(self).kind
 
     @property
     def runtime_programs(self) -> set[str]:
-        """Every word of CMD, ENTRYPOINT and HEALTHCHECK, as program names (basename)."""
-        return _runtime_programs(self)
+        """Every word of CMD, ENTRYPOINT and HEALTHCHECK in force, as program names (basename)."""
+        from .runtime import runtime_program_names
 
-    def runtime_commands(self) -> list[tuple[str, Instruction, list[str]]]:
-        """(kind, instruction, words) for CMD, ENTRYPOINT and HEALTHCHECK in force."""
-        out = []
-        for kind, ins in (("CMD", self.cmd), ("ENTRYPOINT", self.entrypoint), ("HEALTHCHECK", self.healthcheck)):
-            if ins is None:
-                continue
-            words = [w.text for w in ins.args]
-            if kind == "HEALTHCHECK":
-                words = words[1:]
-            if not ins.json and words:
-                words = _split_shell_words(words[0])
-            elif ins.json and len(words) >= 3 and words[0].rsplit("/", 1)[-1] in ("sh", "bash", "ash") and words[1] == "-c":
-                words = words[:2] + _split_shell_words(words[2])
-            out.append((kind, ins, words))
-        return out
-
-
-SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "fish", "ksh", "pwsh", "powershell", "cmd"})
-# Programs that are toolchains or build tools: an image whose CMD runs only these is for building.
-BUILD_PROGRAMS = frozenset({"go", "cargo", "rustc", "make", "cmake", "gcc", "g++", "cc", "clang", "mvn",
-                            "mvnw", "gradle", "gradlew", "dotnet", "javac", "ninja", "bazel", "ghc", "cabal",
-                            "stack", "rustup"})
-
-
-# An interpreter or REPL started with no arguments is an interactive development image.
-INTERACTIVE = frozenset({"python", "python2", "python3", "node", "irb", "iex", "erl", "ghci", "jshell", "pry",
-                         "lua", "R", "julia", "scala", "clj", "sbcl", "racket", "swift", "php", "perl"})
-
-
-def _runtime_programs(stage: "Stage") -> set[str]:
-    out: set[str] = set()
-    for _kind, _ins, words in stage.runtime_commands():
-        for w in words:
-            out.add(w.rsplit("/", 1)[-1])
-    return out
-
-
-WRAPPERS = frozenset({"tini", "dumb-init", "gosu", "su-exec", "catatonit", "s6-svscan", "/init", "init"})
-
-
-def is_wrapper(prog: str) -> bool:
-    """An ENTRYPOINT that only sets up and then runs CMD: an init, or an entrypoint script."""
-    base = prog.rsplit("/", 1)[-1]
-    return base in WRAPPERS or "entrypoint" in base.lower()
-
-
-def _purpose(stage: "Stage") -> str:
-    """'application' when CMD/ENTRYPOINT run a program; else 'build-environment'.
-
-    No CMD/ENTRYPOINT, only a shell, a build tool or a bare REPL mean an image for
-    building or for others to build on.  An ENTRYPOINT that wraps CMD is judged by CMD.
-    """
-    cmd = stage.cmd
-    ep = stage.entrypoint
-    words_of = {k: w for k, _i, w in stage.runtime_commands()}
-    if ep is not None and words_of.get("ENTRYPOINT") and not is_wrapper(words_of["ENTRYPOINT"][0]):
-        cmds = [words_of["ENTRYPOINT"]]
-    elif cmd is not None:
-        cmds = [words_of.get("CMD", [])]
-    else:
-        return "build-environment"
-    for words in cmds:
-        if not words:
-            continue
-        prog = words[0].rsplit("/", 1)[-1]
-        if prog in SHELLS and (len(words) == 1 or words[1:2] in (["-l"], ["-i"], ["--login"])):
-            continue
-        if prog in BUILD_PROGRAMS or prog in INTERACTIVE and len(words) == 1:
-            continue
-        return "application"
-    return "build-environment"
-
-
-def runs_unseen_script(stage: "Stage") -> bool:
-    """Whether CMD/ENTRYPOINT start a script whose contents dockerlint cannot see."""
-    for _k, _i, words in stage.runtime_commands():
-        for w in words[:2]:
-            base = w.rsplit("/", 1)[-1]
-            if base.endswith((".sh", ".bash", ".py", ".rb", ".pl")) or "entrypoint" in base.lower():
-                return True
-    return False
+        return runtime_program_names(self)
 
 
 class Model:
@@ -472,6 +425,9 @@ class Model:
                     stage.cmd = None  # ENTRYPOINT clears an inherited CMD (PARSING.md §10)
             elif kw == "HEALTHCHECK":
                 stage.healthcheck = ins
+            elif kw == "LABEL":
+                stage.labels.extend((k.text.strip("\"'"), expand(v.text, env, esc)[0] if v else "")
+                                    for k, v in ins.pairs)
             elif kw == "SHELL" and ins.json and ins.args:
                 stage.shell_argv = tuple(w.text for w in ins.args)
                 prog = ins.args[0].text.lower().rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
@@ -511,6 +467,7 @@ class Model:
             st.shell_kind = parent.shell_kind
             st.shell_argv = parent.shell_argv
             st.workdir, st.user = parent.workdir, parent.user
+            st.labels = list(parent.labels)
         elif known and base:
             st.image = knowledge.image_info(base)
             if st.image.family == "windows":
@@ -555,6 +512,54 @@ def _concat(parts: list[tuple[str, TextMap | None]]) -> tuple[str, TextMap]:
         text_parts.append(text)
         off += len(text)
     return "".join(text_parts), TextMap("".join(text_parts), segs)
+
+
+class _ShellVars:
+    """The variables a RUN's shell sees: ARG/ENV in scope, then its own assignments.
+
+    A name that is not known is *unknown*, not empty: the base image may set it.
+    Presented to expand() as a mapping where every name is declared.
+    """
+
+    __slots__ = ("base", "own")
+
+    def __init__(self, base):
+        self.base = base
+        self.own: dict[str, str | None] = {}
+
+    def set(self, name: str, value: str | None) -> None:
+        self.own[name] = value
+
+    def __contains__(self, name: object) -> bool:
+        return True
+
+    def get(self, name: str, default=None):
+        if name in self.own:
+            return self.own[name]
+        return self.base.get(name)
+
+
+def _expand_word(w, vars_) -> list[str]:
+    """The argv words one shell word becomes: several for an unquoted `$deps`, as written when unknown."""
+    raw = w.raw
+    if "$(" in raw or "`" in raw:
+        return [w.text]
+    value, known = expand(raw, vars_, "\\")
+    if not known:
+        return [w.text]
+    if '"' in raw or "'" in raw:
+        return [value]
+    return value.split()
+
+
+def _expand_value(w, vars_) -> str:
+    if w.is_static:
+        return w.text
+    raw = w.raw
+    if "$(" in raw or "`" in raw:
+        return w.text
+    value, known = expand(raw, vars_, "\\")
+    return value if known else w.text
 
 
 _POSIX_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"})

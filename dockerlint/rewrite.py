@@ -23,10 +23,14 @@ _TOOLCHAIN_ENV = re.compile(r"^(PATH|GO\w*|CGO_\w+|CARGO\w*|RUST\w*|JAVA_HOME|MA
 
 def _program_path(stage) -> str | None:
     """The path of the program ENTRYPOINT/CMD start, made absolute against WORKDIR."""
+    from .runtime import programs, runtime_commands
+
     for kind in ("ENTRYPOINT", "CMD"):
-        for k, _ins, words in stage.runtime_commands():
-            if k != kind or not words:
+        for c in runtime_commands(stage):
+            progs = programs(c)
+            if c.kind != kind or not progs:
                 continue
+            words = list(progs[-1])
             prog = words[0]
             if prog in ("java",) and "-jar" in words:
                 i = words.index("-jar")

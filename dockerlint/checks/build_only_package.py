@@ -5,7 +5,7 @@ from __future__ import annotations
 from .. import knowledge
 from ..builds import builds
 from ..findings import Hit
-from ..model import runs_unseen_script
+from ..runtime import runs_unseen_script
 from ..packages import base_name
 from .single_stage_build import fed_by_another_stage, shipped_toolchain, used_at_runtime
 

@@ -43,10 +43,10 @@ def op_line(run, op) -> int:
 def used_at_runtime(stage, tc: str) -> bool:
     words = stage.runtime_programs
     if tc == "dotnet":
-        for _k, _i, w in stage.runtime_commands():
-            if w and w[0].rsplit("/", 1)[-1] == "dotnet" and w[1:2] and w[1] in ("run", "watch", "test", "build"):
-                return True
-        return False
+        from ..runtime import programs, runtime_commands
+
+        return any(w and w[0].rsplit("/", 1)[-1] == "dotnet" and w[1:2] and w[1] in ("run", "watch", "test", "build")
+                   for c in runtime_commands(stage) for w in programs(c))
     return bool(words & _PROGRAMS.get(tc, {tc}))
 
 

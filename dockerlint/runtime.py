@@ -1,0 +1,278 @@
+"""What a stage runs when its container starts, and so what the image is for.
+
+Part of the model.  `CMD`/`ENTRYPOINT`/`HEALTHCHECK` are taken from the stage, else from
+the stage it is built on (`FROM <stage>`), else from the base image's own (the image
+facts in rules/knowledge/images.toml): `FROM postgres:16` then `make install` of an
+extension still runs `postgres`.  Setting `ENTRYPOINT` clears a `CMD` inherited from a
+base (BuildKit's dispatchEntrypoint), but not one set earlier in the same stage.
+
+`purpose(stage)` answers the question DKL101 and DKL102 turn on: is this image an
+application (its toolchain and build-only packages are waste), or a build or
+development environment (a toolchain, CI agent, builder or dev-server image, where
+they are the point)?
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "fish", "ksh", "pwsh", "powershell", "cmd", "busybox"})
+# Programs that are toolchains or build tools: an image whose CMD runs one of these builds.
+BUILD_PROGRAMS = frozenset({"go", "cargo", "rustc", "make", "cmake", "gcc", "g++", "cc", "clang", "mvn", "mvnw",
+                            "gradle", "gradlew", "javac", "ninja", "bazel", "bazelisk", "ghc", "cabal", "stack",
+                            "rustup", "tsc", "webpack", "rollup", "vite", "esbuild", "sbt", "activator", "lein",
+                            "ant", "buildozer", "pyinstaller", "goreleaser", "hugo", "jekyll", "mkdocs", "sphinx-build",
+                            "latexmk", "pdflatex", "xelatex", "pandoc", "packer", "terraform", "ansible-playbook",
+                            "dotnet", "msbuild", "nuget", "gulp", "grunt", "bower", "yarn", "npm", "pnpm", "npx",
+                            "composer", "bundle", "rake", "pip", "pip3", "poetry", "tox", "nox", "pytest"})
+# `<program> <verb>` that is an application start, not a build, for programs above.
+APP_VERBS = {
+    "npm": {"start"}, "yarn": {"start"}, "pnpm": {"start"}, "hugo": set(), "bundle": {"exec"},
+    "composer": set(), "rake": set(),
+}
+# Dev servers: the toolchain is used at run time, so the image is a development environment.
+DEV_SERVER_ARGS = {
+    "npm": {"dev", "watch", "serve"}, "yarn": {"dev", "watch", "serve"}, "pnpm": {"dev", "watch", "serve"},
+    "ng": {"serve"}, "vue-cli-service": {"serve"}, "react-scripts": {"start"}, "gatsby": {"develop"},
+    "next": {"dev"}, "nuxt": {"dev"}, "hugo": {"server", "serve"}, "jekyll": {"serve", "s"},
+    "mkdocs": {"serve"}, "gulp": {"watch", "serve", "default"}, "grunt": {"watch", "serve"},
+    "sbt": {"run", "~run", "~reStart"}, "activator": {"run", "~run"}, "lein": {"run", "ring"},
+    "go": {"run"}, "cargo": {"run", "watch"}, "dotnet": {"run", "watch"}, "mvn": {"spring-boot:run", "jetty:run"},
+    "gradle": {"bootRun", "run"}, "gradlew": {"bootRun", "run"}, "mvnw": {"spring-boot:run"},
+    "mix": {"phx.server"}, "bundle": set(),
+}
+DEV_SERVERS = frozenset({"webpack-dev-server", "nodemon", "live-server", "browser-sync", "ng", "vue-cli-service",
+                         "react-scripts", "gatsby", "reflex", "air", "watchexec", "entr", "cargo-watch"})
+# An interpreter or REPL started with no arguments is an interactive development image.
+INTERACTIVE = frozenset({"python", "python2", "python3", "node", "irb", "iex", "erl", "ghci", "jshell", "pry",
+                         "lua", "R", "julia", "scala", "clj", "sbcl", "racket", "swift", "php", "perl", "ipython"})
+# Programs that only set up and then run CMD (an init, a privilege drop).
+WRAPPERS = frozenset({"tini", "dumb-init", "gosu", "su-exec", "catatonit", "s6-svscan", "/init", "init", "tini-static"})
+# Commands that keep a container alive for `docker exec` (a toolbox), or let people log in.
+_KEEP_ALIVE = {"sleep": {"infinity", "inf"}, "tail": {"/dev/null"}}
+_LOGIN_SERVERS = frozenset({"sshd"})
+# CI agents and runners: they run builds that users send them.
+CI_AGENTS = frozenset({"jenkins-agent", "jenkins-slave", "jenkins-jnlp-slave", "jnlp-slave", "agent.jar",
+                       "gitlab-runner", "buildkite-agent", "actions-runner", "run.sh", "teamcity-agent",
+                       "bamboo-agent", "drone-runner", "woodpecker-agent", "concourse"})
+_BUILD_SCRIPT = re.compile(r"(^|[-_./])(build|compile|make|package|release|ci)([-_.]|$)", re.I)
+# Steps of a shell-form command that only prepare the one that runs.
+_PREP = frozenset({"export", "set", "cd", "source", ".", "echo", "umask", "ulimit", "trap", "true", ":",
+                   "printf", "sleep", "mkdir", "chmod", "chown", "ln", "cp", "rm", "test", "[", "sed", "envsubst",
+                   "unset", "declare", "local", "wait"})
+_S2I_LABELS = ("io.openshift.s2i.scripts-url", "io.s2i.scripts-url")
+
+
+@dataclass(frozen=True)
+class RuntimeCommand:
+    """One of CMD, ENTRYPOINT, HEALTHCHECK CMD in force for a stage.
+
+    ``words`` are the exec-form argv, or for shell form the shell text split into words
+    (the shell's own syntax is parsed by ``programs``).  ``instruction`` is None when the
+    command is inherited from the base image; ``origin`` says where it comes from
+    ("this stage", "stage `build`", "image `postgres:16`").
+    """
+
+    kind: str
+    instruction: object
+    words: tuple[str, ...]
+    shell_form: bool
+    origin: str
+
+    @property
+    def text(self) -> str:
+        """The command as the shell form would read, for messages."""
+        return " ".join(self.words)
+
+
+@dataclass(frozen=True)
+class Purpose:
+    """What the image is for: kind is "application" or "build-environment"; why says how we know."""
+
+    kind: str
+    why: str
+
+
+def runtime_commands(stage) -> list[RuntimeCommand]:
+    """CMD, ENTRYPOINT and HEALTHCHECK in force for `stage`, own or inherited."""
+    from .model import _split_shell_words
+
+    out: list[RuntimeCommand] = []
+    img = stage.root_image
+    img_ref = img.ref if img is not None else None
+    ep_in_file = stage.entrypoint is not None  # own or from a parent stage
+    for kind, ins in (("CMD", stage.cmd), ("ENTRYPOINT", stage.entrypoint), ("HEALTHCHECK", stage.healthcheck)):
+        if ins is not None:
+            words = [w.text for w in ins.args]
+            if kind == "HEALTHCHECK":
+                words = words[1:]
+            shell_form = not ins.json
+            if shell_form and words:
+                words = _split_shell_words(words[0])
+            origin = "this stage" if ins in stage.instructions else _origin(stage, ins)
+            out.append(RuntimeCommand(kind, ins, tuple(words), shell_form, origin))
+            continue
+        if img is None or kind == "HEALTHCHECK":
+            continue
+        inherited = getattr(img, kind.lower(), None)
+        if not inherited:
+            continue
+        if kind == "CMD" and ep_in_file:
+            continue  # ENTRYPOINT in the Dockerfile clears the image's CMD
+        out.append(RuntimeCommand(kind, None, tuple(inherited), False, f"image `{img_ref}`"))
+    return out
+
+
+def _origin(stage, ins) -> str:
+    for s in stage.ancestors:
+        if ins in s.instructions:
+            return f"stage `{s.label}`"
+    return "an earlier stage"
+
+
+def is_wrapper(prog: str) -> bool:
+    """An ENTRYPOINT that only sets up and then runs CMD: an init, or an entrypoint script."""
+    base = prog.rsplit("/", 1)[-1]
+    return base in WRAPPERS or prog in WRAPPERS or "entrypoint" in base.lower()
+
+
+def programs(cmd: RuntimeCommand) -> list[tuple[str, ...]]:
+    """The argv of each program a runtime command starts, preparation steps and `exec` left out.
+
+    Shell form (and `sh -c "…"` in exec form) is parsed with the shell grammar:
+    `CMD cd /app && exec ./server --port $PORT` starts `./server …`.
+    """
+    words = list(cmd.words)
+    text = None
+    if cmd.shell_form and cmd.instruction is not None:
+        args = cmd.instruction.args
+        text = args[-1].text if args else ""
+    elif len(words) >= 3 and _base(words[0]) in SHELLS and words[1] in ("-c", "-ec", "-xc", "-lc", "-exc"):
+        text = words[2]
+    if text is None:
+        return [tuple(words)] if words else []
+    from .packages import strip_wrappers
+    from .shell import parse_shell
+
+    out = []
+    for c in parse_shell(text).commands:
+        argv = strip_wrappers([w.text for w in c.argv])
+        if not argv or c.in_substitution or _base(argv[0]) in _PREP:
+            continue
+        out.append(tuple(argv))
+    return out
+
+
+def _base(word: str) -> str:
+    return word.rsplit("/", 1)[-1]
+
+
+def _started(stage) -> tuple[list[tuple[str, ...]], str]:
+    """The programs the container starts (ENTRYPOINT, or CMD when ENTRYPOINT only wraps it)."""
+    cmds = {c.kind: c for c in runtime_commands(stage)}
+    ep, cmd = cmds.get("ENTRYPOINT"), cmds.get("CMD")
+    if ep is not None and ep.words and not is_wrapper(ep.words[0]):
+        progs = programs(ep)
+        if cmd is not None and progs and not ep.shell_form:
+            progs[-1] = progs[-1] + cmd.words  # CMD is ENTRYPOINT's arguments
+        return progs, f"ENTRYPOINT from {ep.origin}"
+    if cmd is not None:
+        return programs(cmd), f"CMD from {cmd.origin}"
+    return [], ""
+
+
+def purpose(stage) -> Purpose:
+    """'application' when the container starts a program of its own; else 'build-environment'.
+
+    Build environments: no CMD/ENTRYPOINT at all (an image for others to build on), only a
+    shell or a REPL, a build tool or dev server (`gulp watch`, `ng serve`, `sbt ~run`), a
+    build script, a CI agent, a container kept alive for `docker exec` (`sleep infinity`) or
+    an sshd to log in to, and OpenShift S2I builder images.
+    """
+    for s in stage.lineage:
+        for key, _value in s.labels:
+            if key in _S2I_LABELS:
+                return Purpose("build-environment", f"an S2I builder image (LABEL {key})")
+    img = stage.root_image
+    if img is not None and getattr(img, "kind", None) == "ci-agent":
+        return Purpose("build-environment", f"built on the CI agent image `{img.ref}`")
+    progs, where = _started(stage)
+    if not progs:
+        return Purpose("build-environment", "it starts no program of its own" if not where
+                       else f"its {where} only runs a shell")
+    for argv in progs:
+        kind = _classify(argv)
+        if kind is None:
+            return Purpose("application", f"its {where} starts `{' '.join(argv[:3])}`")
+    return Purpose("build-environment", f"its {where} starts `{' '.join(progs[-1][:3])}`, "
+                   f"{_classify(progs[-1])}")
+
+
+def _classify(argv: tuple[str, ...]) -> str | None:
+    """Why a started program means a build/dev environment, or None for an application."""
+    prog = _base(argv[0])
+    args = argv[1:]
+    if prog in SHELLS:
+        rest = [a for a in args if a not in ("-l", "-i", "--login", "-il", "-li")]
+        if not rest:
+            return "an interactive shell"
+        if rest[0] in ("-c", "-ec", "-lc") and len(rest) > 1:
+            inner = programs(RuntimeCommand("CMD", None, (prog, "-c", rest[1]), False, ""))
+            kinds = [_classify(a) for a in inner]
+            return kinds[-1] if inner and all(kinds) else None
+        script = rest[0]
+        return "a build script" if _BUILD_SCRIPT.search(_base(script)) else None
+    if prog == "java":
+        return "a CI agent" if any(_base(a) in ("agent.jar", "slave.jar", "remoting.jar") for a in args) else None
+    if prog == "dotnet":
+        # `dotnet App.dll` runs the application on the runtime; run/watch/build are the SDK
+        if args and args[0].endswith(".dll"):
+            return None
+        return "the .NET SDK" if args and args[0] in ("run", "watch", "build", "test", "publish") else None
+    if prog in DEV_SERVERS:
+        return "a development server"
+    dev = DEV_SERVER_ARGS.get(prog)
+    if dev and any(a in dev for a in args[:2]):
+        return "a development server"
+    if prog in ("npm", "yarn", "pnpm") and args[:1] == ("run",) and len(args) > 1 and args[1] in ("dev", "watch", "serve", "build"):
+        return "a development server"
+    if prog in BUILD_PROGRAMS:
+        if args and args[0] in APP_VERBS.get(prog, ()):
+            return None
+        if prog in ("npm", "yarn", "pnpm", "bundle", "composer", "pip", "pip3", "poetry", "rake", "dotnet", "hugo"):
+            return None if args else "a build tool"
+        return "a build tool"
+    if prog in INTERACTIVE and not [a for a in args if not a.startswith("-")]:
+        return "an interactive interpreter"
+    if prog in _KEEP_ALIVE and any(a in _KEEP_ALIVE[prog] for a in args):
+        return "kept alive for `docker exec`"
+    if prog in _LOGIN_SERVERS:
+        return "an SSH server to log in to"
+    if prog in CI_AGENTS and prog != "run.sh":
+        return "a CI agent"
+    if _BUILD_SCRIPT.search(prog) and prog.endswith((".sh", ".bash")):
+        return "a build script"
+    return None
+
+
+def runs_unseen_script(stage) -> bool:
+    """Whether CMD/ENTRYPOINT start a script whose contents dockerlint cannot see."""
+    for c in runtime_commands(stage):
+        if c.kind == "HEALTHCHECK":
+            continue
+        for w in c.words[:2]:
+            base = _base(w)
+            if base.endswith((".sh", ".bash", ".py", ".rb", ".pl")) or "entrypoint" in base.lower():
+                return True
+    return False
+
+
+def runtime_program_names(stage) -> set[str]:
+    """Every word of CMD, ENTRYPOINT and HEALTHCHECK, as program names (basename)."""
+    out: set[str] = set()
+    for c in runtime_commands(stage):
+        for argv in programs(c) + [c.words]:
+            for w in argv:
+                out.add(_base(w))
+    return out
