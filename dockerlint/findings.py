@@ -33,6 +33,7 @@ class Hit:
     message: str
     fix: Fix | None = None
     suggestion: str | None = None  # how to fix it, for humans, when no concrete edit is offered
+    related: tuple[Span, ...] = ()  # other places the same finding is about (more packages of one RUN)
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class Finding:
     suggestion: str | None = None
     suppressed: bool = False  # matched an inline or file-wide ignore comment: reported, never failing
     suppress_reason: str | None = None  # the text after `--` in that comment
+    related: tuple[Span, ...] = ()  # other places this finding is about, in file order
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property

@@ -47,6 +47,7 @@ class SimpleCommand:
     in_substitution: bool = False
     errexit: bool = False
     shell: object = None  # dockerlint.shell.Command when parsed from shell text
+    arg_spans: tuple[Span, ...] = ()  # where each word of raw_argv comes from (an expanded $deps: its word)
 
     @property
     def name(self) -> str:
@@ -141,7 +142,8 @@ class Run:
                 return self._expanded(script.commands, span=ins.args[2].span)
             if not argv:
                 return ()
-            return (SimpleCommand(tuple(strip_wrappers(list(argv))), argv, (), ins.span, 0),)
+            return (SimpleCommand(tuple(strip_wrappers(list(argv))), argv, (), ins.span, 0,
+                                  arg_spans=tuple(w.span for w in ins.args)),)
         script = self.shell_script
         if script is None:
             return ()
@@ -159,15 +161,20 @@ class Run:
         out = []
         for i, c in enumerate(commands):
             raw: list[str] = []
+            spans: list[Span] = []
             for w in c.argv:
                 if w.is_static:
                     raw.append(w.text)
+                    spans.append(w.span)
                     continue
-                raw.extend(_expand_word(w, vars_))
+                more = _expand_word(w, vars_)
+                raw.extend(more)
+                spans.extend([w.span] * len(more))
             assigns = tuple((name, _expand_value(w, vars_)) for name, w in c.assignments)
             out.append(SimpleCommand(
                 tuple(strip_wrappers(list(raw))), tuple(raw), assigns,
                 span or c.span, i, c.connector, c.conditional, c.in_substitution, c.errexit, c,
+                tuple(spans) if span is None else (),
             ))
             if c.in_subshell or c.in_pipeline or c.in_substitution or c.in_function:
                 continue
@@ -183,6 +190,18 @@ class Run:
                 for a in raw[1:]:
                     vars_.set(a, "")
         return tuple(out)
+
+    def word_span(self, op: PackageOp, k: int) -> Span:
+        """Where package `k` of `op` is written (the command's span when it cannot be told)."""
+        cmd = self.command(op.command_index)
+        pos = op.positions[k] if k < len(op.positions) else -1
+        if 0 <= pos < len(cmd.arg_spans):
+            return cmd.arg_spans[pos]
+        return cmd.span
+
+    def command(self, index: int) -> SimpleCommand:
+        """The command with this index."""
+        return self.commands[index]
 
     @cached_property
     def package_ops(self) -> tuple[PackageOp, ...]:

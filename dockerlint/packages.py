@@ -27,6 +27,7 @@ class PackageOp:
     command_index: int  # index into the RUN's commands
     virtual: str | None = None  # apk --virtual NAME
     auto_remove: bool = False  # apt-get purge --auto-remove, apk del of a virtual
+    positions: tuple[int, ...] = ()  # index of each package word in the command's argv
 
     def has_option(self, *names: str) -> bool:
         return any(o.split("=", 1)[0] in names for o in self.options)
@@ -106,30 +107,37 @@ def strip_wrappers(argv: list[str]) -> list[str]:
 
 
 def package_ops(argv: list[str], index: int) -> list[PackageOp]:
+    """The package operations of one command line (`argv` as the shell gives it).
+
+    Each op's `positions` index its packages in `argv`, so rules can point at the word.
+    """
+    full = len(argv)
     argv = strip_wrappers(argv)
     if not argv:
         return []
     prog = argv[0].rsplit("/", 1)[-1]
     rest = argv[1:]
+    base = full - len(rest)  # argv index of rest[0]
     # pip in its many spellings: pip3, python3 -m pip, uv pip
     if _PIP.match(prog):
-        return _generic("pip", prog, rest, _PIP_ACTIONS, _PIP_VALUE_OPTS, index)
+        return _generic("pip", prog, rest, _PIP_ACTIONS, _PIP_VALUE_OPTS, index, base)
     if _PY.match(prog) and len(rest) >= 2 and rest[0] == "-m" and _PIP.match(rest[1]):
-        return _generic("pip", "python -m pip", rest[2:], _PIP_ACTIONS, _PIP_VALUE_OPTS, index)
+        return _generic("pip", "python -m pip", rest[2:], _PIP_ACTIONS, _PIP_VALUE_OPTS, index, base + 2)
     if prog == "uv" and rest[:1] == ["pip"]:
-        return _generic("pip", "uv pip", rest[1:], _PIP_ACTIONS, _PIP_VALUE_OPTS, index)
+        return _generic("pip", "uv pip", rest[1:], _PIP_ACTIONS, _PIP_VALUE_OPTS, index, base + 1)
     spec = _MANAGERS.get(prog)
     if spec is None:
         return []
     manager, actions, value_opts = spec
     if prog == "yarn" and rest[:1] == ["global"]:
         rest = rest[1:]
-    return _generic(manager, prog, rest, actions, value_opts, index)
+        base += 1
+    return _generic(manager, prog, rest, actions, value_opts, index, base)
 
 
-def _generic(manager, prog, rest, actions, value_opts, index) -> list[PackageOp]:
+def _generic(manager, prog, rest, actions, value_opts, index, base=0) -> list[PackageOp]:
     options: list[str] = []
-    words: list[str] = []
+    words: list[tuple[str, int]] = []
     virtual = None
     i = 0
     while i < len(rest):
@@ -145,29 +153,30 @@ def _generic(manager, prog, rest, actions, value_opts, index) -> list[PackageOp]
                 virtual = w.split("=", 1)[1]
             options.append(w)
         else:
-            words.append(w)
+            words.append((w, base + i))
         i += 1
     if manager == "yarn" and not words:
-        words = ["install"]  # bare `yarn` installs
+        words = [("install", -1)]  # bare `yarn` installs
     if not words:
         return []
-    sub = words[0]
+    sub = words[0][0]
     action = actions.get(sub)
     if action is None:
         return []
-    pkgs = [w for w in words[1:]]
-    if action == "group" and pkgs[:1] == ["install"]:
+    pkgs = words[1:]
+    if action == "group" and pkgs[:1] and pkgs[0][0] == "install":
         action, pkgs = "install", pkgs[1:]
-    elif action == "module" and pkgs[:1] == ["install"]:
+    elif action == "module" and pkgs[:1] and pkgs[0][0] == "install":
         action, pkgs = "install", pkgs[1:]
     elif action in ("group", "module"):
         return []
+    first = [w for w, _ in pkgs[:1]]
     if manager == "npm" and sub == "cache" or manager == "yarn" and sub == "cache":
-        if pkgs[:1] != ["clean"]:
+        if first != ["clean"]:
             return []
         pkgs = []
     if manager == "apk" and sub == "cache":
-        if pkgs[:1] not in (["clean"], ["purge"]):
+        if first not in (["clean"], ["purge"]):
             return []
         pkgs = []
     if action in ("update", "clean", "dist-clean", "autoremove") and manager != "pip":
@@ -176,7 +185,8 @@ def _generic(manager, prog, rest, actions, value_opts, index) -> list[PackageOp]
     ops = []
     if manager == "apk" and sub == "add" and any(o in ("-U", "--update", "--update-cache") for o in options):
         ops.append(PackageOp(manager, prog, "update", (), tuple(options), index))
-    ops.append(PackageOp(manager, prog, action, tuple(pkgs), tuple(options), index, virtual, auto))
+    ops.append(PackageOp(manager, prog, action, tuple(w for w, _ in pkgs), tuple(options), index, virtual, auto,
+                         tuple(p for _, p in pkgs)))
     return ops
 
 

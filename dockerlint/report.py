@@ -31,6 +31,8 @@ def finding_dict(f: Finding) -> dict:
         "path": f.path, "line": f.span.line, "column": f.span.column,
         "end_line": f.span.end_line, "end_column": f.span.end_column,
         "suppressed": f.suppressed, "suppress_reason": f.suppress_reason, "fix": fix,
+        "related": [{"line": r.line, "column": r.column, "end_line": r.end_line, "end_column": r.end_column}
+                    for r in f.related],
     }
 
 

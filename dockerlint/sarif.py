@@ -135,6 +135,14 @@ def render_sarif(results: list[FileResult], errors: list[str]) -> str:
                 region=om.Region(start_line=sl, start_column=sc, end_line=el, end_column=ec),
             ))],
         )
+        if f.related:
+            related = []
+            for k, span in enumerate(f.related, 1):
+                rl, rc, rel, rec = visible_region(span)
+                related.append(om.Location(id=k, physical_location=om.PhysicalLocation(
+                    artifact_location=where,
+                    region=om.Region(start_line=rl, start_column=rc, end_line=rel, end_column=rec))))
+            res.related_locations = related
         fix = _fix(om, f, where, texts.get(f.path))
         if fix is not None:
             res.fixes = [fix]

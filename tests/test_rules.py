@@ -308,7 +308,7 @@ def test_dkl102_does_not_repeat_dkl101():
 def test_dkl102_removal_in_later_run_is_still_reported():
     text = "FROM alpine:3.20\nRUN apk add --no-cache openssl-dev\nRUN ./build.sh\nRUN apk del openssl-dev\n" + APP
     (f,) = findings(text, "DKL102")
-    assert "later RUN does not shrink" in f.message
+    assert "is removed at line 4, a layer later, which does not shrink the image" in f.message
 
 
 # --- fixes: parse, settle, clear their finding, idempotent --------------------------------------

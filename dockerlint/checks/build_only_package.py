@@ -44,44 +44,64 @@ def check(model):
     skip_tc = _dkl101_toolchains(model, final)
     unseen = runs_unseen_script(final)
     runs = final.all_runs()
-    removed_by_run = {id(r): {base_name(p) for o in r.package_ops if o.action == "remove" for p in o.packages}
-                      for r in runs}
+    # where each package is removed again (a later RUN: too late to shrink the image)
+    removed_at: dict[str, int] = {}
+    for r in runs:
+        for o in r.package_ops:
+            if o.action == "remove":
+                for p in o.packages:
+                    removed_at.setdefault(base_name(p), r.instruction.span.line)
+    reported: set[tuple[str, str]] = set()  # (manager, package): one fact, one finding
     for run in runs:
-        per_op: dict[int, list[tuple[str, str]]] = {}
-        ops = {}
-        for op, pkg in run.kept_packages:
-            name = base_name(pkg)
-            info = knowledge.build_only_package(op.manager, name)
-            # A JDK is also the Java runtime the application needs: "use a JRE" is not
-            # "remove a build-only package", so it is not reported here.
-            if info is None or info.toolchain in skip_tc or info.toolchain == "jdk":
+        found: list[tuple[object, int, str, str]] = []  # (op, k, name, category)
+        for op in run.package_ops:
+            if op.action != "install":
                 continue
-            program = _VCS_PROGRAMS.get(name, name)
-            if program in runtime or name in runtime:
-                continue
-            if info.category in _USE_NEEDED or name in _GENERAL_TOOLS:
-                # they have run-time uses too: only report what the build visibly uses
-                # and no script we cannot read might use at run time
-                if unseen or not _used_in_build(final, program):
+            kept = {p for o, p in run.kept_packages if o is op}
+            for k, pkg in enumerate(op.packages):
+                if pkg not in kept:
                     continue
-            per_op.setdefault(op.command_index, []).append((name, info.category))
-            ops[op.command_index] = op
-        by_index = {c.index: c for c in run.commands} if per_op else {}
-        for index, pkgs in per_op.items():
-            op = ops[index]
-            cmd = by_index[index]
-            names = ", ".join(f"`{n}`" for n, _ in pkgs)
-            kinds = sorted({_KIND[c] for _, c in pkgs})
-            names_here = {n for n, _ in pkgs}
-            removed_later = any(removed_by_run[id(r)] & names_here for r in runs if r is not run)
-            later = " (removing it in a later RUN does not shrink the image)" if removed_later else ""
-            yield Hit(
-                cmd.span,
-                f"{names} ({', '.join(kinds)}) {'is' if len(pkgs) == 1 else 'are'} only needed to build, "
-                f"but {'stays' if len(pkgs) == 1 else 'stay'} in the final image{later}",
-                None,
-                _suggestion(op),
-            )
+                name = base_name(pkg)
+                info = knowledge.build_only_package(op.manager, name)
+                # A JDK is also the Java runtime the application needs: "use a JRE" is not
+                # "remove a build-only package", so it is not reported here.
+                if info is None or info.toolchain in skip_tc or info.toolchain == "jdk":
+                    continue
+                if (op.manager, name) in reported:
+                    continue
+                program = _VCS_PROGRAMS.get(name, name)
+                if program in runtime or name in runtime:
+                    continue
+                if info.category in _USE_NEEDED or name in _GENERAL_TOOLS:
+                    # they have run-time uses too: only report what the build visibly uses
+                    # and no script we cannot read might use at run time
+                    if unseen or not _used_in_build(final, program):
+                        continue
+                reported.add((op.manager, name))
+                found.append((op, k, name, info.category))
+        if not found:
+            continue
+        names = [n for _, _, n, _ in found]
+        kinds = sorted({_KIND[c] for *_x, c in found})
+        one = len(found) == 1
+        listed = ", ".join(f"`{n}`" for n in names)
+        later = [n for n in names if removed_at.get(n, 0) > run.instruction.span.line]
+        note = ""
+        if later:
+            lines = sorted({removed_at[n] for n in later})
+            which = ", ".join(f"`{n}`" for n in later)
+            note = (f"; {which} {'is' if len(later) == 1 else 'are'} removed at line"
+                    f"{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines))}, a layer later, "
+                    "which does not shrink the image")
+        spans = [run.word_span(op, k) for op, k, _n, _c in found]
+        yield Hit(
+            spans[0],
+            f"{listed} ({', '.join(kinds)}) {'is' if one else 'are'} only needed to build, "
+            f"but {'stays' if one else 'stay'} in the final image{note}",
+            None,
+            _suggestion(found[0][0], one),
+            related=tuple(spans[1:]),
+        )
 
 
 _KIND = {"compiler": "compiler", "headers": "development headers", "build-tool": "build tool",
@@ -89,11 +109,12 @@ _KIND = {"compiler": "compiler", "headers": "development headers", "build-tool":
          "toolchain": "toolchain"}
 
 
-def _suggestion(op) -> str:
+def _suggestion(op, one: bool) -> str:
+    it = "it" if one else "them"
     if op.manager == "apk":
-        return ("install them as a virtual package and delete it in the same RUN "
+        return (f"install {it} as a virtual package and delete that in the same RUN "
                 "(`apk add --virtual .build-deps … && … && apk del .build-deps`), or build in a separate stage")
     if op.manager == "apt":
-        return ("purge them in the same RUN once the build is done (`apt-get purge -y --auto-remove …`), "
+        return (f"purge {it} in the same RUN once the build is done (`apt-get purge -y --auto-remove …`), "
                 "or build in a separate stage and copy only the result")
-    return "remove them in the same RUN once the build is done, or build in a separate stage"
+    return f"remove {it} in the same RUN once the build is done, or build in a separate stage"
