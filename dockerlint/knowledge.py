@@ -530,7 +530,18 @@ def toolchain_for_command(argv: list[str]) -> str | None:
     """The toolchain a simple command compiles with (`go build` -> 'go'), or None."""
     if not argv or not all(isinstance(a, str) for a in argv):
         return None
-    return _toolchain_for(tuple(argv))
+    found = _toolchain_for(tuple(argv))
+    return found[0] if found else None
+
+
+def build_label(argv: list[str]) -> str | None:
+    """How messages name a compiling command: its program and the verb, goal or task that
+    builds (`./mvnw -B -q package` -> "./mvnw package", `go build -o x .` -> "go build",
+    `make -j4 install` -> "make install"), or None when it does not compile."""
+    if not argv or not all(isinstance(a, str) for a in argv):
+        return None
+    found = _toolchain_for(tuple(argv))
+    return found[1] if found else None
 
 
 @functools.lru_cache(maxsize=4096)
@@ -539,28 +550,34 @@ def _matching_commands(program: str) -> tuple[_Command, ...]:
 
 
 @functools.lru_cache(maxsize=8192)
-def _toolchain_for(argv: tuple[str, ...]) -> str | None:
+def _toolchain_for(argv: tuple[str, ...]) -> tuple[str, str] | None:
     args = _unwrap(list(argv))
     if not args:
         return None
     program = _program(args[0])
+    shown = args[0] if args[0].startswith("./") else program
     rest = args[1:]
     for cmd in _matching_commands(program):
         if _is_info(cmd, rest):
             return None
         if cmd.mode == "invocation":
-            return cmd.toolchain if len(rest) >= cmd.min_args else None
+            if len(rest) < cmd.min_args:
+                return None
+            pos = _positionals(cmd, rest)
+            goal = next((p for p in pos if p in ("install", "all")), None) if cmd.toolchain == "make" else None
+            return cmd.toolchain, f"{shown} {goal}" if goal else shown
         pos = [p.lower() for p in _positionals(cmd, rest)]
         if cmd.mode == "subcommand":
             for verb in cmd.verbs:
                 if tuple(pos[: len(verb)]) == verb:
-                    return cmd.toolchain
+                    return cmd.toolchain, f"{shown} {' '.join(verb)}"
             return None
         if cmd.mode == "goal":
-            for p in pos:
+            raw_pos = _positionals(cmd, rest)
+            for p, raw in zip(pos, raw_pos):
                 task = p.rsplit(":", 1)[-1] if cmd.strip_task_path and ":" in p else p
                 if (task,) in cmd.verbs or (p,) in cmd.verbs:
-                    return cmd.toolchain
+                    return cmd.toolchain, f"{shown} {raw}"
             return None
     return None
 

@@ -29,10 +29,9 @@ def _dkl101_toolchains(model, final) -> set[str]:
         return set()
     out = set()
     for b in builds(final):
-        if shipped_toolchain(final, b.toolchain) and not used_at_runtime(final, b.toolchain):
-            out.add(b.toolchain)
-            if b.toolchain in ("make", "cmake"):
-                out.add("gcc")
+        found = shipped_toolchain(final, b.toolchain)
+        if found is not None and not used_at_runtime(final, b.toolchain):
+            out.update((found[1], b.toolchain))  # the compiler, and make/cmake that drove it
     return out
 
 

@@ -13,31 +13,37 @@ _PROGRAMS = {
     "make": {"make"}, "cmake": {"cmake", "make"}, "maven": {"mvn", "mvnw"}, "gradle": {"gradle", "gradlew"},
     "jdk": {"javac", "jshell"}, "dotnet": set(),
 }
-# Toolchains that come along with another one (make and cmake build with the C toolchain).
-_PROVIDED_BY = {"make": {"make", "gcc"}, "cmake": {"cmake", "gcc"}, "gcc": {"gcc"}}
+# The toolchains whose presence in the image means a build's toolchain ships: make and
+# CMake drive the C compiler (make alone is a 1 MB build tool, DKL102's); the Maven and
+# Gradle wrappers download the build tool and compile with the image's JDK.
+_SHIPS = {"make": ("gcc",), "cmake": ("gcc",), "gcc": ("gcc",), "maven": ("maven", "jdk"),
+          "gradle": ("gradle", "jdk")}
 
 
 def shipped_toolchain(stage, tc: str):
-    """Where the toolchain that `tc` builds with comes from in the stage's image, or None."""
-    wanted = _PROVIDED_BY.get(tc, {tc})
+    """Where the toolchain that `tc` builds with comes from in the stage's image, or None.
+
+    Returns (description, toolchain name that ships, (run, op, package) or None).
+    """
+    wanted = _SHIPS.get(tc, (tc,))
     img = stage.root_image
     # Only a toolchain image's toolchain counts: language and devenv images (python, node,
     # buildpack-deps) keep their compilers on purpose, for native extensions.
-    if img is not None and img.kind == "toolchain" and img.toolchains & wanted:
-        return f"the base image `{img.ref}`", None
+    if img is not None and img.kind == "toolchain":
+        for w in wanted:
+            if w in img.toolchains:
+                return f"the base image `{img.ref}`", w, None
     for run in stage.all_runs():
         for op, pkg in run.kept_packages:
             info = knowledge.build_only_package(op.manager, base_name(pkg))
-            if info is not None and (info.toolchain in wanted or tc in ("make", "cmake") and base_name(pkg) in wanted):
-                return f"package `{base_name(pkg)}` installed at line {op_line(run, op)}", (run, op, pkg)
+            if info is not None and info.toolchain in wanted:
+                return (f"package `{base_name(pkg)}` installed at line {op_line(run, op)}", info.toolchain,
+                        (run, op, pkg))
     return None
 
 
 def op_line(run, op) -> int:
-    for c in run.commands:
-        if c.index == op.command_index:
-            return c.span.line
-    return run.instruction.span.line
+    return run.command(op.command_index).span.line
 
 
 def used_at_runtime(stage, tc: str) -> bool:
@@ -54,34 +60,73 @@ def fed_by_another_stage(stage) -> bool:
     return any(src is not None for s in stage.lineage for _i, src, _r in s.copies + s.mount_sources)
 
 
-def check(model):
-    final = model.final
-    if final is None or fed_by_another_stage(final) or final.purpose != "application":
-        return
+def _removed_later(stage, found) -> str:
+    """A note when the shipping package is removed again in a later RUN (too late)."""
+    if found is None:
+        return ""
+    run, _op, pkg = found
+    name = base_name(pkg)
+    runs = stage.all_runs()
+    for r in runs[runs.index(run) + 1:]:
+        for o in r.package_ops:
+            if o.action == "remove" and name in {base_name(p) for p in o.packages}:
+                return f" (removing it at line {r.instruction.span.line}, a layer later, does not shrink the image)"
+    return ""
+
+
+def _candidates(final):
+    """Builds whose toolchain ships, the one CMD/ENTRYPOINT runs the output of first."""
+    from ..rewrite import artifact
+
+    out = []
     for b in builds(final):
         found = shipped_toolchain(final, b.toolchain)
         if found is None or used_at_runtime(final, b.toolchain):
             continue
-        source, _pkg = found
-        info = knowledge.toolchain(b.toolchain)
-        label = info.label if info else f"the {b.toolchain} toolchain"
-        size = f" (~{info.approx_size_mb} MB)" if info and info.approx_size_mb else ""
-        cmd = " ".join(b.command.argv[:2])
-        fix = None
-        suggestion = (f"split the Dockerfile: build in a stage (`FROM … AS build`) and `COPY --from=build` only the "
-                      f"artifact into a runtime image such as `{info.runtime_base}`" if info and info.runtime_base
-                      else "split the Dockerfile into a build stage and a runtime stage that copies only the artifact")
-        from ..rewrite import multistage_rewrite
+        path, _why = artifact(None, final, b)
+        out.append((path is not None, len(out), b, found))
+    out.sort(key=lambda t: (not t[0], -t[1]))
+    return [(b, found) for _k, _i, b, found in out]
 
-        rewritten, why_not = multistage_rewrite(model, final, b)
-        if rewritten is not None:
-            fix = Fix(f"Rewrite as a multi-stage build on `{rewritten[1]}`", "unsafe", rewrite=rewritten[0])
-        elif why_not:
-            suggestion += f" ({why_not})"
-        yield Hit(
-            b.command.span,
-            f"`{cmd}` compiles the application in the image's only stage, so {label}{size} from {source} "
-            f"ships in the final image; build in a separate stage and copy only the artifact",
-            fix, suggestion,
-        )
+
+def check(model):
+    final = model.final
+    if final is None or fed_by_another_stage(final) or final.purpose != "application":
         return
+    cands = _candidates(final)
+    if not cands:
+        return
+    b, (source, tc_shipped, pkg) = cands[0]
+    info = knowledge.toolchain(tc_shipped)
+    label = info.label if info else f"the {tc_shipped} toolchain"
+    size = f" (~{info.approx_size_mb} MB)" if info and info.approx_size_mb else ""
+    cmd = knowledge.build_label(list(b.command.argv)) or " ".join(b.command.argv[:2])
+    fix = None
+    runtime_base = _runtime_base(final, b)
+    suggestion = (f"split the Dockerfile: build in a stage (`FROM … AS build`) and `COPY --from=build` only the "
+                  f"artifact into a runtime image such as `{runtime_base}`" if runtime_base
+                  else "split the Dockerfile into a build stage and a runtime stage that copies only the artifact")
+    from ..rewrite import multistage_rewrite
+
+    rewritten, why_not = multistage_rewrite(model, final, b)
+    if rewritten is not None:
+        fix = Fix(f"Rewrite as a multi-stage build on `{rewritten[1]}`", "unsafe", rewrite=rewritten[0])
+    elif why_not:
+        suggestion += f" ({why_not})"
+    yield Hit(
+        b.command.span,
+        f"`{cmd}` compiles the application in the image's only stage, so {label}{size} from {source} "
+        f"ships in the final image{_removed_later(final, pkg)}; build in a separate stage and copy only the "
+        "artifact",
+        fix, suggestion,
+    )
+
+
+def _runtime_base(stage, build) -> str | None:
+    info = knowledge.toolchain(build.toolchain)
+    if info is None or not info.runtime_base:
+        return None
+    img = stage.root_image
+    if img is not None and img.libc == "musl" and info.runtime_base_musl:
+        return info.runtime_base_musl
+    return info.runtime_base
