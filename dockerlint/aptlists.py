@@ -25,6 +25,46 @@ _APT_VALUE_OPTS = frozenset({"-o", "-t", "-c", "--option", "--target-release", "
                              "--host-architecture", "--default-release"})
 
 
+# Setup scripts, run from the network, that run `apt-get update` themselves (and leave the lists).
+# Source: the scripts' own text — NodeSource's setup_N.x adds its repository and runs
+# `apt-get update` (github.com/nodesource/distributions, "Installation instructions");
+# get.docker.com runs `apt-get update -qq` before installing docker-ce (github.com/docker/docker-install).
+LIST_WRITING_SCRIPTS = ("deb.nodesource.com/setup", "get.docker.com", "get.docker.io")
+_SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh"})
+_FETCH = frozenset({"curl", "wget"})
+
+
+def _runs_list_writing_script(cmd, nxt, fetched: dict[str, str]) -> bool:
+    """`curl -sL https://deb.nodesource.com/setup_8.x | bash -`, or `sh /tmp/x.sh` of a file that an
+    `ADD <url>` of such a script put there."""
+    argv = cmd.argv
+    if argv and argv[0].rsplit("/", 1)[-1] in _FETCH and nxt is not None and nxt.connector == "|" \
+            and nxt.argv and nxt.argv[0].rsplit("/", 1)[-1] in _SHELLS:
+        return any(u in a for a in argv[1:] for u in LIST_WRITING_SCRIPTS)
+    if argv and argv[0].rsplit("/", 1)[-1] in _SHELLS and len(argv) > 1:
+        return fetched.get(argv[1], "") != ""
+    if argv and argv[0] in fetched:
+        return True
+    return False
+
+
+def _fetched_scripts(run) -> dict[str, str]:
+    """Paths that an `ADD <url> <path>` earlier in the stage filled with a list-writing script
+    (path -> url).  Computed once per stage; a path counts from its ADD on."""
+    stage = run.stage
+    adds = getattr(stage, "_script_adds", None)
+    if adds is None:
+        adds = []
+        for ins in stage.instructions:
+            if ins.keyword == "ADD" and len(ins.args) == 2 and not ins.json:
+                src, dst = ins.args[0].text, ins.args[1].text
+                if any(u in src for u in LIST_WRITING_SCRIPTS) and not dst.endswith("/"):
+                    adds.append((ins.start_line, dst, src))
+        stage._script_adds = adds
+    line = run.instruction.start_line
+    return {dst: src for at, dst, src in adds if at < line}
+
+
 @dataclass(frozen=True)
 class ListsUse:
     """What one RUN does with apt's lists, in the order its commands run.
@@ -117,11 +157,13 @@ def lists_use(run) -> ListsUse:
         return cached
     writes, reads, removes = [], [], []
     read_first = False
-    for c in run.commands:
+    cmds = run.commands
+    fetched = _fetched_scripts(run)
+    for k, c in enumerate(cmds):
         if c.in_substitution or not c.argv:
             continue
         argv = c.argv
-        if writes_lists(argv):
+        if writes_lists(argv) or _runs_list_writing_script(c, cmds[k + 1] if k + 1 < len(cmds) else None, fetched):
             writes.append(c)
         elif reads_lists(argv):
             if not writes:
@@ -144,7 +186,7 @@ def later_readers(model, run) -> list:
     """
     out: list = []
     stage = run.stage
-    after = stage.runs[stage.runs.index(run) + 1:]
+    after = stage.runs[run.position + 1:]
 
     def walk(st, runs) -> None:
         for r in runs:
@@ -176,3 +218,17 @@ def lists_weight(image) -> str | None:
         return None
     where = facts.release if release == facts.release else f"{facts.release}, measured"
     return f"about {round(facts.lists_mb)} MB on Debian {where}"
+
+
+def describe_writer(cmd) -> str:
+    """How a message names a command that writes the lists."""
+    argv = cmd.argv
+    name = argv[0].rsplit("/", 1)[-1] if argv else ""
+    if name in _APT:
+        return f"`{' '.join(argv[:2]) if _subcommand(argv) == argv[1] else name + ' update'}`"
+    if name == "add-apt-repository":
+        return "`add-apt-repository` (it runs `apt-get update`)"
+    url = next((a for a in argv[1:] if any(u in a for u in LIST_WRITING_SCRIPTS)), None)
+    if url:
+        return f"the setup script from {url} (it runs `apt-get update`)"
+    return f"`{' '.join(argv[:2])}`, a setup script that runs `apt-get update`,"

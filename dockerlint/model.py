@@ -431,6 +431,7 @@ class Model:
             elif kw == "RUN":
                 run = Run(ins, stage, dict(env), stage.shell_kind, esc)
                 run.file_lines = parsed.lines
+                run.position = len(stage.runs)  # index in stage.runs
                 stage.runs.append(run)
             elif kw in ("COPY", "ADD"):
                 frm = ins.flag("from")

@@ -50,7 +50,7 @@ INTERACTIVE = frozenset({"python", "python2", "python3", "node", "irb", "iex", "
 # Programs that only set up and then run CMD (an init, a privilege drop).
 WRAPPERS = frozenset({"tini", "dumb-init", "gosu", "su-exec", "catatonit", "s6-svscan", "/init", "init", "tini-static"})
 # Commands that keep a container alive for `docker exec` (a toolbox), or let people log in.
-_KEEP_ALIVE = {"sleep": {"infinity", "inf"}, "tail": {"/dev/null"}}
+_KEEP_ALIVE = {"sleep": {"infinity", "inf"}, "tail": {"-f", "-F", "--follow"}}
 _LOGIN_SERVERS = frozenset({"sshd"})
 # CI agents and runners: they run builds that users send them.
 CI_AGENTS = frozenset({"jenkins-agent", "jenkins-slave", "jenkins-jnlp-slave", "jnlp-slave", "agent.jar",
@@ -62,6 +62,10 @@ _PREP = frozenset({"export", "set", "cd", "source", ".", "echo", "umask", "ulimi
                    "printf", "sleep", "mkdir", "chmod", "chown", "ln", "cp", "rm", "test", "[", "sed", "envsubst",
                    "unset", "declare", "local", "wait"})
 _S2I_LABELS = ("io.openshift.s2i.scripts-url", "io.s2i.scripts-url")
+# Cross-compilers and flashers for microcontrollers: an image that keeps them builds and flashes
+# firmware at run time (home-automation and maker images), so its compilers are its purpose.
+FIRMWARE_TOOLS = frozenset({"avrdude", "gcc-avr", "avr-libc", "gcc-arm-none-eabi", "arduino", "arduino-cli",
+                            "arduino-mk", "platformio", "esptool", "dfu-util", "openocd", "sdcc", "stm32flash"})
 
 
 @dataclass(frozen=True)
@@ -194,6 +198,12 @@ def purpose(stage) -> Purpose:
         for key, _value in s.labels:
             if key in _S2I_LABELS:
                 return Purpose("build-environment", f"an S2I builder image (LABEL {key})")
+    from .packages import base_name
+
+    for run in stage.all_runs():
+        for _op, pkg in run.kept_packages:
+            if base_name(pkg) in FIRMWARE_TOOLS:
+                return Purpose("build-environment", f"it keeps `{base_name(pkg)}`: it builds firmware at run time")
     img = stage.root_image
     if img is not None and getattr(img, "kind", None) == "ci-agent":
         return Purpose("build-environment", f"built on the CI agent image `{img.ref}`")

@@ -33,6 +33,8 @@ def _final(text):
     # toolboxes and boxes to log in to
     ('CMD ["sleep", "infinity"]', "build-environment"),
     ("CMD tail -f /dev/null", "build-environment"),
+    ("CMD tail -f /var/log/faillog", "build-environment"),
+    ("CMD service nginx start && tail -f /var/log/nginx/access.log", "application"),
     ('CMD ["/usr/sbin/sshd", "-D"]', "build-environment"),
     # CI agents and builder scripts
     ('ENTRYPOINT ["jenkins-agent"]', "build-environment"),
@@ -76,3 +78,11 @@ def test_single_stage_dotnet_is_reported():
 def test_dev_server_image_keeps_its_toolchain():
     text = "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nRUN apt-get update && apt-get install -y g++ && rm -rf /var/lib/apt/lists/*\nCMD [\"npm\", \"run\", \"dev\"]\n"
     assert only("DKL102", text) == []
+
+
+def test_firmware_tools_mean_the_compilers_are_the_point():
+    text = ("FROM debian:bookworm\nRUN apt-get update && apt-get install -y build-essential gcc-avr avrdude "
+            "&& rm -rf /var/lib/apt/lists/*\nCOPY . /src\nRUN make -C /src\nCMD [\"/src/fhem\"]\n")
+    p = purpose(_final(text))
+    assert p.kind == "build-environment" and "`gcc-avr`" in p.why
+    assert only("DKL101", text) == []

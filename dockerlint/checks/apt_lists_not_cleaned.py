@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..aptlists import LISTS, later_readers, lists_use, lists_weight, removes_lists
+from ..aptlists import LISTS, describe_writer, later_readers, lists_use, lists_weight, removes_lists
 from ..edits import append_command, delete_instruction, insert_before, remove_command
 from ..findings import Fix, Hit
 
@@ -95,9 +95,8 @@ def check(model):
             if not use.left or use.cached:
                 continue
             first = use.writes[0]
-            what = " ".join(first.argv[:2]) if first.name != "add-apt-repository" else "add-apt-repository"
-            msg = (f"`{what}` writes apt's package lists{_weight(stage)} to {LISTS}, and this RUN does not "
-                   "remove them: they stay in this layer")
+            msg = (f"{describe_writer(first)} writes apt's package lists{_weight(stage)} to {LISTS}, and this "
+                   "RUN does not remove them: they stay in this layer")
             readers = later_readers(model, run)
             fix = None
             help_ = None

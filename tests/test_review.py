@@ -1,0 +1,65 @@
+"""The review file: findings on real Dockerfiles judged by reading each file (tests/data/review.tsv).
+
+Each row names a file of a shared corpus, a rule, the line of a sampled finding, a verdict and a
+reason.  dockerlint must still report every `true` row (a finding of that rule on the same
+instruction) and none of the `false` ones.  Rows come from seeded samples drawn with
+`../shared/tools/sample-findings ../shared/corpus-dinosaur --seed N`; `msg:` in a reason notes a
+message that was wrong although the finding was right.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from dockerlint.engine import lint_text
+
+from .conftest import SHARED
+
+REVIEW = Path(__file__).parent / "data" / "review.tsv"
+# Rules reported once per image: the row holds when the file still has (or has not) the finding,
+# wherever the rule now places it (DKL101 points at the build whose output CMD runs).
+PER_IMAGE = {"DKL101"}
+FOLDERS = {"dinosaur": SHARED / "corpus-dinosaur", "corpus": SHARED / "corpus"}
+
+
+def _rows():
+    out = []
+    with open(REVIEW, encoding="utf-8") as fh:
+        for row in csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if not row or row[0].startswith("#"):
+                continue
+            path, code, line, verdict, reason = row[:5]
+            folder, _, rel = path.partition("/")
+            out.append((folder, rel, code, int(line), verdict, reason))
+    return out
+
+
+ROWS = _rows()
+
+
+def test_review_rows_are_well_formed():
+    assert ROWS
+    for folder, rel, code, line, verdict, reason in ROWS:
+        assert folder in FOLDERS and rel and code.startswith("DKL") and line > 0
+        assert verdict in ("true", "false") and reason.strip(), (rel, code, line)
+
+
+@pytest.mark.parametrize("folder, rel, code, line, verdict, reason", ROWS,
+                         ids=[f"{r[2]}:{r[1]}:{r[3]}" for r in ROWS])
+def test_review_verdict_holds(folder, rel, code, line, verdict, reason):
+    path = FOLDERS[folder] / rel
+    if not path.is_file():
+        pytest.skip(f"{path} is absent")
+    res = lint_text(path.read_text("utf-8"), str(path))
+    ins = next((i for i in res.parsed.instructions if i.start_line <= line <= i.end_line), None)
+    lo, hi = (ins.start_line, ins.end_line) if ins else (line, line)
+    if code in PER_IMAGE:
+        lo, hi = 1, len(res.parsed.lines)
+    hits = [f for f in res.findings if f.code == code and lo <= f.line <= hi]
+    if verdict == "true":
+        assert hits, f"{code} no longer reported at {rel}:{line} ({reason})"
+    else:
+        assert not hits, f"{code} still reported at {rel}:{line}, reviewed false: {reason}"
