@@ -396,9 +396,12 @@ def _release(img: _Image, key: str, values: dict[str, Any], version: str | None)
     family = values.get("family")
     if version is not None and family in ("debian", "alpine"):
         history = _history().get(key, {})
-        found = _history_value(key, "release_alpine" if family == "alpine" else "release", version)
-        if found is not None:
-            return found
+        # An image whose default tags are Alpine (docker) records them in "release".
+        tables = ("release_alpine", "release") if family == "alpine" else ("release",)
+        for table in tables:
+            found = _history_value(key, table, version)
+            if found is not None and found.startswith("alpine") == (family == "alpine"):
+                return found
         if img.release_format:
             return _format_release(img.release_format, version)
         if "release" in history:
@@ -475,6 +478,11 @@ def _parse(ref: str) -> tuple[str, str | None, str | None, _Parsed | None]:
     if literal and not version_opaque and _vkey(literal[0]) is not None and re.match(r"v?\d", literal[0]):
         lead = literal[0][1:] if literal[0].startswith("v") else literal[0]
     version = lead
+    latest = _vkey(img.latest_version)
+    if lead is not None and latest is not None and re.fullmatch(r"\d+(\.\d+)*", lead):
+        k = _vkey(lead)
+        if len(k) < len(latest) and latest[: len(k)] == k:
+            lead = img.latest_version  # python:3, alpine:3: the newest 3.x, which is latest
     if img.version_pattern is not None:
         m = img.version_pattern.search("-".join(literal)) if not token_opaque else None
         version = m.group(1) if m else None
