@@ -687,3 +687,63 @@ def test_image_info_type():
     info = image_info("golang:1.22")
     assert isinstance(info, ImageInfo)
     assert isinstance(info.env, type(images._empty_env()))
+
+
+def _final_stage_env_names(path: Path) -> set[str]:
+    """The ENV names the last stage of a Dockerfile sets (key=value and legacy `ENV key value` forms)."""
+    logical, buf = [], ""
+    for line in path.read_text(errors="replace").splitlines():
+        if buf and line.lstrip().startswith("#"):
+            continue
+        if line.rstrip().endswith("\\"):
+            buf += line.rstrip()[:-1] + " "
+            continue
+        logical.append((buf + line).strip())
+        buf = ""
+    start = max(i for i, line in enumerate(logical) if line.upper().startswith("FROM "))
+    names = set()
+    for line in logical[start:]:
+        if not line.upper().startswith("ENV "):
+            continue
+        body = line[4:].strip()
+        if "=" in body.split()[0]:
+            names |= {m.group(1) for m in re.finditer(r"(?:^|\s)([A-Za-z_][A-Za-z0-9_]*)=", body)}
+        else:
+            names.add(body.split()[0])
+    return names
+
+
+# ref -> (Dockerfile of that image in the corpus, names it inherits from its base)
+ENV_SOURCES = {
+    "golang:1.26-bookworm": ("docker-library__golang/1.26__bookworm__Dockerfile", set()),
+    "golang:1.26-alpine3.23": ("docker-library__golang/1.26__alpine3.23__Dockerfile", set()),
+    "rust:1.94-bookworm": ("rust-lang__docker-rust/stable__bookworm__Dockerfile", set()),
+    "python:3.12-bookworm": ("docker-library__python/3.12__bookworm__Dockerfile", set()),
+    "python:3.14-trixie": ("docker-library__python/3.14__trixie__Dockerfile", set()),
+    "node:22-bookworm": ("nodejs__docker-node/22__bookworm__Dockerfile", {"PATH"}),
+    "node:26-trixie": ("nodejs__docker-node/26__trixie__Dockerfile", {"PATH"}),
+    "ruby:3.4-trixie": ("docker-library__ruby/3.4__trixie__Dockerfile", set()),
+    "php:8.4-cli-trixie": ("docker-library__php/8.4__trixie__cli__Dockerfile", {"PATH"}),
+    "php:8.4-apache-trixie": ("docker-library__php/8.4__trixie__apache__Dockerfile", {"PATH"}),
+    "erlang:29-slim": ("erlang__docker-erlang-otp/29__slim__Dockerfile", {"PATH"}),
+    "httpd:2.4": ("docker-library__httpd/2.4__Dockerfile", set()),
+    "haproxy:3.4": ("docker-library__haproxy/3.4__Dockerfile", {"PATH"}),
+    "redis:7.2": ("docker-library__redis/7.2__debian__Dockerfile", {"PATH"}),
+    "postgres:16": ("docker-library__postgres/16__bookworm__Dockerfile", set()),
+    "memcached:1.6": ("docker-library__memcached/1__debian__Dockerfile", {"PATH"}),
+    "mongo:7.0": ("docker-library__mongo/7.0__Dockerfile", {"PATH"}),
+    "rabbitmq:4.3": ("docker-library__rabbitmq/4.3__ubuntu__Dockerfile", set()),
+    "docker:29-cli": ("docker-library__docker/29__cli__Dockerfile", {"PATH"}),
+    "eclipse-temurin:21-jdk-noble": ("adoptium__containers/21__jdk__ubuntu__noble__Dockerfile", set()),
+    "tomcat:10.1-jdk17-temurin-noble": ("docker-library__tomcat/10.1__jdk17__temurin-noble__Dockerfile",
+                                        {"JAVA_HOME", "LANG", "LANGUAGE", "LC_ALL", "JAVA_VERSION"}),
+    "maven:3.9-eclipse-temurin-21-noble": ("carlossg__docker-maven/eclipse-temurin-21-noble__Dockerfile",
+                                           {"JAVA_HOME", "PATH", "LANG", "LANGUAGE", "LC_ALL", "JAVA_VERSION"}),
+}
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not on this machine")
+@pytest.mark.parametrize("ref", list(ENV_SOURCES))
+def test_env_names_are_the_dockerfiles(ref):
+    path, inherited = ENV_SOURCES[ref]
+    assert set(image_info(ref).env) == _final_stage_env_names(CORPUS / path) | inherited
