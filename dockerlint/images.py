@@ -29,7 +29,7 @@ __all__ = ["ImageInfo", "RuntimeImage", "image_info", "runtime_image"]
 
 _UNKNOWN = "unknown"
 _VAR = re.compile(r"\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\$")
-_LEADING_VERSION = re.compile(r"v?(\d+(?:\.\d+)*)([A-Za-z0-9._+~]*)")
+_LEADING_VERSION = re.compile(r"v?(\d+(?:\.\d+)*)")
 _ROOT_USERS = {"", "0", "root", "0:0", "root:root"}
 
 
@@ -58,19 +58,23 @@ class ImageInfo:
     - env_complete: True when `env` holds every name the image defines, so "the image defines no
       such variable" may be said; False when it may define more.
     - user: the default user; "root" for uid 0 (also when the image sets no USER), otherwise the
-      value of its USER ("65532", "app", "haproxy", ...).
+      value of its USER ("65532", "1654", "haproxy", ...).
     - cmd / entrypoint: the image's CMD and ENTRYPOINT in exec form; () when it has none.
     - shell: path of the POSIX shell RUN uses ("/bin/sh", "/busybox/sh"); "" when the image has no
       shell (scratch, distroless, chiseled); None on Windows and where unknown.
     - release: the distribution release it is built on, as named in tags: "bookworm", "trixie",
       "jammy", "noble", "alpine3.20". From the tag when it names one, otherwise from the release the
       official image's version tag was last built on (image_history.json), otherwise the image's
-      documented default.
+      documented default; None for RPM-based, Windows and distribution-less images.
     - version: the language/toolchain version the tag names ("1.22", "3.12", "8.0", "21"; for maven
       and gradle the JDK's major version); None when the tag names none.
-    - build_only_mb: for language images built on buildpack-deps (full python, node, ruby, golang
-      ...): about how many MB of compilers and -dev headers the image carries that its -slim variant
-      does not (an estimate from the package lists; see images.toml).
+    - build_only_mb: for language images built on buildpack-deps (full python, node, ruby, erlang,
+      rust ...): about how many MB of compilers, -dev headers and version-control tools the image
+      carries that its -slim variant does not (0 for -slim and -alpine); for golang and
+      buildpack-deps, which have no -slim, what they carry on top of debian:<suite>-slim. Estimates
+      from Debian package sizes; see images.toml.
+
+    Frozen and hashable (env is compared but not hashed); `env` is read-only.
     """
 
     ref: str
