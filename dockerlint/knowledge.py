@@ -1,9 +1,12 @@
-"""Knowledge tables: which images are toolchains or runtimes, which packages are
-build-only, which commands compile, where package managers keep caches.
+"""Knowledge tables: which images are toolchains or runtimes (and what a stage FROM
+them starts with), which packages are build-only, which commands compile, where
+package managers keep caches.
 
 The facts live as data in ``rules/knowledge/*.toml`` (shipped in the wheel as
 ``dockerlint/_rules/knowledge``); this module only loads and queries them.
-Each table is parsed lazily, once, on first use.
+Each table is parsed lazily, once, on first use. The base-image queries
+(``image_info``, ``runtime_image``) live in ``dockerlint.images`` and are
+re-exported here.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 try:
     import tomllib
@@ -20,8 +23,8 @@ except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
 __all__ = [
-    "ImageInfo", "PackageInfo", "ToolchainInfo",
-    "image_info", "build_only_package", "toolchain_for_command", "toolchain", "cache_dirs",
+    "ImageInfo", "PackageInfo", "RuntimeImage", "ToolchainInfo",
+    "image_info", "runtime_image", "build_only_package", "toolchain_for_command", "toolchain", "cache_dirs",
     "knowledge_dir", "load_table",
 ]
 
@@ -40,205 +43,6 @@ def load_table(name: str) -> dict[str, Any]:
     """The parsed TOML table ``rules/knowledge/<name>.toml``."""
     with open(knowledge_dir() / f"{name}.toml", "rb") as f:
         return tomllib.load(f)
-
-
-def _opt(value: Any) -> Any:
-    """TOML has no null: "unknown" stands for None."""
-    return None if value == "unknown" else value
-
-
-_VAR = re.compile(r"\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\$")
-
-
-# ---------------------------------------------------------------------------
-# Images
-# ---------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class ImageInfo:
-    ref: str
-    name: str
-    tag: str | None
-    family: str | None
-    libc: str | None
-    toolchains: frozenset[str]
-    has_c_compiler: bool
-    is_runtime: bool
-    approx_size_mb: int | None
-    kind: str | None = None  # os | toolchain | language | runtime | service | devenv
-
-
-_IMAGE_FIELDS = ("kind", "family", "libc", "toolchains", "has_c_compiler", "is_runtime", "approx_size_mb")
-
-
-@dataclass(frozen=True)
-class _Variant:
-    token: re.Pattern[str]
-    example: str
-    values: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class _Image:
-    values: dict[str, Any]
-    variants: tuple[_Variant, ...]
-
-
-def _values(entry: dict[str, Any]) -> dict[str, Any]:
-    out = {}
-    for key in _IMAGE_FIELDS:
-        if key in entry:
-            v = entry[key]
-            if key == "toolchains":
-                v = frozenset(v)
-            elif key in ("family", "libc", "kind"):
-                v = _opt(v)
-            out[key] = v
-    return out
-
-
-def _variant(entry: dict[str, Any]) -> _Variant:
-    return _Variant(re.compile(entry["token"], re.IGNORECASE), entry.get("example", ""), _values(entry))
-
-
-@functools.cache
-def _images() -> tuple[dict[str, _Image], list[tuple[re.Pattern[str], _Image]], tuple[_Variant, ...],
-                       tuple[str, ...], tuple[str, ...]]:
-    data = load_table("images")
-    by_name: dict[str, _Image] = {}
-    patterns: list[tuple[re.Pattern[str], _Image]] = []
-    for entry in data.get("image", []):
-        img = _Image(_values(entry), tuple(_variant(v) for v in entry.get("variant", [])))
-        for n in entry.get("names", []):
-            by_name.setdefault(n.lower(), img)
-        for p in entry.get("name_patterns", []):
-            patterns.append((re.compile(p), img))
-    global_variants = tuple(_variant(v) for v in data.get("variant", []))
-    reg = data.get("registry", {})
-    return (by_name, patterns, global_variants, tuple(reg.get("hub_prefixes", ())),
-            tuple(reg.get("lookup_prefixes", ())))
-
-
-def _split_ref(ref: str) -> tuple[str, str | None]:
-    """(repository, tag) of an image reference; a digest is dropped."""
-    s = ref
-    if "@" in s:
-        s = s.split("@", 1)[0]
-    slash = s.rfind("/")
-    colon = s.rfind(":")
-    if colon > slash:
-        return s[:colon], s[colon + 1:] or None
-    return s, None
-
-
-def _strip_prefixes(name: str, prefixes: Iterable[str]) -> str:
-    changed = True
-    while changed:
-        changed = False
-        for p in prefixes:
-            if name.lower().startswith(p) and len(name) > len(p):
-                name = name[len(p):]
-                changed = True
-    return name
-
-
-def _lookup(name: str) -> _Image | None:
-    by_name, patterns, _g, _hub, lookup_prefixes = _images()
-    key = _strip_prefixes(name.lower(), lookup_prefixes)
-    for candidate in dict.fromkeys((name.lower(), key)):
-        img = by_name.get(candidate)
-        if img is not None:
-            return img
-        for pat, img in patterns:
-            if pat.fullmatch(candidate):
-                return img
-    return None
-
-
-def _unknown(ref: str, name: str, tag: str | None) -> ImageInfo:
-    return ImageInfo(ref, name, tag, None, None, frozenset(), False, False, None, None)
-
-
-def _evaluate(img: _Image, tokens: list[str]) -> dict[str, Any]:
-    """The image's values with every variant that matches a token applied."""
-    values = dict(img.values)
-    _g = _images()[2]
-    for variants in (img.variants, _g):
-        for v in variants:
-            if any(v.token.fullmatch(t) for t in tokens):
-                values.update(v.values)
-    return values
-
-
-def _matches_any(img: _Image, token: str) -> bool:
-    return any(v.token.fullmatch(token) for v in img.variants + _images()[2])
-
-
-def image_info(ref: str) -> ImageInfo:
-    """What the base image `ref` (as written after FROM, ARGs expanded where known) is."""
-    if not isinstance(ref, str):
-        ref = str(ref)
-    text = ref.strip()
-    if not text:
-        return _unknown(ref, "", None)
-    repo, tag = _split_ref(text)
-    if "$" in repo:
-        return _unknown(ref, text, None)
-    hub_prefixes = _images()[3]
-    name = _strip_prefixes(repo, hub_prefixes)
-    img = _lookup(name)
-    if img is None:
-        return _unknown(ref, name, tag)
-
-    tokens = [t for t in (tag or "").lower().split("-") if t]
-    literal: list[str] = []
-    opaque = False
-    for i, t in enumerate(tokens):
-        if "$" not in t:
-            literal.append(t)
-            continue
-        rest = _VAR.sub("", t)
-        if rest and _matches_any(img, rest):
-            literal.append(rest)  # alpine${ALPINE_VERSION}
-        elif i == 0 and len(tokens) > 1:
-            continue  # ${GO_VERSION}-alpine: a version
-        else:
-            opaque = True
-
-    values = _evaluate(img, literal)
-    if opaque:
-        # The variable could select any variant: keep only what every choice agrees on.
-        alternatives = [values]
-        examples = {v.example for v in img.variants + _images()[2] if v.example}
-        for ex in sorted(examples):
-            alternatives.append(_evaluate(img, literal + [ex]))
-        values = _agree(alternatives)
-
-    return ImageInfo(
-        ref=ref,
-        name=name,
-        tag=tag,
-        family=values.get("family"),
-        libc=values.get("libc"),
-        toolchains=frozenset(values.get("toolchains", frozenset())),
-        has_c_compiler=bool(values.get("has_c_compiler", False)),
-        is_runtime=bool(values.get("is_runtime", False)),
-        approx_size_mb=values.get("approx_size_mb"),
-        kind=values.get("kind"),
-    )
-
-
-def _agree(alternatives: list[dict[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key in _IMAGE_FIELDS:
-        vals = [a.get(key) for a in alternatives]
-        if key == "toolchains":
-            out[key] = frozenset.intersection(*(frozenset(v or ()) for v in vals))
-        elif key in ("has_c_compiler", "is_runtime"):
-            out[key] = all(bool(v) for v in vals)
-        else:
-            out[key] = vals[0] if all(v == vals[0] for v in vals) else None
-    return out
 
 
 # ---------------------------------------------------------------------------
@@ -600,3 +404,7 @@ def cache_dirs(manager: str) -> tuple[str, ...]:
     if not isinstance(manager, str):
         return ()
     return _caches().get(manager.lower(), ())
+
+
+# The base-image queries: defined in dockerlint.images (which loads its tables through load_table above).
+from .images import ImageInfo, RuntimeImage, image_info, runtime_image  # noqa: E402

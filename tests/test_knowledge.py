@@ -69,6 +69,13 @@ def test_importing_the_module_parses_nothing():
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
 
+FACT_KEYS = {"workdir", "env", "env_unset", "env_complete", "user", "cmd", "entrypoint", "shell", "release",
+             "build_only_mb"}
+IMAGE_ONLY_KEYS = {"latest_version", "version_aliases", "version_pattern", "release_format", "release_from_name",
+                   "runtime"}
+RUNTIME_RULES = {"os", "slim", "jre", "dotnet", "fixed", "token"}
+
+
 def _check_image_values(entry: dict, where: str, partial: bool):
     if not partial or "family" in entry:
         assert entry["family"] in FAMILIES, where
@@ -85,11 +92,41 @@ def _check_image_values(entry: dict, where: str, partial: bool):
     if "approx_size_mb" in entry:
         assert isinstance(entry["approx_size_mb"], int) and entry["approx_size_mb"] >= 0, where
     assert isinstance(entry["why"], str) and len(entry["why"]) > 10, where
+    _check_facts(entry, where)
+
+
+def _check_facts(entry: dict, where: str):
+    """The WORKDIR/ENV/USER/CMD/... facts: right types, "unknown" where TOML has no null."""
+    for key in ("workdir", "user", "shell", "release"):
+        if key in entry:
+            assert isinstance(entry[key], str), f"{where}: {key}"
+    if entry.get("workdir", "unknown") != "unknown":
+        assert entry["workdir"].startswith("/"), where
+    if entry.get("shell", "unknown") not in ("unknown", ""):
+        assert entry["shell"].startswith("/"), where
+    if entry.get("release", "unknown") not in ("unknown", "{token}"):
+        releases = load_table("images")["releases"]
+        assert entry["release"] in releases["debian"] + releases["ubuntu"], where
+    for key in ("cmd", "entrypoint"):
+        if key in entry:
+            v = entry[key]
+            assert v == "unknown" or (isinstance(v, list) and all(isinstance(x, str) and x for x in v)), where
+    if "env" in entry:
+        env = entry["env"]
+        assert env == "unknown" or (isinstance(env, dict) and all(
+            re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", k) and isinstance(v, str) for k, v in env.items())), where
+    if "env_unset" in entry:
+        assert isinstance(entry["env_unset"], list) and entry["env_unset"], where
+    if "env_complete" in entry:
+        assert isinstance(entry["env_complete"], bool), where
+    if "build_only_mb" in entry:
+        assert entry["build_only_mb"] == "unknown" or (
+            isinstance(entry["build_only_mb"], int) and entry["build_only_mb"] >= 0), where
 
 
 def test_image_entries_have_required_keys():
     data = load_table("images")
-    assert set(data) == {"registry", "variant", "image"}
+    assert set(data) == {"registry", "releases", "variant", "image"}
     seen: dict[str, int] = {}
     for i, entry in enumerate(data["image"]):
         where = f"image #{i} {entry.get('names') or entry.get('name_patterns')}"
@@ -105,20 +142,34 @@ def test_image_entries_have_required_keys():
         for v in entry.get("variant", []):
             _check_variant(v, where)
         unknown_keys = set(entry) - {"names", "name_patterns", "kind", "family", "libc", "toolchains",
-                                     "has_c_compiler", "is_runtime", "approx_size_mb", "why", "source", "variant"}
+                                     "has_c_compiler", "is_runtime", "approx_size_mb", "why", "source", "variant",
+                                     } - FACT_KEYS - IMAGE_ONLY_KEYS
         assert not unknown_keys, f"{where}: {unknown_keys}"
+        if "runtime" in entry:
+            assert entry["runtime"]["rule"] in RUNTIME_RULES, where
+            assert entry["runtime"].get("source") or entry["runtime"].get("why"), where
     for v in data["variant"]:
         _check_variant(v, "global variant")
 
 
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in re.match(r"\d+(?:\.\d+)*", text).group(0).split("."))
+
+
 def _check_variant(v: dict, where: str):
-    where = f"{where} variant {v.get('token')}"
-    assert {"token", "example", "why"} <= set(v), where
-    assert re.fullmatch(v["token"], v["example"], re.IGNORECASE), where
-    unknown_keys = set(v) - {"token", "example", "why", "source", "kind", "family", "libc", "toolchains",
-                             "has_c_compiler", "is_runtime", "approx_size_mb"}
+    where = f"{where} variant {v.get('token') or (v.get('since'), v.get('before'))}"
+    assert {"example", "why"} <= set(v), where
+    assert "token" in v or "since" in v or "before" in v, where
+    if "token" in v:
+        assert re.fullmatch(v["token"], v["example"], re.IGNORECASE), where
+    else:
+        version = _version(v["example"])
+        assert "since" not in v or version >= _version(v["since"]), where
+        assert "before" not in v or version < _version(v["before"]), where
+    unknown_keys = set(v) - {"token", "since", "before", "example", "why", "source", "kind", "family", "libc",
+                             "toolchains", "has_c_compiler", "is_runtime", "approx_size_mb"} - FACT_KEYS
     assert not unknown_keys, f"{where}: {unknown_keys}"
-    assert set(v) - {"token", "example", "why", "source"}, f"{where}: changes nothing"
+    assert set(v) - {"token", "since", "before", "example", "why", "source"}, f"{where}: changes nothing"
     _check_image_values(v, where, partial=True)
 
 
