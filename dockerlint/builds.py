@@ -20,11 +20,21 @@ LIBC_COMPAT_PACKAGES = frozenset({"libc6-compat", "gcompat"})
 
 @dataclass(frozen=True)
 class Build:
+    """A compiling command and what it produces.
+
+    ``output`` is the absolute path of the artifact where it ends up in the stage's
+    filesystem (after `mv`/`cp`/`install` of it later in the stage), or a directory
+    (``output_is_dir``) when only the place is known (`go install` without a package
+    name, `target/release`), or None.  ``built_at`` is where the compiler wrote it.
+    """
+
     toolchain: str
     run: Run
     command: SimpleCommand
     output: str | None  # absolute path of the artifact when it can be told
     workdir: str
+    built_at: str | None = None
+    output_is_dir: bool = False
 
 
 def _abs(path: str, workdir: str) -> str:
@@ -32,82 +42,181 @@ def _abs(path: str, workdir: str) -> str:
 
 
 def _workdirs(stage: Stage) -> dict[int, str]:
-    """WORKDIR in force at each instruction (by id) of the stage's lineage."""
+    """WORKDIR in force at each instruction (by id) of the stage's lineage, starting from the
+    base image's own WORKDIR (golang's is /go) where the image facts know it."""
     out: dict[int, str] = {}
-    wd = "/"
+    img = stage.root_image
+    wd = getattr(img, "workdir", None) or "/"
     for s in stage.lineage:
         for ins in s.instructions:
             if ins.keyword == "WORKDIR" and ins.args:
                 from .expand import expand
 
-                val = expand(ins.args[0].text, {}, "\\")[0]
+                val = expand(ins.args[0].text, s.env, "\\")[0]
                 wd = _abs(val, wd)
             out[id(ins)] = wd
     return out
 
 
 def builds(stage: Stage, own_only: bool = False) -> list[Build]:
+    """The compiling commands of the stage (and of the stages it is built on), in build order."""
     out: list[Build] = []
     wds = _workdirs(stage)
     stages = [stage] if own_only else stage.lineage
-    for s in stages:
-        for run in s.runs:
-            for c in run.commands:
-                tc = knowledge.toolchain_for_command(list(c.argv))
-                if not tc:
-                    continue
-                wd = wds.get(id(run.instruction), "/")
-                out.append(Build(tc, run, c, _output(tc, c, wd, run), wd))
+    runs = [r for s in stages for r in s.runs]
+    for k, run in enumerate(runs):
+        for c in run.commands:
+            tc = knowledge.toolchain_for_command(list(c.argv))
+            if not tc:
+                continue
+            wd = wds.get(id(run.instruction), "/")
+            built, is_dir = _output(tc, c, wd, run)
+            final = _follow(built, run, c.index, runs[k + 1:], wds) if built and not is_dir else built
+            out.append(Build(tc, run, c, final, wd, built, is_dir))
     return out
 
 
-def _output(tc: str, c: SimpleCommand, wd: str, run: Run) -> str | None:
-    argv = list(c.argv)
-    # `cd dir && go build` changes the directory for the build
-    cd = None
+def _cwd(run: Run, index: int, wd: str) -> str:
+    """The directory command `index` of `run` runs in: WORKDIR, changed by earlier `cd`s."""
     for prev in run.commands:
-        if prev.index >= c.index:
+        if prev.index >= index:
             break
-        if prev.name == "cd" and len(prev.argv) > 1 and not prev.in_substitution:
-            cd = prev.argv[1]
-    if cd and not cd.startswith("$"):
-        wd = _abs(cd, wd)
-    if tc == "go":
-        for i, a in enumerate(argv):
-            if a == "-o" and i + 1 < len(argv):
-                return _abs(argv[i + 1], wd)
-            if a.startswith("-o="):
-                return _abs(a[3:], wd)
-        if len(argv) > 1 and argv[1] == "install":
-            gopath = run.env.get("GOPATH") or "/go"
-            return posixpath.join(gopath, "bin")
+        if prev.name == "cd" and len(prev.argv) > 1 and not prev.in_substitution and not (prev.shell is not None and prev.shell.in_subshell):
+            target = prev.argv[1]
+            if target.startswith("$") or target == "-":
+                continue
+            wd = _abs(target, wd)
+    return wd
+
+
+def _name_of(pkg: str) -> str | None:
+    """The binary name Go gives a main package: its last path element (`./cmd/relay` -> relay,
+    `github.com/x/y/v2@latest` -> y), `main.go` -> main; None for `.` or `./...`."""
+    pkg = pkg.split("@", 1)[0].rstrip("/")
+    if pkg.endswith(".go"):
+        return posixpath.basename(pkg)[:-3]
+    if pkg in ("", ".", "..") or pkg.endswith("..."):
         return None
+    parts = [p for p in pkg.split("/") if p not in (".", "")]
+    if len(parts) > 1 and parts[-1].startswith("v") and parts[-1][1:].isdigit():
+        parts = parts[:-1]
+    return parts[-1] if parts else None
+
+
+def _go_packages(argv: list[str]) -> list[str]:
+    out, i = [], 2
+    takes_value = {"-o", "-C", "-p", "-tags", "-ldflags", "-gcflags", "-asmflags", "-mod", "-modfile",
+                   "-pkgdir", "-buildmode", "-compiler", "-gccgoflags", "-installsuffix", "-overlay",
+                   "-pgo", "-toolexec", "-exec"}
+    while i < len(argv):
+        a = argv[i]
+        if a in takes_value:
+            i += 2
+            continue
+        if not a.startswith("-"):
+            out.append(a)
+        i += 1
+    return out
+
+
+def _output(tc: str, c: SimpleCommand, wd: str, run: Run) -> tuple[str | None, bool]:
+    """(where the build writes its artifact, whether that is only a directory)."""
+    argv = list(c.argv)
+    wd = _cwd(run, c.index, wd)
+    if tc == "go":
+        pkgs = _go_packages(argv)
+        for i, a in enumerate(argv):
+            if a == "-o" and i + 1 < len(argv) or a.startswith("-o="):
+                dest = argv[i + 1] if a == "-o" else a[3:]
+                if "$" in dest:
+                    return None, False
+                if dest.endswith("/"):
+                    name = _name_of(pkgs[0]) if len(pkgs) == 1 else None
+                    return (_abs(dest + name, wd), False) if name else (_abs(dest, wd), True)
+                return _abs(dest, wd), False
+        if len(argv) > 1 and argv[1] in ("install", "get"):
+            gopath = run.env.get("GOPATH") or "/go"
+            bindir = posixpath.join(gopath, "bin")
+            name = _name_of(pkgs[0]) if len(pkgs) == 1 else None
+            return (posixpath.join(bindir, name), False) if name else (bindir, True)
+        name = _name_of(pkgs[0]) if len(pkgs) == 1 else None
+        return (_abs(name, wd), False) if name else (wd, True)
     if tc == "rust":
         if "install" in argv[1:3]:
             for i, a in enumerate(argv):
                 if a == "--root" and i + 1 < len(argv):
-                    return _abs(posixpath.join(argv[i + 1], "bin"), wd)
-            return posixpath.join(run.env.get("CARGO_HOME") or "/usr/local/cargo", "bin")
+                    return _abs(posixpath.join(argv[i + 1], "bin"), wd), True
+            return posixpath.join(run.env.get("CARGO_HOME") or "/usr/local/cargo", "bin"), True
         profile = "release" if "--release" in argv or "-r" in argv else "debug"
         target = None
         for i, a in enumerate(argv):
             if a == "--target" and i + 1 < len(argv):
                 target = argv[i + 1]
-        return _abs(posixpath.join("target", target, profile) if target else posixpath.join("target", profile), wd)
-    if tc in ("maven",):
-        return _abs("target", wd)
+            if a.startswith("--profile=") or a == "--profile" and i + 1 < len(argv):
+                profile = a.split("=", 1)[1] if "=" in a else argv[i + 1]
+        sub = posixpath.join("target", target, profile) if target else posixpath.join("target", profile)
+        return _abs(sub, wd), True
+    if tc == "maven":
+        return _abs("target", wd), True
     if tc == "gradle":
-        return _abs("build/libs", wd)
+        return _abs("build/libs", wd), True
     if tc == "dotnet":
         for i, a in enumerate(argv):
             if a in ("-o", "--output") and i + 1 < len(argv):
-                return _abs(argv[i + 1], wd)
-        return None
-    if tc in ("gcc",):
+                return _abs(argv[i + 1], wd), True
+            if a.startswith(("-o=", "--output=")):
+                return _abs(a.split("=", 1)[1], wd), True
+        return None, False
+    if tc == "gcc":
         for i, a in enumerate(argv):
             if a == "-o" and i + 1 < len(argv):
-                return _abs(argv[i + 1], wd)
-    return None
+                return _abs(argv[i + 1], wd), False
+        if "-c" not in argv:
+            return _abs("a.out", wd), False
+    return None, False
+
+
+_BIN_DIRS = ("/usr/local/bin", "/usr/bin", "/bin", "/usr/local/sbin", "/usr/sbin", "/sbin", "/go/bin", "/app",
+             "/opt", "/srv")
+
+
+def _follow(path: str, run: Run, index: int, later_runs: list[Run], wds: dict[int, str]) -> str:
+    """Where `path` ends up after `mv`/`cp`/`install` of it later in the same RUN and in later RUNs."""
+    for r, start in [(run, index + 1)] + [(lr, 0) for lr in later_runs]:
+        wd = wds.get(id(r.instruction), "/")
+        for c in r.commands:
+            if c.index < start or c.in_substitution or not c.argv:
+                continue
+            name = c.name
+            if name not in ("mv", "cp", "install"):
+                continue
+            args = [a for a in c.argv[1:] if not a.startswith("-")]
+            if name == "install":
+                args = _install_args(c.argv[1:])
+            if len(args) != 2 or any("$" in a or "*" in a for a in args):
+                continue
+            cwd = _cwd(r, c.index, wd)
+            src, dst = _abs(args[0], cwd), args[1]
+            if src != path:
+                continue
+            dst_abs = _abs(dst, cwd)
+            if dst.endswith("/") or dst_abs in _BIN_DIRS or dst in (".", "./"):
+                dst_abs = posixpath.join(dst_abs, posixpath.basename(path))
+            path = dst_abs
+    return path
+
+
+def _install_args(args) -> list[str]:
+    out, i = [], 0
+    while i < len(args):
+        a = args[i]
+        if a in ("-m", "--mode", "-o", "--owner", "-g", "--group", "-t", "--target-directory", "-S"):
+            i += 2
+            continue
+        if not a.startswith("-"):
+            out.append(a)
+        i += 1
+    return out
 
 
 def installed(stage: Stage) -> set[str]:

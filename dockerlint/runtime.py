@@ -267,9 +267,13 @@ def _classify(argv: tuple[str, ...]) -> str | None:
 
 
 def runs_unseen_script(stage) -> bool:
-    """Whether CMD/ENTRYPOINT start a script whose contents dockerlint cannot see."""
+    """Whether CMD/ENTRYPOINT start a script whose contents dockerlint cannot see.
+
+    The base image's own entrypoint (docker-php-entrypoint, the official images'
+    docker-entrypoint.sh) is a known wrapper, not a script of this Dockerfile's.
+    """
     for c in runtime_commands(stage):
-        if c.kind == "HEALTHCHECK":
+        if c.kind == "HEALTHCHECK" or c.instruction is None:
             continue
         for w in c.words[:2]:
             base = _base(w)

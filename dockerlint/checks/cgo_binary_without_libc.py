@@ -17,16 +17,15 @@ def _copied(src: str, build, stage_workdir: str) -> bool:
     """Whether a COPY --from source path takes the build's binary."""
     src_abs = posixpath.normpath(posixpath.join(stage_workdir or "/", src))
     out = build.output
-    if out is not None:
-        if src_abs in ("/", out) or out.startswith(src_abs.rstrip("/") + "/"):
-            return True
-        if any(ch in src_abs for ch in "*?[") and (fnmatch.fnmatchcase(out, src_abs)
-                                                   or fnmatch.fnmatchcase(posixpath.dirname(out), src_abs)):
-            return True
-        return out.endswith("/bin") and src_abs.startswith(out + "/")
-    # `go build` without -o writes into the directory it builds in
-    wd = build.workdir
-    return src_abs == wd or (posixpath.dirname(src_abs) == wd and "." not in posixpath.basename(src_abs))
+    if out is None:
+        return False
+    if src_abs in ("/", out) or out.startswith(src_abs.rstrip("/") + "/"):
+        return True  # the file itself or a directory holding it
+    if any(ch in src_abs for ch in "*?[") and (fnmatch.fnmatchcase(out, src_abs)
+                                               or fnmatch.fnmatchcase(posixpath.dirname(out), src_abs)):
+        return True
+    # only the directory is known (`go install` of `.`, `go build` without -o): a file in it
+    return build.output_is_dir and posixpath.dirname(src_abs) == out and "." not in posixpath.basename(src_abs)
 
 
 def _libc(stage):
@@ -66,7 +65,9 @@ def check(model):
                 cmd_text = " ".join(b.command.argv[:2])
                 where = f"stage `{src_stage.label}`" if src_stage.name else f"stage {src_stage.index}"
                 msg = (f"`{cmd_text}` in {where} builds with cgo enabled ({why}) and its binary is copied "
-                       f"into {lacks}: the container will fail with `exec …: no such file or directory`")
+                       f"into {lacks}: if it links the C library dynamically, as it does when it uses `net`, "
+                       "`os/user` or C code, the container fails to start with "
+                       "`exec …: no such file or directory`")
                 yield Hit(ins.span, msg, _fix(b),
                           "build with CGO_ENABLED=0 (or link statically) or use a final image with the "
                           "builder's C library")
