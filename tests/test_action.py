@@ -123,7 +123,7 @@ def test_exit_zero_text_output_and_no_sarif(action, tmp_path):
 def test_paths_and_args_are_split_shell_style_without_running_anything(action, tmp_path):
     ws = workspace(tmp_path, {"a dir/Dockerfile": APT, "b/Dockerfile": APT, "c/Dockerfile": APT})
     code, out, err, outputs = action(ws, paths="'a dir'\nb  $(touch pwned)", args='--select "DL3009" --ignore ""')
-    assert (code, err) == (1, "dockerlint: error: $(touch: no such file or directory\n"
+    assert (code, err) == (2, "dockerlint: error: $(touch: no such file or directory\n"
                               "dockerlint: error: pwned): no such file or directory\n")
     assert out == (WARNING.format(path="a dir/Dockerfile") + WARNING.format(path="b/Dockerfile")
                    + "::error file=$(touch,title=dockerlint::$(touch: no such file or directory\n"
