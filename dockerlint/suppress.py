@@ -162,7 +162,8 @@ def apply(findings: list[Finding], parsed: ParsedFile, path: str, enabled: set[s
         out.append(f)
     if "DKL002" in enabled:
         held: set[int] = set()
-        extra = _unused(sups, parsed, path, enabled, out, held)
+        named = _Named(out, spans, starts) if any(s.missing_eq is not None for s in sups) else None
+        extra = _unused(sups, parsed, path, enabled, named, held)
         # A finding that a malformed suppression names keeps its fix back until the `=` is
         # written: --fix would otherwise fix it and write the `=` in one round, leaving the
         # suppression unused.  The fix stays visible as a suggestion.
@@ -172,10 +173,42 @@ def apply(findings: list[Finding], parsed: ParsedFile, path: str, enabled: set[s
     return out
 
 
-def _unused(sups, parsed: ParsedFile, path: str, enabled: set[str], findings: list[Finding],
+class _Named:
+    """Which unsuppressed findings a malformed suppression would suppress once it has its `=`.
+
+    Answers are indices into the findings, memoised per (instruction, codes): however many
+    such comments a file holds, each finding is looked at a bounded number of times.
+    """
+
+    def __init__(self, findings: list[Finding], spans, starts):
+        self.findings = findings
+        self.by_instruction: dict[tuple[int, int], list[int]] = {}
+        for k, f in enumerate(findings):
+            if f.suppressed:
+                continue
+            i = bisect_right(starts, f.span.line) - 1
+            if i >= 0 and spans[i][1] >= f.span.line:
+                self.by_instruction.setdefault(spans[i], []).append(k)
+        self.memo: dict = {}
+
+    def __call__(self, s: Suppression, codes: frozenset[str]) -> tuple[list[int], bool]:
+        """(indices, whether this (instruction, codes) was asked before)."""
+        key = (None if s.is_global else s.covers, codes)
+        if key in self.memo:
+            return self.memo[key], True
+        if s.is_global:
+            pool = range(len(self.findings))
+            found = [k for k in pool if self.findings[k].code in codes and not self.findings[k].suppressed]
+        else:
+            found = [k for k in self.by_instruction.get(s.covers, ()) if self.findings[k].code in codes]
+        self.memo[key] = found
+        return found, False
+
+
+def _unused(sups, parsed: ParsedFile, path: str, enabled: set[str], named: _Named | None,
             held: set[int]) -> list[Finding]:
-    """DKL002 findings; adds to held the indices in findings of those a malformed
-    suppression names (see _missing_eq_finding)."""
+    """DKL002 findings; adds to held the indices of the findings that a malformed suppression
+    names while its fix writes the `=` (see _missing_eq_finding)."""
     doc = catalog.catalog()["DKL002"]
     out = []
     globally_off = any(s.is_global and s.missing_eq is None and any("DKL002" in _targets(s, w) for w, _ in s.codes)
@@ -184,10 +217,10 @@ def _unused(sups, parsed: ParsedFile, path: str, enabled: set[str], findings: li
         if s.tool != "dockerlint":
             continue
         if s.missing_eq is not None:
-            finding, named = _missing_eq_finding(s, doc, parsed, path, enabled, findings, globally_off)
+            finding, hold = _missing_eq_finding(s, doc, parsed, path, enabled, named, globally_off)
             out.append(finding)
-            if not finding.suppressed and finding.fix.edits[0].text == "=":
-                held.update(named)
+            if not finding.suppressed:
+                held.update(hold)
             continue
         stale = []  # (index in s.codes, message)
         for k, (written, _span) in enumerate(s.codes):
@@ -213,31 +246,31 @@ def _unused(sups, parsed: ParsedFile, path: str, enabled: set[str], findings: li
 
 
 def _missing_eq_finding(s: Suppression, doc, parsed: ParsedFile, path: str, enabled: set[str],
-                        findings: list[Finding], globally_off: bool) -> tuple[Finding, list[int]]:
-    """DKL002 for `# dockerlint ignore DKL201` without `=`, and the indices in findings of
-    those it would suppress with the `=`.  The fix writes the `=`, unless the comment would
-    suppress nothing even then: that fix removes it, as for any unused one."""
+                        named: _Named, globally_off: bool) -> tuple[Finding, list[int]]:
+    """DKL002 for `# dockerlint ignore DKL201` without `=`, and the indices of the findings
+    whose fixes wait for the `=` (none when it was asked for them before).  The fix writes
+    the `=`, unless the comment would suppress nothing even then: that fix removes it, as for
+    any unused one."""
     line = parsed.lines[s.line - 1]
     written = line[s.missing_eq.column - 1:s.codes[-1][1].end_column - 1]
     head = line[s.missing_eq.column - 1 - len("ignore"):s.missing_eq.column - 1]
     as_written = f"{head}{written}"
     meant = f"{head}={written[s.missing_eq.end_column - s.missing_eq.column:]}"
-    codes = set().union(*(_targets(s, w) for w, _ in s.codes))
-    named = [k for k, f in enumerate(findings)
-             if f.code in codes and not f.suppressed
-             and (s.is_global or s.covers is not None and s.covers[0] <= f.span.line <= s.covers[1])]
-    would_use = bool(named)
+    codes = frozenset().union(*(_targets(s, w) for w, _ in s.codes))
+    found, asked = named(s, codes) if s.is_global or s.covers is not None else ([], False)
     span = Span(s.line, s.missing_eq.column - len("ignore"), s.line, s.codes[-1][1].end_column)
-    if would_use or not codes <= enabled:
+    hold: list[int] = []
+    if found or not codes <= enabled:
         fix = Fix(f"Write `{meant}`", "safe", (Edit(s.missing_eq, "="),))
         message = f"Malformed suppression: `{as_written}` has no `=`, so it suppresses nothing; write `{meant}`"
+        hold = [] if asked else found
     else:
         fix = _removal(s, set(range(len(s.codes))), parsed)
         where = "in this file" if s.is_global else (
             f"on the instruction at line {s.covers[0]}" if s.covers else "after it")
         message = (f"Malformed suppression: `{as_written}` has no `=`, and would suppress nothing with it: "
                    f"no {'/'.join(sorted(codes))} finding {where}")
-    return Finding(doc.code, doc.name, doc.severity, message, path, span, fix, None, suppressed=globally_off), named
+    return Finding(doc.code, doc.name, doc.severity, message, path, span, fix, None, suppressed=globally_off), hold
 
 
 def _removal(s: Suppression, stale: set[int], parsed: ParsedFile) -> Fix:

@@ -297,3 +297,16 @@ def test_the_option_table_imports_no_click():
                                               "print(len(o.OPTIONS), 'click' in sys.modules)"],
                        capture_output=True, text=True)
     assert r.stdout == f"{len(options.OPTIONS)} False\n", r.stderr
+
+
+def test_an_error_without_a_known_path_is_placed_by_its_prefix():
+    from dockerlint.github import error_annotation
+    from dockerlint.runner import Problem
+
+    # fix.py reports a refused fix as a plain "PATH: ..." line
+    assert error_annotation("a,b/Dockerfile: the fix for DKL201 would not parse; nothing written",
+                            ["a", "a,b/Dockerfile"]) == (
+        "::error file=a%2Cb/Dockerfile,title=dockerlint::a,b/Dockerfile: the fix for DKL201 would not parse; "
+        "nothing written")
+    assert error_annotation("internal: 100%\nnext", []) == "::error title=dockerlint::internal: 100%25%0Anext"
+    assert error_annotation(Problem("-: not UTF-8 text", "-"), ["-"]) == "::error title=dockerlint::-: not UTF-8 text"
