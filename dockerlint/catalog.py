@@ -97,7 +97,9 @@ def lookup(ident: str) -> RuleDoc | None:
 
 
 def resolve(idents, *, where: str = "") -> set[str]:
-    """Codes for a list of codes, names, or code prefixes (`DKL2`, `ALL`); unknown ones raise."""
+    """Codes for a list of codes, names, code prefixes (`DKL2`), hadolint codes that map to
+    a rule (`DL3009`, from each document's `hadolint` list) or `ALL`; each item may hold
+    several, comma-separated.  An unknown one raises KeyError with a one-line message."""
     codes: set[str] = set()
     for raw in idents:
         for ident in str(raw).split(","):
@@ -111,6 +113,12 @@ def resolve(idents, *, where: str = "") -> set[str]:
             if doc:
                 codes.add(doc.code)
                 continue
+            mapped = by_hadolint().get(ident.upper())
+            if mapped:
+                codes.update(d.code for d in mapped)
+                continue
+            if re.fullmatch(r"(DL|SC)\d{4}", ident, re.I):
+                raise KeyError(f"unknown rule {ident!r}{where} (hadolint's {ident.upper()} has no dockerlint rule)")
             pref = [c for c in catalog() if c.startswith(ident.upper())] if ident.upper().startswith("DKL") else []
             if pref:
                 codes.update(pref)

@@ -14,13 +14,7 @@ import sys
 import click
 
 from . import __version__
-
-FORMATS = ("text", "json", "sarif", "github")
-SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
-
-
-class UsageError(click.UsageError):
-    pass
+from .options import OPTIONS
 
 
 def _codes(values, what: str) -> set[str] | None:
@@ -68,68 +62,75 @@ def _explain(ident: str) -> str:
     return f"{head}\n\n{doc.summary}\n\n{doc.body.strip()}\n"
 
 
+def _click_params(fn):
+    """Decorate fn with the click options of options.OPTIONS, in the table's order."""
+    for o in reversed(OPTIONS):
+        kw: dict = {"help": o.help, "show_default": o.show_default}
+        decls = list(o.flags)
+        if o.kind == "flag":
+            kw["is_flag"] = True
+        elif o.kind == "switch":
+            decls = [f"{o.flags[-1]}/{o.negative}"]
+            kw["default"] = None
+        else:
+            kw["multiple"] = o.kind == "multiple"
+            if o.metavar:
+                kw["metavar"] = o.metavar
+            if o.default is not None:
+                kw["default"] = o.default
+            if o.choices:
+                kw["type"] = click.Choice(o.choices)
+            elif o.minimum is not None:
+                kw["type"] = click.IntRange(min=o.minimum)
+            elif o.file == "write":
+                kw["type"] = click.Path(dir_okay=False, writable=True)
+            elif o.file == "read":
+                kw["type"] = click.Path(exists=True, dir_okay=False)
+        fn = click.option(*decls, o.dest, **kw)(fn)
+    return fn
+
+
 @click.command(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.argument("paths", nargs=-1, type=click.Path(dir_okay=True, allow_dash=True))
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="Output format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
-              help="Write the report to FILE instead of standard output.")
-@click.option("--select", multiple=True, metavar="RULES",
-              help="Only these rules (codes, names or code prefixes; comma-separated or repeated).")
-@click.option("--ignore", multiple=True, metavar="RULES", help="Skip these rules.")
-@click.option("--target", metavar="STAGE", help="The stage that is built (docker build --target); default: the last.")
-@click.option("--fail-level", type=click.Choice(["info", "warning", "error"]), default=None,
-              help="Lowest severity that makes the exit status 1.  [default: from the config, else info]")
-@click.option("--diff", "show_diff", is_flag=True, help="Print the fixes as a unified diff; change nothing.")
-@click.option("--fix", "apply_fix", is_flag=True, help="Apply safe fixes to the files.")
-@click.option("--unsafe-fixes/--no-unsafe-fixes", default=None,
-              help="With --fix or --diff, include fixes that can change behaviour.  [default: from the config, else no]")
-@click.option("--stdin-filename", metavar="NAME", help="Name to report for standard input (`-`).")
-@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
-              help="Colour the text output; NO_COLOR in the environment turns it off.")
-@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False),
-              help="Use this pyproject.toml or .dockerlint.toml for every file instead of searching.")
-@click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
-@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
-              help="Lint in this many processes; output order is unchanged.  [default: 0, one per CPU; "
-                   "used for runs of 40 files or more, never with --fix or --diff]")
-@click.option("--list-rules", is_flag=True, help="List every rule and exit.")
-@click.option("--explain", metavar="RULE", help="Print a rule's documentation and exit.")
+@click.argument("paths", nargs=-1, type=click.Path(dir_okay=True, allow_dash=True), metavar="[PATH]...")
+@_click_params
 @click.version_option(__version__, "--version", prog_name="dockerlint")
-def cli(paths, fmt, output, select, ignore, target, fail_level, show_diff, apply_fix, unsafe_fixes,
-        stdin_filename, color, config_file, isolated, jobs, list_rules, explain):
+def cli(paths, **kw):
     """Lint Dockerfiles: what the final image ships that it should not, and how to fix it.
 
-    PATH is a Dockerfile, a directory to search for Dockerfiles (Dockerfile,
-    Dockerfile.*, Dockerfile-*, *.Dockerfile, *.dockerfile, Containerfile), or `-`
-    for standard input.  Without PATH, the current directory is searched.
+    PATH is a Dockerfile (linted whatever its name), a directory to search for Dockerfiles,
+    or `-` for standard input.  Without PATH, the current directory is searched.
     """
-    if list_rules:
+    if kw["list_rules"]:
         click.echo(_list_rules(), nl=False)
         return
-    if explain:
-        click.echo(_explain(explain), nl=False)
+    if kw["explain"]:
+        click.echo(_explain(kw["explain"]), nl=False)
         return
-    if apply_fix and show_diff:
+    if kw["apply_fix"] and kw["show_diff"]:
         raise click.UsageError("--fix and --diff do not go together: --diff only shows what --fix would write")
+    if kw["statistics"] and kw["fmt"] not in ("text", "json"):
+        raise click.UsageError(f"--statistics prints text or json, not {kw['fmt']}")
 
     from .runner import Options, run
 
+    output, color = kw["output"], kw["color"]
     opts = Options(
-        select=_codes(select, "--select"),
-        ignore=_codes(ignore, "--ignore"),
-        target=target,
-        fail_level=fail_level,
-        fmt=fmt,
+        select=_codes(kw["select"], "--select"),
+        ignore=_codes(kw["ignore"], "--ignore"),
+        target=kw["target"],
+        fail_level=kw["fail_level"],
+        fmt=kw["fmt"],
         output=output,
-        diff=show_diff,
-        fix=apply_fix,
-        unsafe_fixes=unsafe_fixes,
-        stdin_filename=stdin_filename,
+        diff=kw["show_diff"],
+        fix=kw["apply_fix"],
+        unsafe_fixes=kw["unsafe_fixes"],
+        stdin_filename=kw["stdin_filename"],
         color=_use_color(color, sys.stdout) if not output else color == "always",
-        config=config_file,
-        isolated=isolated,
-        jobs=jobs or os.cpu_count() or 1,
+        config=kw["config_file"],
+        isolated=kw["isolated"],
+        jobs=kw["jobs"] or os.cpu_count() or 1,
+        exit_zero=kw["exit_zero"],
+        statistics=kw["statistics"],
     )
     sys.exit(run(list(paths), opts))
 

@@ -27,7 +27,14 @@ KEYS = ("select", "ignore", "per-file-ignores", "target", "fail-level", "unsafe-
 
 
 class ConfigError(Exception):
-    """One line naming the file and the key; the run exits with status 2."""
+    """One line naming the file and the key; the run exits with status 2.
+
+    path: the configuration file it is about, when known (for `--format github`).
+    """
+
+    def __init__(self, message: str, path: str | None = None):
+        super().__init__(message)
+        self.path = path
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,16 @@ class Settings:
             if fnmatch.fnmatchcase(rel, pattern) or ("/" not in pattern and fnmatch.fnmatchcase(base, pattern)):
                 extra |= codes
         return self.ignore | extra
+
+
+def _shown(path: str) -> str:
+    """A configuration file's path as messages show it: relative to the working directory
+    when inside it (`pyproject.toml`, `services/api/.dockerlint.toml`), else as given."""
+    try:
+        rel = os.path.relpath(os.path.abspath(path))
+    except ValueError:  # another drive on Windows
+        return path
+    return path if rel == os.pardir or rel.startswith(os.pardir + os.sep) else rel
 
 
 def _relative(path: str, root: str) -> str:
@@ -127,22 +144,35 @@ def parse_table(table: Any, source: str, section: str) -> Settings:
 
 @lru_cache(maxsize=None)
 def load_file(path: str) -> Settings | None:
-    """Settings from one file; None for a pyproject.toml without [tool.dockerlint]."""
+    """Settings from one file; None for a pyproject.toml without [tool.dockerlint].
+
+    Messages name the file relative to the working directory when it lies inside it.
+    """
+    path = _shown(path)
     try:
         with open(path, "rb") as fh:
             data = tomllib.load(fh)
     except OSError as e:
-        raise ConfigError(f"{path}: cannot read: {e.strerror or e}") from None
+        raise ConfigError(f"{path}: cannot read: {e.strerror or e}", path) from None
     except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f"{path}: not valid TOML: {e}") from None
+        raise ConfigError(f"{path}: not valid TOML: {e}", path) from None
     except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not UTF-8 text") from None
-    if os.path.basename(path) == "pyproject.toml":
-        tool = data.get("tool", {})
-        if not isinstance(tool, dict) or "dockerlint" not in tool:
-            return None
-        return parse_table(tool["dockerlint"], path, "[tool.dockerlint]")
-    return parse_table(data, path, "top level")
+        raise ConfigError(f"{path}: not UTF-8 text", path) from None
+    try:
+        if os.path.basename(path) == "pyproject.toml":
+            tool = data.get("tool", {})
+            if not isinstance(tool, dict) or "dockerlint" not in tool:
+                return None
+            return parse_table(tool["dockerlint"], path, "[tool.dockerlint]")
+        tool = data.get("tool")
+        if isinstance(tool, dict) and "dockerlint" in tool:
+            # the pyproject.toml spelling, pasted into a file that has no [tool] level
+            raise ConfigError(f"{path}: top level: unknown key `tool`: in a .dockerlint.toml the keys go "
+                              "at the top level, without the [tool.dockerlint] header")
+        return parse_table(data, path, "top level")
+    except ConfigError as e:
+        e.path = path
+        raise
 
 
 @lru_cache(maxsize=None)
@@ -176,7 +206,7 @@ def settings_for(path: str, cli) -> Settings:
     elif cli.config:
         base = load_file(cli.config)
         if base is None:
-            raise ConfigError(f"{cli.config}: no [tool.dockerlint] table")
+            raise ConfigError(f"{cli.config}: no [tool.dockerlint] table", cli.config)
     else:
         base = discover(path)
     # Layered as in ruff: a command-line --select starts the selection afresh (the

@@ -1,9 +1,10 @@
-"""Text and JSON reporters.  SARIF and GitHub formats live in their own modules."""
+"""Text, JSON and --statistics reporters.  SARIF and GitHub formats live in their own modules."""
 
 from __future__ import annotations
 
 import json
 import os
+from dataclasses import asdict, dataclass
 from typing import Iterable
 
 from .engine import FileResult
@@ -69,22 +70,70 @@ def render_json(results: Iterable[FileResult], errors: list[str]) -> str:
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
-def render_text(results: Iterable[FileResult], color: bool, show_source: bool = True) -> str:
+def fix_applies(f: Finding, unsafe: bool) -> bool:
+    """Whether --fix would apply this finding's fix: it has edits or a rewrite, the finding
+    is not suppressed, and the fix is safe (or unsafe fixes are on for its file)."""
+    fix = f.fix
+    return (fix is not None and not f.suppressed and bool(fix.edits or fix.rewrite is not None)
+            and (fix.safety == "safe" or unsafe))
+
+
+def _unsafe_on(r: FileResult) -> bool:
+    return bool(getattr(r.settings, "unsafe_fixes", False))
+
+
+def fixable_counts(results: Iterable[FileResult]) -> tuple[int, int]:
+    """(findings --fix would fix, more that --unsafe-fixes would add), over every file with
+    its own settings (a configuration with `unsafe-fixes = true` makes --fix apply them)."""
+    now = more = 0
+    for r in results:
+        unsafe = _unsafe_on(r)
+        for f in r.findings:
+            if fix_applies(f, unsafe):
+                now += 1
+            elif fix_applies(f, True):
+                more += 1
+    return now, more
+
+
+def summary_lines(results: list[FileResult]) -> list[str]:
+    """The closing lines of the text output: problems found, and how many --fix would fix."""
+    count = {"error": 0, "warning": 0, "info": 0}
+    nfiles = 0
+    for r in results:
+        shown = [f for f in r.findings if not f.suppressed]
+        nfiles += bool(shown)
+        for f in shown:
+            count[f.severity] = count.get(f.severity, 0) + 1
+    total = sum(count.values())
+    if not total:
+        return []
+    parts = [f"{n} {k}{'s' if n != 1 else ''}" for k, n in count.items() if n]
+    out = [f"Found {total} problem{'s' if total != 1 else ''} ({', '.join(parts)}) "
+           f"in {nfiles} file{'s' if nfiles != 1 else ''}."]
+    now, more = fixable_counts(results)
+    if now or more:
+        out.append(f"{now} fixable with `--fix`" + (f" ({more} more with `--unsafe-fixes`)" if more else "") + ".")
+    return out
+
+
+CLEAN = "All checks passed!"
+
+
+def render_text(results: Iterable[FileResult], color: bool, show_source: bool = True, errors=()) -> str:
+    """Each unsuppressed finding with its source line and fix, then summary_lines; a run with
+    neither findings nor errors prints CLEAN."""
     import click
 
     def style(s: str, **kw) -> str:
         return click.style(s, **kw) if color else s
 
+    results = list(results)
     out: list[str] = []
-    count = {"error": 0, "warning": 0, "info": 0}
-    nfiles = 0
     for r in results:
         shown = [f for f in r.findings if not f.suppressed]
-        if shown:
-            nfiles += 1
         lines = r.parsed.lines if r.parsed else []
         for f in shown:
-            count[f.severity] = count.get(f.severity, 0) + 1
             head = (f"{style(f.path, bold=True)}:{f.line}:{f.column}: "
                     f"{style(f.code, fg=_SEV_COLOR.get(f.severity), bold=True)} "
                     f"{f.message} {style('[' + f.name + ']', dim=True)}")
@@ -109,10 +158,65 @@ def render_text(results: Iterable[FileResult], color: bool, show_source: bool = 
                 out.append(f"  = help: {f.suggestion}")
             if show_source:
                 out.append("")
-    total = sum(count.values())
-    if total:
-        parts = [f"{n} {k}{'s' if n != 1 else ''}" for k, n in
-                 (("error", count["error"]), ("warning", count["warning"]), ("info", count["info"])) if n]
-        out.append(f"Found {total} problem{'s' if total != 1 else ''} ({', '.join(parts)}) "
-                   f"in {nfiles} file{'s' if nfiles != 1 else ''}.")
+    out.extend(summary_lines(results))
+    if not out and not errors:
+        out.append(CLEAN)
     return "\n".join(out) + ("\n" if out else "")
+
+
+@dataclass(frozen=True)
+class Statistic:
+    """One rule's row of --statistics: how many unsuppressed findings it has and whether
+    --fix would fix any of them (under each file's settings).  A column is a field here
+    and an entry in STATISTIC_COLUMNS."""
+
+    count: int
+    code: str
+    name: str
+    fixable: bool
+
+
+# (field, how the text table aligns it): ruff's (and flake8's) --statistics layout.
+STATISTIC_COLUMNS = (("count", ">"), ("code", "<"), ("name", ""))
+
+
+def statistics(results: Iterable[FileResult]) -> list[Statistic]:
+    """One Statistic per rule with findings, most findings first, then by code."""
+    rows: dict[str, list] = {}
+    for r in results:
+        unsafe = _unsafe_on(r)
+        for f in r.findings:
+            if f.suppressed:
+                continue
+            row = rows.setdefault(f.code, [0, f.name, False])
+            row[0] += 1
+            row[2] = row[2] or fix_applies(f, unsafe)
+    out = [Statistic(n, code, name, fixable) for code, (n, name, fixable) in rows.items()]
+    return sorted(out, key=lambda s: (-s.count, s.code))
+
+
+def render_statistics(results: Iterable[FileResult], errors, fmt: str, color: bool = False) -> str:
+    """--statistics: a tab-separated table (count, code, `[*]` when fixable, name) and the
+    summary lines as text, or a JSON list of {count, code, name, fixable}."""
+    results = list(results)
+    rows = statistics(results)
+    if fmt == "json":
+        return json.dumps([asdict(s) for s in rows], indent=2) + "\n"
+    import click
+
+    out = []
+    if rows:
+        widths = {c: max(len(str(getattr(s, c))) for s in rows) for c, _ in STATISTIC_COLUMNS}
+        any_fixable = any(s.fixable for s in rows)
+        for s in rows:
+            cells = []
+            for c, align in STATISTIC_COLUMNS:
+                v = str(getattr(s, c))
+                if c == "name" and any_fixable:
+                    v = (f"[{click.style('*', fg='cyan') if color else '*'}] " if s.fixable else "[ ] ") + v
+                cells.append(f"{v:{align}{widths[c]}}" if align else v)
+            out.append("\t".join(cells))
+    out.extend(summary_lines(results))
+    if not out and not errors:
+        out.append(CLEAN)
+    return "\n".join(out) + "\n"

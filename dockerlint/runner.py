@@ -8,10 +8,22 @@ from dataclasses import dataclass
 
 import click
 
-from .discover import find_dockerfiles
+from .discover import describe, display_path, find_dockerfiles
 from .engine import FileResult, lint_bytes
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+
+
+class Problem(str):
+    """One error line of a run (`path: what went wrong`) that also knows the file it is
+    about (None: no file), so that `--format github` can place it."""
+
+    path: str | None
+
+    def __new__(cls, text: str, path: str | None = None):
+        obj = super().__new__(cls, text)
+        obj.path = path
+        return obj
 
 
 @dataclass
@@ -31,10 +43,16 @@ class Options:
     config: str | None = None  # --config FILE: this file for every linted file
     isolated: bool = False  # --isolated: no configuration file at all
     jobs: int = 1  # the CLI's default is one per CPU
+    exit_zero: bool = False  # --exit-zero: findings do not make the exit status 1 (errors still make it 2)
+    statistics: bool = False  # --statistics: a count per rule instead of the findings
 
 
 def collect(paths: list[str], errors: list[str]) -> list[str]:
-    """Files to lint, in the order given; directories expand to their Dockerfiles."""
+    """Files to lint, in the order given, each once, as written but without a leading `./`.
+
+    A file named on the command line is linted whatever its name; a directory expands to
+    the Dockerfiles found below it (discover.find_dockerfiles).  Problems go to errors.
+    """
     if not paths:
         paths = ["."]
     out: list[str] = []
@@ -43,21 +61,21 @@ def collect(paths: list[str], errors: list[str]) -> list[str]:
         if p == "-":
             out.append(p)
             continue
+        shown = display_path(p)
         if os.path.isdir(p):
             found = find_dockerfiles(p)
             if not found:
-                errors.append(f"{p}: no Dockerfiles found in this directory "
-                              "(looked for Dockerfile, Dockerfile.*, *.Dockerfile, Containerfile)")
+                errors.append(Problem(f"{shown}: no Dockerfiles found in this directory ({describe()})"))
             for f in found:
                 if f not in seen:
                     seen.add(f)
                     out.append(f)
         elif os.path.exists(p):
-            if p not in seen:
-                seen.add(p)
-                out.append(p)
+            if shown not in seen:
+                seen.add(shown)
+                out.append(shown)
         else:
-            errors.append(f"{p}: no such file or directory")
+            errors.append(Problem(f"{shown}: no such file or directory", shown))
     return out
 
 
@@ -69,11 +87,11 @@ def read_input(path: str, stdin_name: str | None) -> tuple[str, bytes | None, st
         with open(path, "rb") as fh:
             return path, fh.read(), None
     except IsADirectoryError:
-        return path, None, f"{path}: is a directory"
+        return path, None, Problem(f"{path}: is a directory", path)
     except PermissionError:
-        return path, None, f"{path}: permission denied"
+        return path, None, Problem(f"{path}: permission denied", path)
     except OSError as e:
-        return path, None, f"{path}: cannot read: {e.strerror or e}"
+        return path, None, Problem(f"{path}: cannot read: {e.strerror or e}", path)
 
 
 def _lint_one(p: str, opts: Options) -> tuple[FileResult | None, list[str]]:
@@ -86,18 +104,19 @@ def _lint_one(p: str, opts: Options) -> tuple[FileResult | None, list[str]]:
     except ConfigError as e:
         # the files this configuration governs are not linted: a broken config must not
         # pass silently with defaults; the caller says it once, exit 2
-        return None, [str(e)]
+        return None, [Problem(str(e), e.path)]
     name, data, err = read_input(p, opts.stdin_filename)
     if err:
         return None, [err]
     res = lint_bytes(data, name, select=settings.select, ignore=settings.ignored_for(name), target=settings.target)
     if res.error:
-        return None, [res.error]
+        return None, [Problem(res.error, name)]
     res.settings = settings
     if res.model is not None and res.model.target_missing:
         where = "--target" if opts.target else f"target in {settings.source}"
-        errors.append(f"{name}: {where} {settings.target!r}: no such stage; linted the last stage instead")
-    errors.extend(res.internal_errors)
+        errors.append(Problem(f"{name}: {where} {settings.target!r}: no such stage; linted the last stage instead",
+                              name))
+    errors.extend(Problem(e, name) for e in res.internal_errors)
     return res, errors
 
 
@@ -166,6 +185,8 @@ def _parallel(files: list[str], opts: Options, jobs: int):
 
 
 def run(paths: list[str], opts: Options) -> int:
+    """Lint, report, and return the exit status: 0 nothing at or above the failure level
+    (or --exit-zero), 1 findings (or, with --diff, a diff), 2 any error of the run."""
     errors: list[str] = []
     results = lint_paths(paths, opts, errors)
     fixed_status = None
@@ -186,6 +207,8 @@ def run(paths: list[str], opts: Options) -> int:
         click.echo(f"dockerlint: error: {e}", err=True)
     if errors:
         return 2
+    if opts.exit_zero:
+        return 0
     if fixed_status is not None:
         return fixed_status
     # each file has its own fail-level: its configuration's, unless the command line gave one
@@ -195,6 +218,11 @@ def run(paths: list[str], opts: Options) -> int:
 
 
 def render(results: list[FileResult], errors: list[str], opts: Options) -> str:
+    """The report in the chosen format; errors are also in it where the format has room."""
+    if opts.statistics:
+        from .report import render_statistics
+
+        return render_statistics(results, errors, opts.fmt, opts.color)
     if opts.fmt == "json":
         from .report import render_json
 
@@ -206,7 +234,7 @@ def render(results: list[FileResult], errors: list[str], opts: Options) -> str:
     if opts.fmt == "github":
         from .github import render_github
 
-        return render_github(results)
+        return render_github(results, errors)
     from .report import render_text
 
-    return render_text(results, opts.color)
+    return render_text(results, opts.color, errors=errors)

@@ -26,6 +26,9 @@ from .syntax import ParsedFile
 # Bounded, linear patterns: a comment is attacker-controlled text.
 # No two adjacent runs of the same class (`[ \t]*:?[ \t]*` backtracks quadratically on spaces).
 _DIRECTIVE = re.compile(r"(dockerlint|hadolint)(?:[ \t]*:)?[ \t]*(global[ \t]+)?ignore[ \t]*=[ \t]*(.*)", re.I)
+# `# dockerlint ignore DKL201` or `ignore: DKL201`: the `=` is missing, so it is no suppression.
+# Only reported when what follows starts with a rule (`# dockerlint ignore this` is prose).
+_MISSING_EQ = re.compile(r"dockerlint(?:[ \t]*:)?[ \t]*(global[ \t]+)?ignore([ \t]*:[ \t]*|[ \t]+)([^=\s].*)", re.I)
 _CODE = re.compile(r"[^,\s]+")
 
 
@@ -38,6 +41,9 @@ class Suppression:
     reason: str | None
     covers: tuple[int, int] | None = None  # instruction lines; None for global or dangling
     used: set[str] = field(default_factory=set)  # codes as written that suppressed something
+    # For `# dockerlint ignore DKL201` (no `=`): the span of what stands where `=` belongs.
+    # Such a comment suppresses nothing; DKL002 says so and its fix writes the `=`.
+    missing_eq: Span | None = None
 
 
 def _maybe_directive(comment: str) -> bool:
@@ -60,23 +66,52 @@ def parse_suppressions(parsed: ParsedFile, lines=None) -> list[Suppression]:
             continue
         m = _DIRECTIVE.match(text)
         if not m:
+            s = _missing_eq(c, parsed)
+            if s is not None:
+                if not s.is_global:
+                    s.covers = _instruction_at_or_after(spans, starts, c.span.line)
+                out.append(s)
             continue
         raw_line = parsed.lines[c.span.line - 1]
-        body_col = raw_line.find(m.group(3), c.span.column - 1) if m.group(3) else -1
         body = m.group(3)
-        reason = None
-        if "--" in body:
-            body, reason = body.split("--", 1)
-            reason = reason.strip() or None
-        codes = []
-        for cm in _CODE.finditer(body):
-            col = body_col + cm.start() + 1 if body_col >= 0 else c.span.column
-            codes.append((cm.group(0), Span(c.span.line, col, c.span.line, col + len(cm.group(0)))))
+        at = raw_line.find(body, c.span.column - 1) if body else -1
+        codes, reason = _codes_in(body, at + 1 if at >= 0 else c.span.column, c.span.line)
         s = Suppression(m.group(1).lower(), bool(m.group(2)), c.span.line, codes, reason)
         if not s.is_global:
             s.covers = _instruction_at_or_after(spans, starts, c.span.line)
         out.append(s)
     return out
+
+
+def _codes_in(body: str, body_col: int, line: int) -> tuple[list[tuple[str, Span]], str | None]:
+    """(codes as written with their spans, reason) of a suppression's text after `ignore=`.
+
+    body_col: 1-based column of body's first character in the file's line.
+    """
+    reason = None
+    if "--" in body:
+        body, reason = body.split("--", 1)
+        reason = reason.strip() or None
+    codes = [(cm.group(0), Span(line, body_col + cm.start(), line, body_col + cm.end()))
+             for cm in _CODE.finditer(body)]
+    return codes, reason
+
+
+def _missing_eq(c, parsed: ParsedFile) -> Suppression | None:
+    """A `# dockerlint ignore DKL201` comment (no `=`) naming a rule first, else None."""
+    m = _MISSING_EQ.match(c.text)
+    if not m:
+        return None
+    raw_line = parsed.lines[c.span.line - 1]
+    text_at = raw_line.find(c.text, c.span.column - 1)
+    if text_at < 0:
+        return None
+    line = c.span.line
+    codes, reason = _codes_in(m.group(3), text_at + m.start(3) + 1, line)
+    if not codes or not _targets(Suppression("dockerlint", False, line, codes, reason), codes[0][0]):
+        return None
+    sep = Span(line, text_at + m.start(2) + 1, line, text_at + m.end(2) + 1)
+    return Suppression("dockerlint", bool(m.group(1)), line, codes, reason, missing_eq=sep)
 
 
 def _instruction_at_or_after(spans: list[tuple[int, int]], starts: list[int], line: int) -> tuple[int, int] | None:
@@ -89,10 +124,11 @@ def _instruction_at_or_after(spans: list[tuple[int, int]], starts: list[int], li
 
 def _targets(s: Suppression, written: str) -> set[str]:
     """Our codes a code written in a suppression stands for (none when it is unknown)."""
-    if s.tool == "hadolint":
-        return {d.code for d in catalog.by_hadolint().get(written.upper(), ())}
-    doc = catalog.lookup(written)
-    return {doc.code} if doc else set()
+    doc = catalog.lookup(written) if s.tool == "dockerlint" else None
+    if doc is not None:
+        return {doc.code}
+    # a hadolint code that maps to a rule names it in our comments too, as in --ignore
+    return {d.code for d in catalog.by_hadolint().get(written.upper(), ())}
 
 
 def apply(findings: list[Finding], parsed: ParsedFile, path: str, enabled: set[str]) -> list[Finding]:
@@ -107,6 +143,8 @@ def apply(findings: list[Finding], parsed: ParsedFile, path: str, enabled: set[s
     by_instruction: dict[tuple[int, int], list[Suppression]] = {}
     file_wide = []
     for s in sups:
+        if s.missing_eq is not None:
+            continue  # no suppression as written
         if s.is_global:
             file_wide.append(s)
         elif s.covers is not None:
@@ -123,16 +161,66 @@ def apply(findings: list[Finding], parsed: ParsedFile, path: str, enabled: set[s
                 break
         out.append(f)
     if "DKL002" in enabled:
-        out.extend(_unused(sups, parsed, path, enabled))
+        held: set[int] = set()
+        named = _Named(out, spans, starts) if any(s.missing_eq is not None for s in sups) else None
+        extra = _unused(sups, parsed, path, enabled, named, held)
+        # A finding that a malformed suppression names keeps its fix back until the `=` is
+        # written: --fix would otherwise fix it and write the `=` in one round, leaving the
+        # suppression unused.  The fix stays visible as a suggestion.
+        out = [replace(f, fix=None, suggestion=f.fix.title) if k in held and f.fix is not None else f
+               for k, f in enumerate(out)]
+        out.extend(extra)
     return out
 
 
-def _unused(sups, parsed: ParsedFile, path: str, enabled: set[str]) -> list[Finding]:
+class _Named:
+    """Which unsuppressed findings a malformed suppression would suppress once it has its `=`.
+
+    Answers are indices into the findings, memoised per (instruction, codes): however many
+    such comments a file holds, each finding is looked at a bounded number of times.
+    """
+
+    def __init__(self, findings: list[Finding], spans, starts):
+        self.findings = findings
+        self.by_instruction: dict[tuple[int, int], list[int]] = {}
+        for k, f in enumerate(findings):
+            if f.suppressed:
+                continue
+            i = bisect_right(starts, f.span.line) - 1
+            if i >= 0 and spans[i][1] >= f.span.line:
+                self.by_instruction.setdefault(spans[i], []).append(k)
+        self.memo: dict = {}
+
+    def __call__(self, s: Suppression, codes: frozenset[str]) -> tuple[list[int], bool]:
+        """(indices, whether this (instruction, codes) was asked before)."""
+        key = (None if s.is_global else s.covers, codes)
+        if key in self.memo:
+            return self.memo[key], True
+        if s.is_global:
+            pool = range(len(self.findings))
+            found = [k for k in pool if self.findings[k].code in codes and not self.findings[k].suppressed]
+        else:
+            found = [k for k in self.by_instruction.get(s.covers, ()) if self.findings[k].code in codes]
+        self.memo[key] = found
+        return found, False
+
+
+def _unused(sups, parsed: ParsedFile, path: str, enabled: set[str], named: _Named | None,
+            held: set[int]) -> list[Finding]:
+    """DKL002 findings; adds to held the indices of the findings that a malformed suppression
+    names while its fix writes the `=` (see _missing_eq_finding)."""
     doc = catalog.catalog()["DKL002"]
     out = []
-    globally_off = any(s.is_global and any("DKL002" in _targets(s, w) for w, _ in s.codes) for s in sups)
+    globally_off = any(s.is_global and s.missing_eq is None and any("DKL002" in _targets(s, w) for w, _ in s.codes)
+                       for s in sups)
     for s in sups:
         if s.tool != "dockerlint":
+            continue
+        if s.missing_eq is not None:
+            finding, hold = _missing_eq_finding(s, doc, parsed, path, enabled, named, globally_off)
+            out.append(finding)
+            if not finding.suppressed:
+                held.update(hold)
             continue
         stale = []  # (index in s.codes, message)
         for k, (written, _span) in enumerate(s.codes):
@@ -155,6 +243,34 @@ def _unused(sups, parsed: ParsedFile, path: str, enabled: set[str]) -> list[Find
             out.append(Finding(doc.code, doc.name, doc.severity, f"Unused suppression: {message}", path,
                                s.codes[k][1], fix, None, suppressed=globally_off))
     return out
+
+
+def _missing_eq_finding(s: Suppression, doc, parsed: ParsedFile, path: str, enabled: set[str],
+                        named: _Named, globally_off: bool) -> tuple[Finding, list[int]]:
+    """DKL002 for `# dockerlint ignore DKL201` without `=`, and the indices of the findings
+    whose fixes wait for the `=` (none when it was asked for them before).  The fix writes
+    the `=`, unless the comment would suppress nothing even then: that fix removes it, as for
+    any unused one."""
+    line = parsed.lines[s.line - 1]
+    written = line[s.missing_eq.column - 1:s.codes[-1][1].end_column - 1]
+    head = line[s.missing_eq.column - 1 - len("ignore"):s.missing_eq.column - 1]
+    as_written = f"{head}{written}"
+    meant = f"{head}={written[s.missing_eq.end_column - s.missing_eq.column:]}"
+    codes = frozenset().union(*(_targets(s, w) for w, _ in s.codes))
+    found, asked = named(s, codes) if s.is_global or s.covers is not None else ([], False)
+    span = Span(s.line, s.missing_eq.column - len("ignore"), s.line, s.codes[-1][1].end_column)
+    hold: list[int] = []
+    if found or not codes <= enabled:
+        fix = Fix(f"Write `{meant}`", "safe", (Edit(s.missing_eq, "="),))
+        message = f"Malformed suppression: `{as_written}` has no `=`, so it suppresses nothing; write `{meant}`"
+        hold = [] if asked else found
+    else:
+        fix = _removal(s, set(range(len(s.codes))), parsed)
+        where = "in this file" if s.is_global else (
+            f"on the instruction at line {s.covers[0]}" if s.covers else "after it")
+        message = (f"Malformed suppression: `{as_written}` has no `=`, and would suppress nothing with it: "
+                   f"no {'/'.join(sorted(codes))} finding {where}")
+    return Finding(doc.code, doc.name, doc.severity, message, path, span, fix, None, suppressed=globally_off), hold
 
 
 def _removal(s: Suppression, stale: set[int], parsed: ParsedFile) -> Fix:

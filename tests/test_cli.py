@@ -39,7 +39,7 @@ def test_findings_exit_1_text_format(tmp_path):
 def test_clean_file_exit_0(tmp_path):
     p = tmp_path / "Dockerfile"
     p.write_text(CLEAN)
-    assert run(str(p))[:2] == (0, "")
+    assert run(str(p))[:2] == (0, "All checks passed!\n")
 
 
 def test_json_output_parses(tmp_path):
