@@ -13,3 +13,9 @@ def only(code, text, **kw):
 
 def findings(text, code):
     return [f for f in lint_text(text, "Dockerfile", select={code}).findings if f.code == code]
+
+
+# DKL201's message for `RUN apt-get update && apt-get install …` with no cleanup: one place for
+# the tests that pin whole output lines.
+APT_MSG = ("`apt-get update` writes apt's package lists to /var/lib/apt/lists, and this RUN does not "
+           "remove them: they stay in this layer")

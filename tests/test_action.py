@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from .helpers import APT_MSG
+
 ROOT = Path(__file__).resolve().parents[1]
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text())
 STEPS = ACTION["runs"]["steps"]
@@ -22,8 +24,7 @@ STEPS = ACTION["runs"]["steps"]
 EXPRESSION = re.compile(r"\$\{\{\s*(inputs\.[A-Za-z0-9_-]+|github\.action_path)\s*\}\}")
 APT = "FROM debian\nRUN apt-get update && apt-get install -y curl\nCMD [\"curl\"]\n"
 WARNING = ("::warning file={path},line=2,col=5,endLine=2,endColumn=19,title=DKL201 apt-lists-not-cleaned::"
-           "`apt-get update` leaves apt's package lists in /var/lib/apt/lists in this layer (tens of MB); remove "
-           "them at the end of the same RUN — fix: Append `rm -rf /var/lib/apt/lists/*` to this RUN\n")
+           + APT_MSG + " — fix: Append `rm -rf /var/lib/apt/lists/*` to this RUN\n")
 
 
 def test_action_is_composite_with_documented_inputs_and_a_shell_on_every_run_step():

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from dockerlint import discover, options
 from dockerlint.cli import cli
+from .helpers import APT_MSG
 
 APT = "FROM debian\nRUN apt-get update && apt-get install -y curl\nCMD [\"curl\"]\n"  # DKL201 at 2:5, safe fix
 GO = "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nENTRYPOINT [\"/app\"]\n"  # DKL101, unsafe
@@ -208,8 +209,7 @@ def test_github_format_puts_input_and_config_errors_on_stdout_as_error_commands(
     assert code == 2
     assert out == (
         "::warning file=Dockerfile,line=2,col=5,endLine=2,endColumn=19,title=DKL201 apt-lists-not-cleaned::"
-        "`apt-get update` leaves apt's package lists in /var/lib/apt/lists in this layer (tens of MB); remove them "
-        "at the end of the same RUN — fix: Append `rm -rf /var/lib/apt/lists/*` to this RUN\n"
+        + APT_MSG + " — fix: Append `rm -rf /var/lib/apt/lists/*` to this RUN\n"
         "::error file=missing,title=dockerlint::missing: no such file or directory\n"
         "::error file=bad/pyproject.toml,title=dockerlint::bad/pyproject.toml: [tool.dockerlint]: unknown key "
         "`ignor` (did you mean `ignore`?)\n"

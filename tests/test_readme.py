@@ -144,9 +144,10 @@ def test_set_up_commands_install_lint_and_pass_the_tests(clone):
     r = sh(install_and_lint[0], clone)
     assert r.returncode == 1, r.stderr  # the example has findings
     assert "examples/Dockerfile.go-single:11:39: DKL101 " in r.stdout and "Traceback" not in r.stderr
-    # the whole suite again, in the clone; the wall-clock robustness check is known to be flaky here
-    r = sh(install_and_test[0], clone, timeout=3000, env={
-        NESTED: "1", "PYTEST_ADDOPTS": "--deselect tests/test_robustness.py::test_pathological_inputs[100k-line-heredoc]"})
+    # The README's test command as written, in the clone: it installs the test extras and runs
+    # pytest.  Running the whole suite a second time inside the first proves nothing more and
+    # doubles CI, so PYTEST_ADDOPTS narrows it to the CLI tests (CI itself runs everything).
+    r = sh(install_and_test[0], clone, timeout=3000, env={NESTED: "1", "PYTEST_ADDOPTS": "tests/test_cli.py"})
     summary = r.stdout.strip().splitlines()[-1] if r.stdout.strip() else ""
     assert r.returncode == 0 and " passed" in summary and "failed" not in summary, r.stdout[-3000:] + r.stderr[-3000:]
 

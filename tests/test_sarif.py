@@ -22,8 +22,7 @@ from .conftest import SHARED
 SCHEMA = SHARED / "sarif" / "sarif-schema-2.1.0.json"
 
 APT = "FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl\n"
-APT_MSG = ("`apt-get update` writes apt's package lists to /var/lib/apt/lists, and this RUN does not "
-           "remove them: they stay in this layer")
+from .helpers import APT_MSG  # noqa: E402
 APT_FIX = "Append `rm -rf /var/lib/apt/lists/*` to this RUN"
 GOLANG = """FROM ubuntu:latest
 
