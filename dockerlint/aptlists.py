@@ -103,16 +103,29 @@ def _subcommand(argv: tuple[str, ...]) -> str | None:
     return None
 
 
-def writes_lists(argv: tuple[str, ...]) -> bool:
-    """`apt-get update`, `apt update`, `aptitude update`, `add-apt-repository` without -n/--no-update."""
+# Releases whose add-apt-repository (software-properties < 0.96.24) does not update unless given
+# -u/--update: Ubuntu up to xenial, Debian up to bullseye (0.96.20.2).  From Ubuntu bionic and
+# Debian bookworm it runs `apt-get update` unless given -n/--no-update.
+# Source: software-properties changelog 0.96.24 ("add-apt-repository: update by default, -n to
+# skip"); packages.debian.org lists 0.96.20.2-2.1 for bullseye and 0.99.30 for bookworm.
+_NO_AUTO_UPDATE = frozenset({"precise", "trusty", "xenial", "wheezy", "jessie", "stretch", "buster", "bullseye"})
+
+
+def writes_lists(argv: tuple[str, ...], release: str | None = None) -> bool:
+    """`apt-get update`, `apt update`, `aptitude update`, and `add-apt-repository` where it updates:
+    without -n/--no-update, or on releases before the default changed (`release` is the base
+    image's, e.g. 'xenial'; None: assume today's behaviour) only with -u/--update."""
     if not argv:
         return False
     name = argv[0].rsplit("/", 1)[-1]
     if name in _APT:
         return _subcommand(argv) == "update"
     if name == "add-apt-repository":
-        return not any(a in ("-n", "--no-update") or (a.startswith("-") and not a.startswith("--") and "n" in a[1:])
-                       for a in argv[1:])
+        flags = [a for a in argv[1:] if a.startswith("-")]
+        short = "".join(a[1:] for a in flags if not a.startswith("--"))
+        if release in _NO_AUTO_UPDATE:
+            return "--update" in flags or "u" in short
+        return not ("--no-update" in flags or "n" in short)
     return False
 
 
@@ -159,11 +172,13 @@ def lists_use(run) -> ListsUse:
     read_first = False
     cmds = run.commands
     fetched = _fetched_scripts(run)
+    img = run.stage.root_image
+    release = img.release if img is not None else None
     for k, c in enumerate(cmds):
         if c.in_substitution or not c.argv:
             continue
         argv = c.argv
-        if writes_lists(argv) or _runs_list_writing_script(c, cmds[k + 1] if k + 1 < len(cmds) else None, fetched):
+        if writes_lists(argv, release) or _runs_list_writing_script(c, cmds[k + 1] if k + 1 < len(cmds) else None, fetched):
             writes.append(c)
         elif reads_lists(argv):
             if not writes:

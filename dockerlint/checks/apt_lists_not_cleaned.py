@@ -34,9 +34,16 @@ def _reader_edits(reader, update: str) -> list | None:
         return None
     ruse = lists_use(reader)
     first = ruse.reads[0]
-    if first.shell is None or first.shell.in_pipeline or first.in_substitution:
+    if first.shell is None or first.in_substitution:
         return None
-    edits = [insert_before(first.span, f"{update} && ")]
+    # `yes | apt-get install x`: the update goes before the whole pipeline (`&&` binds looser than `|`)
+    k = first.index
+    while k > 0 and reader.commands[k].connector == "|" and reader.commands[k - 1].shell is not None:
+        k -= 1
+    start = reader.commands[k]
+    if start.shell.in_substitution or start.shell.in_subshell and not first.shell.in_subshell:
+        return None
+    edits = [insert_before(start.span, f"{update} && ")]
     # A reader that runs its own update later keeps its lists for the RUNs after it: its own
     # finding says where to remove them.
     if not ruse.removed_at_end and not ruse.writes:
@@ -71,11 +78,16 @@ def _move_fix(run, use, reader) -> Fix | None:
 
 
 def _update_in_readers_fix(run, use, readers) -> Fix | None:
-    """This RUN installs too: remove its lists, and give each later reader its own update."""
+    """Remove the lists at the end of this RUN, and give each later reader its own update.
+
+    Whatever wrote the lists here (an update, add-apt-repository, a setup script) also left
+    its sources in /etc/apt, so a plain update in the reader fetches the same lists again.
+    """
     tail, _why = append_command(run, CLEANUP)
-    if tail is None or any(w.name not in ("apt-get", "apt", "aptitude") for w in use.writes):
+    if tail is None:
         return None
-    update = _update_text(use.writes[-1])
+    apt_writes = [w for w in use.writes if w.name in ("apt-get", "apt", "aptitude")]
+    update = _update_text(apt_writes[-1]) if apt_writes else "apt-get update"
     edits = [tail]
     for r in readers:
         more = _reader_edits(r, update)
@@ -111,10 +123,13 @@ def check(model):
                 several = len(readers) > 1
                 msg += (f"; the apt commands of the RUN{'s' if several else ''} at line{'s' if several else ''} "
                         f"{lines} use them, so removing them here would make {'those' if several else 'it'} fail")
-                if _update_only(run, use):
+                if not use.reads:
+                    # the installs come later: move a lone `apt-get update` into its one reader;
+                    # other writers (add-apt-repository, a setup script) stay, and the reader updates
                     if len(readers) == 1:
-                        fix = _move_fix(run, use, readers[0])
-                elif use.reads:
+                        fix = (_move_fix(run, use, readers[0]) if _update_only(run, use) else None) \
+                            or _update_in_readers_fix(run, use, readers)
+                else:
                     fix = _update_in_readers_fix(run, use, readers)
                 if fix is None:
                     help_ = (f"run `apt-get update` in the same RUN as the installs that need it (line{'s' if several else ''} {lines}) "
