@@ -28,7 +28,7 @@ class RuleDoc:
     name: str
     severity: str
     summary: str
-    fix: str  # "safe", "unsafe", "sometimes" or "none"
+    fix: str  # "safe", "unsafe", "safe or unsafe" (depends on the case) or "none"
     hadolint: tuple[str, ...]
     tags: tuple[str, ...]
     precision: str
