@@ -325,11 +325,17 @@ def _strip_prefixes(name: str, prefixes: Iterable[str]) -> str:
     return name
 
 
+# `<registry host>[/path]/library/<name>`: Docker Hub's namespace for official images, mirrored by
+# pull-through caches (Harbor proxy projects, Artifactory and Nexus remotes) under that same path.
+_MIRRORED_LIBRARY = re.compile(r"^[^/]*[.:][^/]*/(?:[^/]+/)*library/(?=[^/]+$)")
+
+
 def _lookup(name: str) -> tuple[_Image, str] | None:
     """The image entry and the key it was found under (lower-case, prefixes removed)."""
     t = _tables()
     key = _strip_prefixes(name.lower(), t.lookup_prefixes)
-    for candidate in dict.fromkeys((name.lower(), key)):
+    mirrored = _MIRRORED_LIBRARY.sub("", key)
+    for candidate in dict.fromkeys((name.lower(), key, mirrored)):
         img = t.by_name.get(candidate)
         if img is not None:
             return img, candidate
@@ -770,6 +776,8 @@ def _runtime_image(text: str, cgo: bool) -> RuntimeImage | None:
             resolved = rest + text[len(repo):]
             _name, _tag, digest, p = _parse(resolved)
             notes.append(f"assumes {repo} is a mirror of Docker Hub's {found[1]}")
+    elif p is not None and _MIRRORED_LIBRARY.match(_strip_prefixes(repo.lower(), _tables().lookup_prefixes)):
+        notes.append(f"assumes {repo} is a mirror of Docker Hub's {p.key}")
     if p is None or not p.img.runtime:
         return None
     info = _image_info(resolved)
