@@ -76,6 +76,16 @@ def builds(stage: Stage, own_only: bool = False) -> list[Build]:
     return out
 
 
+def follow(stage: Stage, build: "Build", path: str) -> str:
+    """Where a file the build wrote at `path` ends up after later `mv`/`cp`/`install` of it."""
+    wds = _workdirs(stage)
+    runs = [r for s in stage.lineage for r in s.runs]
+    k = next((i for i, r in enumerate(runs) if r is build.run), None)
+    if k is None:
+        return path
+    return _follow(path, build.run, build.command.index, runs[k + 1:], wds)
+
+
 def _cwd(run: Run, index: int, wd: str) -> str:
     """The directory command `index` of `run` runs in: WORKDIR, changed by earlier `cd`s."""
     for prev in run.commands:

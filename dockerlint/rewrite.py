@@ -1,122 +1,850 @@
-"""The multi-stage rewrite that DKL101 offers: build stage + runtime stage with only the artifact.
+"""The multi-stage rewrite: the build stage as written, and a final stage with exactly what runs.
 
-Imported only when DKL101 fires.  The original stage becomes the build stage
-(named, with CGO_ENABLED=0 for Go); a new final stage on a runtime base copies
-the artifact and takes over WORKDIR, ENV, EXPOSE, USER, LABEL, HEALTHCHECK,
-STOPSIGNAL, VOLUME, CMD and ENTRYPOINT.  Where the artifact cannot be told, no
-rewrite is offered and the caller says why.
+Imported only when DKL101 or DKL102 offers one.  The original stage becomes the build stage
+(named `build`, `CGO_ENABLED=0` for Go that goes onto a base without the builder's libc); the
+run-time instructions (EXPOSE, USER, VOLUME, STOPSIGNAL, HEALTHCHECK, CMD, ENTRYPOINT, LABEL)
+move, with the comments above them, to a new final stage on the runtime base that matches the
+toolchain image, its version and libc (images.runtime_image).  The final stage gets what the
+model (needs.py) says the container needs: the artifact, CA certificates and time-zone data, the
+users USER names, the scripts CMD runs, the runtime libraries of the build's -dev packages, the
+programs HEALTHCHECK runs, the ARGs its instructions use.  When a need cannot be shown met, there
+is no rewrite and the reason says what is missing: a rewrite that would not start is worse than
+none.
+
+The expected output of every case is pinned in tests/rewrites/ (written by hand before this
+code); DECISIONS.md there records the layout choices.
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
+from dataclasses import dataclass, field
 
-from . import knowledge
+from . import knowledge, needs
+from .expand import expand
 
-# Instructions that describe how the image runs: they move to the final stage.
 RUNTIME_KEYWORDS = ("EXPOSE", "USER", "LABEL", "HEALTHCHECK", "STOPSIGNAL", "VOLUME", "CMD", "ENTRYPOINT")
-# ENV that only matters to the toolchain stays in the build stage.
-_TOOLCHAIN_ENV = re.compile(r"^(PATH|GO\w*|CGO_\w+|CARGO\w*|RUST\w*|JAVA_HOME|MAVEN\w*|GRADLE\w*|DOTNET\w*|"
-                            r"NUGET\w*|DEBIAN_FRONTEND|CC|CXX|CFLAGS|LDFLAGS)$")
+# ENV that only the toolchain reads stays in the build stage (see tests/rewrites/DECISIONS.md:
+# GODEBUG, GOMEMLIMIT, RUST_LOG … are read by the program and are repeated).
+_TOOLCHAIN_ENV = re.compile(
+    r"^(GOPATH|GOFLAGS|GOPROXY|GOPRIVATE|GONOSUMDB|GONOSUMCHECK|GONOPROXY|GOSUMDB|GOOS|GOARCH|GOARM|GOAMD64|"
+    r"GOTOOLCHAIN|GOCACHE|GOMODCACHE|GOBIN|GO111MODULE|GOINSECURE|GOEXPERIMENT|CGO_\w+|CARGO\w*|RUSTFLAGS|"
+    r"RUSTUP_\w+|RUSTC\w*|RUSTDOCFLAGS|JAVA_HOME|MAVEN\w*|GRADLE\w*|DOTNET_CLI_\w+|DOTNET_SKIP_\w+|"
+    r"DOTNET_NOLOGO|NUGET\w*|DEBIAN_FRONTEND|CC|CXX|CFLAGS|CXXFLAGS|CPPFLAGS|LDFLAGS|PIP_\w+|NPM_CONFIG_\w+|"
+    r"PKG_CONFIG_PATH|MAKEFLAGS)$")
+_TOOLCHAIN_PATH_DIRS = ("/go/bin", "/usr/local/go/bin", "/usr/local/cargo/bin", "/root/.cargo/bin",
+                        "/opt/maven/bin", "/usr/share/maven/bin", "/opt/gradle/bin")
+_VAR_REF = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+_SHELL_BASE_STATIC = "alpine:3.20"  # a base with /bin/sh for a static binary (tests/rewrites 03, 06)
 
 
-def _program_path(stage) -> str | None:
-    """The path of the program ENTRYPOINT/CMD start, made absolute against WORKDIR."""
-    from .runtime import programs, runtime_commands
+class Refusal(str):
+    """Why no rewrite is offered (goes into the finding's help line)."""
 
-    for kind in ("ENTRYPOINT", "CMD"):
-        for c in runtime_commands(stage):
-            progs = programs(c)
-            if c.kind != kind or not progs:
-                continue
-            words = list(progs[-1])
-            prog = words[0]
-            if prog in ("java",) and "-jar" in words:
-                i = words.index("-jar")
-                prog = words[i + 1] if i + 1 < len(words) else prog
-            elif prog == "dotnet" and len(words) > 1:
-                prog = words[1]
-            if "/" in prog or prog.endswith((".jar", ".dll")):
-                return posixpath.normpath(posixpath.join(stage.workdir or "/", prog))
-            return None
+
+@dataclass(frozen=True)
+class Rewrite:
+    """A whole new Dockerfile (``text``), the runtime base it ends on, and notes for the user."""
+
+    text: str
+    base: str
+    notes: tuple[str, ...] = ()
+
+
+@dataclass
+class _Final:
+    base: str
+    base_info: object
+    args: list = field(default_factory=list)
+    packages: list = field(default_factory=list)
+    workdir: str | None = None
+    copies: list = field(default_factory=list)  # (src, dest)
+    notes: list = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- the artifact
+
+def _program(stage) -> tuple[list[str], object] | None:
+    """argv of what the container starts (ENTRYPOINT wrapper judged by CMD), with its command."""
+    from .runtime import is_wrapper, programs, runtime_commands
+
+    cmds = {c.kind: c for c in runtime_commands(stage)}
+    ep, cmd = cmds.get("ENTRYPOINT"), cmds.get("CMD")
+    for c in (ep, cmd):
+        if c is None or not c.words:
+            continue
+        if c is ep and is_wrapper(c.words[0]) and cmd is not None:
+            continue
+        progs = programs(c)
+        if progs:
+            return list(progs[-1]), c
     return None
 
 
-def artifact(model, stage, build) -> tuple[str | None, str]:
-    """(absolute path to copy from the build stage, reason when unknown)."""
+def _final_workdir(stage) -> str:
+    from .needs import _workdirs_by_line
+
+    wds = _workdirs_by_line(stage)
+    return wds[stage.instructions[-1].start_line] if stage.instructions else (
+        getattr(stage.root_image, "workdir", None) or "/")
+
+
+def _on_default_path(path: str) -> bool:
+    return posixpath.dirname(path) in needs.DEFAULT_PATH
+
+
+def artifact(model, stage, build) -> tuple[list[tuple[str, str]] | None, str]:
+    """What to copy from the build stage for this build: [(source path, how CMD names it)], or
+    (None, why).  The second element is the program word CMD uses ("" when not a program)."""
+    prog = _program(stage)
+    words = prog[0] if prog else []
+    wd = _final_workdir(stage)
+    tc = build.toolchain
     out = build.output
-    prog = _program_path(stage)
-    if build.toolchain == "go" and out and not out.endswith("/bin"):
-        return out, ""
-    if build.toolchain == "gcc" and out:
-        return out, ""
-    if prog and out and (prog == out or prog.startswith(out.rstrip("/") + "/")):
-        return (out if build.toolchain == "dotnet" else prog), ""
-    if prog and build.toolchain == "go" and out is None and posixpath.dirname(prog) == build.workdir:
-        return prog, ""
-    if prog and build.toolchain in ("maven", "gradle") and prog.endswith(".jar"):
-        return prog, ""
-    if build.toolchain == "dotnet" and out:
-        return out, ""
-    return None, "dockerlint could not tell which file the build produces; name it with `-o` or run it by path in CMD"
+
+    def resolve(word: str) -> str:
+        return posixpath.normpath(posixpath.join(wd, word))
+
+    if tc in ("maven", "gradle", "jdk"):
+        jar = None
+        if words and words[0].rsplit("/", 1)[-1] == "java" and "-jar" in words:
+            i = words.index("-jar")
+            jar = words[i + 1] if i + 1 < len(words) else None
+        if jar is None:
+            return None, "CMD does not run the jar with `java -jar`, so dockerlint cannot tell which jar to copy"
+        if any(ch in jar for ch in "*?["):
+            return None, f"`{jar}` in CMD is a glob: {jar} may match two jars (the boot jar and the -plain jar)"
+        return [(resolve(jar), "")], ""
+    if tc == "dotnet":
+        if out is None:
+            return None, "`dotnet publish` has no output directory: add `-o /app/publish` so the result can be copied"
+        return [(out, "")], ""
+    if tc in ("make", "cmake", "gcc") and (out is None or build.output_is_dir):
+        prefix = _install_prefix(stage)
+        if prefix is None:
+            return None, ("dockerlint could not tell where `make install` puts the program: give `./configure "
+                          "--prefix=…`, `make install PREFIX=…` or `cmake --install … --prefix …`")
+        if prefix in ("/usr/local", "/usr"):
+            if not words:
+                return None, "CMD does not name the program to copy"
+            name = words[0]
+            path = resolve(name) if "/" in name else posixpath.join(prefix, "bin", name)
+            return [(path, name if "/" not in name else ""), (posixpath.join(prefix, "lib"), "")], ""
+        return [(prefix, "")], ""
+    # a binary: go, rust, gcc -o
+    if out is not None and not build.output_is_dir:
+        name = words[0] if words and "/" not in words[0] else ""
+        return [(out, name)], ""
+    if not words:
+        return None, "CMD/ENTRYPOINT do not run the program, so dockerlint cannot tell which file the build produces"
+    w = words[0]
+    if out is not None and build.output_is_dir:
+        from .builds import follow
+
+        if "/" in w:
+            path = resolve(w)
+            built = posixpath.join(out, posixpath.basename(path))
+            if follow(stage, build, built) != path and posixpath.dirname(path) != out:
+                return None, (f"CMD runs `{w}`, which is not where `{' '.join(build.command.argv[:2])}` "
+                              f"writes ({out})")
+        else:
+            path = follow(stage, build, posixpath.join(out, w))
+        return [(path, w if "/" not in w else "")], ""
+    return None, "dockerlint could not tell which file the build produces; name it with `-o`"
 
 
-def multistage_rewrite(model, stage, build):
-    """((new Dockerfile text, runtime base), None) or (None, why not)."""
-    if len(model.stages) != 1 or stage.parent is not None or build.run.instruction.json:
-        return None, "the Dockerfile has more than one stage"
-    info = knowledge.toolchain(build.toolchain)
-    if info is None or not info.runtime_base:
-        return None, None
-    path, why = artifact(model, stage, build)
-    if path is None:
-        return None, why
+def _install_prefix(stage) -> str | None:
+    """The prefix `make install`/`cmake --install` write to, from the commands of the stage."""
+    for run in stage.all_runs():
+        for c in run.commands:
+            argv = c.argv
+            for i, a in enumerate(argv):
+                if a.startswith("--prefix="):
+                    return a.split("=", 1)[1].rstrip("/") or "/"
+                if a == "--prefix" and i + 1 < len(argv):
+                    return argv[i + 1].rstrip("/") or "/"
+                if a.startswith(("PREFIX=", "-DCMAKE_INSTALL_PREFIX=")) and c.name in ("make", "cmake"):
+                    return a.split("=", 1)[1].rstrip("/") or "/"
+            for name, value in c.assignments:
+                if name == "PREFIX" and c.name == "make":
+                    return value.rstrip("/")
+    return None
+
+
+# --------------------------------------------------------------------------- the base
+
+def _cgo_on(stage, build) -> bool:
+    if build.toolchain != "go":
+        return False
+    from .builds import cgo_state
+
+    on, _why = cgo_state(build, stage)
+    explicit = "CGO_ENABLED" in build.run.env or any(n == "CGO_ENABLED" for n, _ in build.command.assignments)
+    return bool(on) and explicit
+
+
+def _runtime_base(stage, build, cgo: bool) -> tuple[str | None, list[str], str]:
+    """(base ref, notes, why not) for the build's output."""
     img = stage.root_image
-    base = info.runtime_base_musl if img is not None and img.libc == "musl" and info.runtime_base_musl else info.runtime_base
-    parsed = model.parsed
-    lines = list(parsed.lines)
-    nl = parsed.newline
-    from_ins = stage.from_instruction
-    # 1. the build stage: name it, make Go static, drop what moves to the final stage
-    edits: list[tuple[int, int, list[str]]] = []  # (first line, last line, replacement lines), 1-based inclusive
-    name = stage.name or "build"
-    if stage.name is None:
-        fl = from_ins.span.line
-        edits.append((fl, fl, [lines[fl - 1].rstrip() + " AS build"]))
-    if build.toolchain == "go" and not any(n == "CGO_ENABLED" for n, _ in build.command.assignments):
+    if img is None or img.family is None:
+        return None, [], f"the base image `{stage.base}` is not one dockerlint knows"
+    rt = knowledge.runtime_image(img.ref, cgo=cgo)
+    if rt is not None:
+        return rt.ref, list(rt.notes), ""
+    # an OS image with the toolchain installed by packages
+    if build.toolchain == "go" and not cgo:
+        return "scratch", [], ""
+    rel = img.release
+    if img.family == "debian" and img.name in ("debian",) and rel:
+        return f"debian:{rel}-slim", [], ""
+    if img.family == "debian" and img.name == "ubuntu" and rel and img.tag not in (None, "latest", "rolling"):
+        return img.ref, [], ""
+    if img.family == "alpine" and img.name == "alpine":
+        ver = (img.tag or "").split("-")[0]
+        if ver and ver[0].isdigit():
+            return f"alpine:{ver}", [], ""
+        return _SHELL_BASE_STATIC, [], ""
+    return None, [], f"dockerlint knows no runtime base for `{img.ref}`"
+
+
+# --------------------------------------------------------------------------- moving instructions
+
+def _comment_block(lines: list[str], ins_line: int, taken: set[int]) -> list[int]:
+    """Line numbers of the comment lines directly above an instruction (no blank line between)."""
+    out = []
+    k = ins_line - 1
+    while k >= 1 and lines[k - 1].lstrip().startswith("#") and k not in taken:
+        out.append(k)
+        k -= 1
+    out.reverse()
+    return out
+
+
+def _is_runtime_env(ins) -> bool:
+    if not ins.pairs:
+        return False
+    for key, val in ins.pairs:
+        k = key.text
+        if k == "PATH":
+            dirs = (val.text if val else "").replace("${PATH}", "").replace("$PATH", "").split(":")
+            if any(d and d not in _TOOLCHAIN_PATH_DIRS for d in dirs):
+                return True
+            continue
+        if not _TOOLCHAIN_ENV.match(k):
+            return True
+    return False
+
+
+@dataclass
+class _Item:
+    lines: list[str]
+    first: int  # first line (comment or instruction)
+    last: int
+    keyword: str
+    instruction: object
+    moved: bool  # True: removed from the build stage; False: repeated (ENV)
+
+
+def _collect(stage, lines, directive_lines: set[int]) -> list[_Item]:
+    items = []
+    taken: set[int] = set(directive_lines)
+    for ins in stage.instructions:
+        kw = ins.keyword
+        if kw in RUNTIME_KEYWORDS:
+            block = _comment_block(lines, ins.start_line, taken)
+            first = block[0] if block else ins.start_line
+            text = [lines[n - 1] for n in block] + lines[ins.start_line - 1: ins.end_line]
+            items.append(_Item(text, first, ins.end_line, kw, ins, True))
+            taken.update(range(first, ins.end_line + 1))
+        elif kw == "ENV" and _is_runtime_env(ins):
+            items.append(_Item(lines[ins.start_line - 1: ins.end_line], ins.start_line, ins.end_line, kw, ins, False))
+    return items
+
+
+def _build_stage(lines, stage, items, name: str, lower: bool, cgo_edit) -> list[str]:
+    """The original lines minus the moved blocks, FROM named, CGO_ENABLED=0 inserted."""
+    drop: set[int] = set()
+    for it in items:
+        if it.moved:
+            drop.update(range(it.first, it.last + 1))
+    out: list[tuple[int, str]] = []
+    fl = stage.from_instruction.span.line
+    for n, text in enumerate(lines, 1):
+        if n in drop:
+            out.append((n, None))
+            continue
+        if n == fl and stage.name is None:
+            text = text.rstrip() + (" as " if lower else " AS ") + name
+        if cgo_edit is not None and n == cgo_edit[0]:
+            col = cgo_edit[1]
+            text = text[: col - 1] + "CGO_ENABLED=0 " + text[col - 1:]
+        out.append((n, text))
+    # a removed block between two blank lines leaves one blank line, not two
+    kept: list[str] = []
+    prev_removed = False
+    for _n, text in out:
+        if text is None:
+            prev_removed = True
+            continue
+        if prev_removed and not text.strip() and kept and not kept[-1].strip():
+            prev_removed = False
+            continue
+        prev_removed = False
+        kept.append(text)
+    while kept and not kept[-1].strip():
+        kept.pop()
+    return kept
+
+
+def _final_items(items, lines) -> list[str]:
+    """The moved and repeated items, in order, one blank line where the original had one."""
+    out: list[str] = []
+    prev = None
+    for it in items:
+        if prev is not None:
+            gap = range(prev.last + 1, it.first)
+            if any(not lines[n - 1].strip() for n in gap):
+                out.append("")
+        out.extend(it.lines)
+        prev = it
+    return out
+
+
+# --------------------------------------------------------------------------- needs
+
+def _arg_lines(stage, used_text: str, model) -> list[str]:
+    """ARG re-declarations for the variables the final stage's instructions use."""
+    names = list(dict.fromkeys(_VAR_REF.findall(used_text)))
+    out = []
+    for name in names:
+        for ins in stage.instructions:
+            if ins.keyword != "ARG":
+                continue
+            for key, val in ins.pairs:
+                if key.text == name:
+                    out.append(f"{name}={val.text}" if val is not None else name)
+                    break
+            else:
+                continue
+            break
+    return list(dict.fromkeys(out))
+
+
+def _health_programs(stage) -> list[str]:
+    from .runtime import programs, runtime_commands
+
+    progs = []
+    for c in runtime_commands(stage):
+        if c.kind != "HEALTHCHECK":
+            continue
+        for argv in programs(c):
+            p = argv[0].rsplit("/", 1)[-1]
+            if p in ("curl", "wget", "nc", "netcat", "pg_isready", "redis-cli", "grpc_health_probe"):
+                progs.append(p)
+    return list(dict.fromkeys(progs))
+
+
+def _shell_commands(stage) -> list:
+    """Shell-form CMD/ENTRYPOINT/HEALTHCHECK of the stage, as runtime commands."""
+    from .runtime import runtime_commands
+
+    return [c for c in runtime_commands(stage) if c.shell_form and c.instruction is not None]
+
+
+# --------------------------------------------------------------------------- the rewrite
+
+def multistage_rewrite(model, stage, build) -> tuple[Rewrite | None, str | None]:
+    """(Rewrite, None), or (None, why not) when the rewrite cannot be shown to build and start."""
+    if len(model.stages) != 1 or stage.parent is not None:
+        return None, "the Dockerfile has more than one stage"
+    if build.run.instruction.json:
+        return None, "the build RUN is in exec form"
+    img = stage.root_image
+    if img is None or img.is_windows:
+        return None, "the base image is not one dockerlint knows"
+    copies, why = artifact(model, stage, build)
+    if copies is None:
+        return None, why
+    cgo = _cgo_on(stage, build)
+    base, notes, why = _runtime_base(stage, build, cgo)
+    if base is None:
+        return None, why
+    prog = _program(stage)
+    workdir = _final_workdir(stage)
+
+    # shell: shell-form commands that use shell features, and scripts, need /bin/sh
+    shell_needed = ""
+    exec_form: dict[int, str] = {}
+    for c in _shell_commands(stage):
+        text = c.instruction.args[-1].text if c.instruction.args else ""
+        if needs.uses_shell_features(text):
+            shell_needed = f"the shell-form {c.kind} uses shell features"
+        else:
+            exec_form[id(c.instruction)] = needs.as_exec_form(text)
+    scripts: list[str] = []
+    if prog is not None:
+        words, cmd = prog
+        from .runtime import runtime_commands
+
+        for c in runtime_commands(stage):
+            if c.kind not in ("CMD", "ENTRYPOINT") or not c.words or c.instruction is None:
+                continue
+            w = c.words[0]
+            if w.endswith((".sh", ".bash")) or "entrypoint" in w.lower():
+                src, why = needs.script_source(stage, w, workdir)
+                if src is None:
+                    return None, why
+                scripts.append(src)
+                shell_needed = shell_needed or f"`{w}` is a shell script"
+    base_info = knowledge.image_info(base)
+    if shell_needed and base_info.shell == "":
+        if base == "scratch":
+            base, base_info = _SHELL_BASE_STATIC, knowledge.image_info(_SHELL_BASE_STATIC)
+        else:
+            return None, f"{shell_needed}, and `{base}` has no shell"
+    if base_info.shell:
+        exec_form = {}
+    lower = stage.from_instruction.raw_keyword.islower()
+    final = _Final(base, base_info, notes=notes)
+    manager = {"debian": "apt", "alpine": "apk"}.get(base_info.family or "")
+
+    # HEALTHCHECK programs
+    for p in _health_programs(stage):
+        if manager is None:
+            return None, f"HEALTHCHECK uses {p}, which `{base}` does not have"
+        if not (p == "wget" and base_info.family == "alpine"):
+            final.packages.append(p)
+
+    # CA certificates and time-zone data
+    if needs.has_ca_certs(stage):
+        if base == "scratch":
+            final.copies.append(("/etc/ssl/certs/ca-certificates.crt", "/etc/ssl/certs/"))
+        elif manager == "apt" and base_info.name == "debian":
+            final.packages.append("ca-certificates")
+    if needs.has_tzdata(stage):
+        if base == "scratch":
+            final.copies.append(("/usr/share/zoneinfo", "/usr/share/zoneinfo"))
+        elif manager == "apt" and base_info.name == "debian":
+            final.packages.append("tzdata")
+
+    # runtime libraries of the -dev packages the build linked against
+    if build.toolchain != "go" or cgo:
+        release = base_info.release
+        for mgr, name in needs.kept_packages(stage):
+            if not needs.is_dev_package(mgr, name):
+                continue
+            libs = needs.runtime_libraries(mgr, name, release)
+            if libs is None:
+                return None, f"dockerlint does not know which runtime library `{name}` stands for"
+            final.packages.extend(libs)
+        # C++ links libstdc++, which alpine does not carry: make/CMake builds may be C++
+        cxx = build.toolchain in ("make", "cmake") or build.command.name in ("g++", "c++", "clang++")
+        if manager == "apk" and cxx and any(n in ("g++", "build-base") for _m, n in needs.kept_packages(stage)):
+            final.packages.append("libstdc++")
+
+    # users
+    from .runtime import runtime_commands  # noqa: F401  (users come from USER instructions)
+
+    for ins in stage.instructions:
+        if ins.keyword != "USER" or not ins.args:
+            continue
+        user = ins.args[0].text.split(":", 1)[0]
+        if user.isdigit() or "$" in user:
+            continue
+        has = needs.base_has_user(base_info, user)
+        if has:
+            continue
+        same_family = (base_info.family == img.family and base_info.release == img.release) or base == "scratch"
+        if has is None or not same_family:
+            return None, f"USER {user}: dockerlint cannot show that `{base}` has that user"
+        final.copies.append(("/etc/passwd /etc/group", "/etc/"))
+        break
+
+    # scripts, then the artifact
+    for s in scripts:
+        final.copies.append((s, s))
+    for src, name in copies:
+        if name and not _on_default_path(src):
+            dest = posixpath.join("/usr/local/bin", name)
+        elif workdir != "/" and posixpath.dirname(src) == workdir and not src.endswith("/lib"):
+            dest = "."
+        elif src == workdir:
+            dest = "."
+        else:
+            dest = src
+        final.copies.append((src, dest))
+    final.workdir = workdir if workdir != "/" else None
+
+    # go: CGO_ENABLED=0 unless cgo is explicitly on
+    cgo_edit = None
+    if build.toolchain == "go" and not cgo and not any(n == "CGO_ENABLED" for n, _ in build.command.assignments) \
+            and "CGO_ENABLED" not in build.run.env:
         sh = build.command.shell
         w = next((w for w in sh.argv if w.text == build.command.argv[0]), None) if sh else None
         if w is None:
             return None, "the go command could not be located for CGO_ENABLED=0"
-        ln = w.span.line
-        text = lines[ln - 1]
-        edits.append((ln, ln, [text[: w.span.column - 1] + "CGO_ENABLED=0 " + text[w.span.column - 1:]]))
-    moved: list[str] = []
-    env_lines: list[str] = []
-    for ins in stage.instructions:
-        if ins.keyword in RUNTIME_KEYWORDS:
-            block = lines[ins.start_line - 1: ins.end_line]
-            moved.extend(block)
-            edits.append((ins.start_line, ins.end_line, []))
-        elif ins.keyword == "ENV" and ins.pairs and not any(_TOOLCHAIN_ENV.match(k.text) for k, _ in ins.pairs):
-            env_lines.extend(lines[ins.start_line - 1: ins.end_line])
-    edits.sort()
-    for a, b, repl in reversed(edits):
-        lines[a - 1: b] = repl
-    while lines and not lines[-1].strip():
-        lines.pop()
-    # 2. the final stage
-    final = ["", f"FROM {base}"]
-    if stage.workdir:
-        final.append(f"WORKDIR {stage.workdir}")
-    final.extend(env_lines)
-    dest = "." if stage.workdir and posixpath.dirname(path) == stage.workdir else path
-    if build.toolchain == "dotnet":
-        dest = "."
-    final.append(f"COPY --from={name} {path} {dest}")
-    final.extend(moved)
-    text = nl.join(lines + final) + nl
+        cgo_edit = (w.span.line, w.span.column)
+
+    parsed = model.parsed
+    lines = list(parsed.lines)
+    directive_lines = {d.span.line for d in parsed.directives}
+    items = _collect(stage, lines, directive_lines)
+    build_name = stage.name or "build"
+    head = _build_stage(lines, stage, items, build_name, lower, cgo_edit)
+    for it in items:
+        if id(it.instruction) in exec_form:
+            ins = it.instruction
+            kw_text = lines[ins.start_line - 1][: ins.rest_map.locate(0)[1] - 1]
+            it.lines = it.lines[: len(it.lines) - (ins.end_line - ins.start_line + 1)] + [
+                kw_text + exec_form[id(ins)]]
+    moved_text = "\n".join(line for it in items for line in it.lines)
+    final.args = _arg_lines(stage, moved_text, model)
+
+    def kw(word: str) -> str:
+        return word.lower() if lower else word
+
+    tail = ["", f"{kw('FROM')} {final.base}"]
+    tail.extend(f"{kw('ARG')} {a}" for a in final.args)
+    pkgs = sorted(dict.fromkeys(final.packages))
+    if pkgs:
+        if manager == "apt":
+            tail.append(f"{kw('RUN')} apt-get update && apt-get install -y --no-install-recommends "
+                        f"{' '.join(pkgs)} && rm -rf /var/lib/apt/lists/*")
+        elif manager == "apk":
+            tail.append(f"{kw('RUN')} apk add --no-cache {' '.join(pkgs)}")
+    if final.workdir:
+        tail.append(f"{kw('WORKDIR')} {final.workdir}")
+    tail.extend(f"{kw('COPY')} --from={build_name} {src} {dest}" for src, dest in final.copies)
+    tail.extend(_final_items(items, lines))
+    text = "\n".join(head + tail) + "\n"
+    if parsed.newline != "\n":
+        text = text.replace("\n", parsed.newline)
     if parsed.bom:
         text = "\ufeff" + text
-    return (text, base), None
+    return Rewrite(text, final.base, tuple(final.notes)), None
+
+
+def base_expand(stage, text: str) -> str:
+    return expand(text, stage.env, "\\")[0]
+
+
+# --------------------------------------------------------------------------- interpreted apps (DKL102)
+
+_NATIVE_BUILD_PROGRAMS = frozenset({"make", "cmake", "gcc", "g++", "cc", "c++", "clang", "node-gyp", "phpize",
+                                    "docker-php-ext-install", "pecl", "cpanm", "cpan", "configure", "./configure",
+                                    "meson", "ninja", "cargo", "go", "python", "python3", "R", "Rscript"})
+
+
+def may_compile(c) -> bool:
+    """Whether a command may compile native code with the toolchain: a compiler or build tool, or
+    a package install that can build from source (pip without --only-binary, npm without
+    --ignore-scripts, gem, bundle, pecl …)."""
+    from .packages import package_ops
+
+    argv = c.argv
+    if not argv:
+        return False
+    name = argv[0].rsplit("/", 1)[-1]
+    if knowledge.toolchain_for_command(list(argv)):
+        return True
+    for op in package_ops(list(c.raw_argv), c.index):
+        if op.action != "install":
+            continue
+        if op.manager == "pip":
+            return not any(o.startswith("--only-binary") for o in op.options)
+        if op.manager in ("npm", "yarn", "pnpm"):
+            return not op.has_option("--ignore-scripts")
+        if op.manager == "gem":
+            return True
+    if name in ("bundle", "bundler") and argv[1:2] == ("install",):
+        return True
+    if name in ("python", "python3") and "setup.py" in argv:
+        return True
+    if name in ("npm", "yarn", "pnpm") and argv[1:2] in (("rebuild",), ("run",)) and "build" in argv[2:3]:
+        return True
+    return name in _NATIVE_BUILD_PROGRAMS - {"python", "python3", "go", "cargo", "R", "Rscript"}
+
+
+def compiles_anything(stage) -> bool:
+    """Whether any RUN of the stage may compile native code (so a slim base alone could break it)."""
+    return any(may_compile(c) for run in stage.all_runs() for c in run.commands if not c.in_substitution)
+
+
+def slim_from_edit(model, stage):
+    """(Edit of the FROM image word to the slim variant, title) for an image that compiles nothing,
+    or (None, why)."""
+    from .findings import Edit
+
+    root = stage.lineage[0]
+    img = root.image
+    if img is None:
+        return None, "the base image is not known"
+    rt = knowledge.runtime_image(img.ref)
+    if rt is None:
+        return None, f"dockerlint knows no slim variant of `{img.ref}`"
+    if compiles_anything(stage):
+        return None, "a RUN may compile native code, so the slim variant alone could break the build"
+    word = root.from_instruction.args[0]
+    title = f"Use `{rt.ref}`, which has no compilers"
+    if rt.notes:
+        title += " (" + "; ".join(rt.notes) + ")"
+    return (Edit(word.span, rt.ref), title), None
+
+
+def _venv(stage) -> str | None:
+    """The virtual environment the stage creates (`python -m venv DIR`, `virtualenv DIR`, `uv venv DIR`)."""
+    from .needs import _workdirs_by_line
+
+    wds = _workdirs_by_line(stage)
+    for run in stage.all_runs():
+        for c in run.commands:
+            argv = c.argv
+            name = argv[0].rsplit("/", 1)[-1] if argv else ""
+            target = None
+            if name.startswith("python") and argv[1:3] == ("-m", "venv"):
+                rest = [a for a in argv[3:] if not a.startswith("-")]
+                target = rest[0] if rest else None
+            elif name == "virtualenv":
+                rest = [a for a in argv[1:] if not a.startswith("-")]
+                target = rest[0] if rest else None
+            elif name == "uv" and argv[1:2] == ("venv",):
+                rest = [a for a in argv[2:] if not a.startswith("-")]
+                target = rest[0] if rest else ".venv"
+            if target and "$" not in target:
+                return posixpath.normpath(posixpath.join(wds.get(run.instruction.start_line, "/"), target))
+    return None
+
+
+def interpreted_rewrite(model, stage) -> tuple[Rewrite | None, str | None]:
+    """The multi-stage rewrite for a Python or Node app whose dependencies need the toolchain:
+    build as written, final stage on the slim variant with the environment copied."""
+    if len(model.stages) != 1 or stage.parent is not None:
+        return None, "the Dockerfile has more than one stage"
+    img = stage.root_image
+    if img is None or img.family is None:
+        return None, "the base image is not one dockerlint knows"
+    rt = knowledge.runtime_image(img.ref)
+    if rt is None:
+        return None, f"dockerlint knows no slim variant of `{img.ref}`"
+    lang = img.name.rsplit("/", 1)[-1]
+    workdir = _final_workdir(stage)
+    parsed = model.parsed
+    lines = list(parsed.lines)
+    lower = stage.from_instruction.raw_keyword.islower()
+    base_info = knowledge.image_info(rt.ref)
+    manager = {"debian": "apt", "alpine": "apk"}.get(base_info.family or "")
+    copies: list[tuple[str, str]] = []
+    repeat: list = []
+    prune_edit = None
+    if lang in ("python", "pypy"):
+        venv = _venv(stage)
+        if venv is None:
+            return None, ("pip installs into the system site-packages: create a virtual environment "
+                          "(`python -m venv /opt/venv` and `ENV PATH=/opt/venv/bin:$PATH`) so that the rewrite "
+                          "can copy it to the slim image")
+        copies.append((venv, venv))
+        last_install = max((r.instruction.start_line for r in stage.all_runs() for c in r.commands
+                            if may_compile(c)), default=0)
+        repeat = [ins for ins in stage.instructions if ins.keyword in ("COPY", "ADD")
+                  and ins.flag("from") is None and ins.start_line > last_install]
+    elif lang == "node":
+        if workdir == "/":
+            return None, "the app has no WORKDIR of its own to copy"
+        copies.append((workdir, workdir))
+        npm_runs = [r for r in stage.all_runs() if any(c.name in ("npm", "yarn", "pnpm") for c in r.commands)]
+        omits = any(o in ("--omit=dev", "--production", "--only=production", "--prod")
+                    for r in npm_runs for c in r.commands for o in c.argv)
+        prod_env = any(r.env.get("NODE_ENV") == "production" for r in npm_runs[:1])
+        if npm_runs and not omits and not prod_env:
+            from .edits import append_command
+
+            prune_edit, why = append_command(npm_runs[-1], "npm prune --omit=dev")
+            if prune_edit is None:
+                return None, why
+    else:
+        return None, f"dockerlint does not know how to split a {lang} image"
+
+    # runtime libraries of the -dev packages installed with apt/apk
+    packages: list[str] = []
+    for mgr, name in needs.kept_packages(stage):
+        if not needs.is_dev_package(mgr, name):
+            continue
+        libs = needs.runtime_libraries(mgr, name, base_info.release)
+        if libs is None:
+            return None, f"dockerlint does not know which runtime library `{name}` stands for"
+        packages.extend(libs)
+    for p in _health_programs(stage):
+        if manager is None:
+            return None, f"HEALTHCHECK uses {p}, which `{rt.ref}` does not have"
+        packages.append(p)
+
+    directive_lines = {d.span.line for d in parsed.directives}
+    items = _collect(stage, lines, directive_lines)
+    build_name = stage.name or "build"
+    if prune_edit is not None:
+        from .fix import apply_edits
+
+        lines = apply_edits(lines, [prune_edit]).split("\n")
+        # the edit may add lines before later instructions: re-read the shifted text
+        from .model import build as build_model
+        from .syntax import parse
+
+        model2 = build_model(parse("\n".join(lines) + "\n"))
+        stage = model2.stages[0]
+        items = _collect(stage, lines, directive_lines)
+        repeat = [i for i in stage.instructions if i.keyword in ("COPY", "ADD") and i.flag("from") is None
+                  and any(i.rest == r.rest for r in repeat)]
+    head = _build_stage(lines, stage, items, build_name, lower, None)
+
+    def kw(word: str) -> str:
+        return word.lower() if lower else word
+
+    moved_text = "\n".join(line for it in items for line in it.lines)
+    tail = ["", f"{kw('FROM')} {rt.ref}"]
+    tail.extend(f"{kw('ARG')} {a}" for a in _arg_lines(stage, moved_text, model))
+    pkgs = sorted(dict.fromkeys(packages))
+    if pkgs and manager == "apt":
+        tail.append(f"{kw('RUN')} apt-get update && apt-get install -y --no-install-recommends "
+                    f"{' '.join(pkgs)} && rm -rf /var/lib/apt/lists/*")
+    elif pkgs and manager == "apk":
+        tail.append(f"{kw('RUN')} apk add --no-cache {' '.join(pkgs)}")
+    elif pkgs:
+        return None, f"`{rt.ref}` has no package manager dockerlint knows for {', '.join(pkgs)}"
+    if workdir != "/":
+        tail.append(f"{kw('WORKDIR')} {workdir}")
+    tail.extend(f"{kw('COPY')} --from={build_name} {src} {dest}" for src, dest in copies)
+    for ins in repeat:
+        tail.extend(lines[ins.start_line - 1: ins.end_line])
+    tail.extend(_final_items(items, lines))
+    text = "\n".join(head + tail) + "\n"
+    if parsed.newline != "\n":
+        text = text.replace("\n", parsed.newline)
+    if parsed.bom:
+        text = "\ufeff" + text
+    return Rewrite(text, rt.ref, tuple(rt.notes)), None
+
+
+# --------------------------------------------------------------------------- same-RUN removal (DKL102)
+
+def _joiner(run, line: int) -> str:
+    """How the RUN joins a command that starts a new line at `line`: the text that goes between
+    the end of one command and the start of the next (` && \\`+newline+indent+…), in its style."""
+    lines = run.file_lines
+    esc = run.escape
+    text = lines[line - 1]
+    indent = re.match(r"[ \t]*", text).group(0)
+    if text.lstrip().startswith("&&"):
+        return f" {esc}\n{indent}&& "
+    return f" && {esc}\n{indent}"
+
+
+def _used_after(stage, run, names: set[str]) -> bool:
+    """Whether a RUN after `run` (in the stage or a stage built on it) may use the packages."""
+    from .model import Stage  # noqa: F401
+
+    later = False
+    for r in stage.all_runs():
+        if r is run:
+            later = True
+            continue
+        if not later:
+            continue
+        for c in r.commands:
+            if may_compile(c) or c.name in names or c.name in {"git", "curl", "wget"} & names:
+                return True
+    return False
+
+
+def same_run_purge(model, stage, run, found) -> tuple[object, str | None]:
+    """An unsafe Fix that removes the build-only packages at the end of the RUN that installs them,
+    keeping the runtime libraries the build linked against; or (None, why).
+
+    `found` is [(op, k, name)]: the install op, the package's index in it, its base name.
+    """
+    from .findings import Edit, Fix
+    from .spans import Span
+    from .edits import append_command, insert_before
+    from .aptlists import removes_lists
+
+    names = {n for _o, _k, n in found}
+    managers = {op.manager for op, _k, _n in found}
+    if len(managers) != 1 or (mgr := managers.pop()) not in ("apt", "apk"):
+        return None, "only apt and apk installs get a same-RUN removal"
+    if run.instruction.json or run.shell_script is None or run.shell_script.has_errors or run.instruction.heredocs:
+        return None, "the RUN cannot be edited through its shell syntax"
+    if _used_after(stage, run, names):
+        return None, "a later RUN may use them"
+    ops = list(dict.fromkeys(op for op, _k, _n in found))
+    if len(ops) != 1:
+        return None, "they come from more than one install command"
+    op = ops[0]
+    img = stage.root_image
+    release = img.release if img is not None else None
+    libs: list[str] = []
+    for n in [n for _o, _k, n in found]:
+        if needs.is_dev_package(mgr, n):
+            got = needs.runtime_libraries(mgr, n, release)
+            if got is None:
+                return None, f"dockerlint does not know which runtime library `{n}` stands for"
+            libs.extend(x for x in got if x not in libs)
+    cmd = run.command(op.command_index)
+    if cmd.shell is None or cmd.shell.in_pipeline or cmd.shell.in_subshell or cmd.shell.conditional:
+        return None, "the install is not a plain command of the RUN"
+    ordered = [n for _o, _k, n in sorted(found, key=lambda t: t[1])]
+    edits = []
+    if mgr == "apt":
+        last_word = run.word_span(op, len(op.packages) - 1)
+        if libs:
+            edits.append(Edit(Span(last_word.end_line, last_word.end_column, last_word.end_line,
+                                   last_word.end_column), " " + " ".join(libs)))
+        purge = f"apt-get purge -y --auto-remove {' '.join(ordered)}"
+        cmds = [c for c in run.commands if c.argv]
+        tail = cmds[-1]
+        if removes_lists(tail.argv) and tail.shell is not None and not tail.shell.in_subshell:
+            at = tail.span
+            before = run.file_lines[at.line - 1][: at.column - 1]
+            if before.strip() in ("&&", "") and at.line > run.instruction.start_line:
+                lead = re.match(r"[ \t]*", before).group(0)
+                sep = (f" {run.escape}\n{lead}&& " if before.strip() == "&&" else f" && {run.escape}\n{before}")
+            else:
+                sep = " && "
+            edits.append(insert_before(at, purge + sep))
+        else:
+            tail_edit, why = append_command(run, purge)
+            if tail_edit is None:
+                return None, why
+            edits.append(tail_edit)
+        title = f"Purge {', '.join(f'`{n}`' for n in ordered)} at the end of this RUN"
+        if libs:
+            title += f", keeping {', '.join(f'`{x}`' for x in libs)}"
+        return Fix(title, "unsafe", tuple(edits)), None
+    # apk: the build-only packages become a virtual package deleted at the end
+    words = cmd.shell.argv
+    first = words[0].span
+    last = words[-1].span
+    rest = [p for p in op.packages if _bare(p) not in names]
+    opts = " ".join(o for o in op.options if not o.startswith(("--virtual", "-t=")))
+    opts = (opts + " ") if opts else ""
+    virtual = f"apk add {opts}--virtual .build-deps {' '.join(p for p in op.packages if _bare(p) in names)}"
+    keep = rest + [x for x in libs if x not in rest]
+    new = virtual
+    if keep:
+        nxt_line = next((c.span.line for c in run.commands if c.span.line > last.end_line), None)
+        joiner = _joiner(run, nxt_line) if nxt_line else " && "
+        new += joiner + f"apk add {opts}{' '.join(keep)}"
+    edits.append(Edit(Span(first.line, first.column, last.end_line, last.end_column), new))
+    tail_edit, why = append_command(run, "apk del .build-deps")
+    if tail_edit is None:
+        return None, why
+    edits.append(tail_edit)
+    title = f"Install {', '.join(f'`{n}`' for n in ordered)} as a virtual package and delete it at the end of this RUN"
+    if libs:
+        title += f", keeping {', '.join(f'`{x}`' for x in libs)}"
+    return Fix(title, "unsafe", tuple(edits)), None
+
+
+def _bare(pkg: str) -> str:
+    from .packages import base_name
+
+    return base_name(pkg)

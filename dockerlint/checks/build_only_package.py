@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .. import knowledge
 from ..builds import builds
-from ..findings import Hit
+from ..findings import Fix, Hit
 from ..runtime import runs_unseen_script
 from ..packages import base_name
 from .single_stage_build import fed_by_another_stage, shipped_toolchain, used_at_runtime
@@ -41,6 +41,9 @@ def check(model):
         return
     runtime = final.runtime_programs
     skip_tc = _dkl101_toolchains(model, final)
+    base_hit = _base_hit(model, final, skip_tc)
+    if base_hit is not None:
+        yield base_hit
     unseen = runs_unseen_script(final)
     runs = final.all_runs()
     # where each package is removed again (a later RUN: too late to shrink the image)
@@ -93,12 +96,16 @@ def check(model):
                     f"{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines))}, a layer later, "
                     "which does not shrink the image")
         spans = [run.word_span(op, k) for op, k, _n, _c in found]
+        fix, why = _package_fix(model, final, run, [(op, k, n) for op, k, n, _c in found])
+        help_ = _suggestion(found[0][0], one)
+        if fix is None and why:
+            help_ += f"; no automatic fix: {why}"
         yield Hit(
             spans[0],
             f"{listed} ({', '.join(kinds)}) {'is' if one else 'are'} only needed to build, "
             f"but {'stays' if one else 'stay'} in the final image{note}",
-            None,
-            _suggestion(found[0][0], one),
+            fix,
+            None if fix else help_,
             related=tuple(spans[1:]),
         )
 
@@ -117,3 +124,66 @@ def _suggestion(op, one: bool) -> str:
         return (f"purge {it} in the same RUN once the build is done (`apt-get purge -y --auto-remove …`), "
                 "or build in a separate stage and copy only the result")
     return f"remove {it} in the same RUN once the build is done, or build in a separate stage"
+
+
+def _package_fix(model, final, run, found):
+    """A same-RUN removal when the packages serve only that RUN; else the multi-stage rewrite of
+    an interpreted app; else (None, why)."""
+    from ..rewrite import interpreted_rewrite, same_run_purge
+
+    fix, why = same_run_purge(model, final, run, found)
+    if fix is not None:
+        return fix, None
+    img = final.root_image
+    if img is not None and img.kind == "language":
+        rewritten, why2 = interpreted_rewrite(model, final)
+        if rewritten is not None:
+            return _rewrite_fix(rewritten), None
+        return None, why2
+    return None, why
+
+
+def _rewrite_fix(rewritten) -> Fix:
+    title = f"Rewrite as a multi-stage build: build here, run on `{rewritten.base}`"
+    if rewritten.notes:
+        title += " (" + "; ".join(rewritten.notes) + ")"
+    return Fix(title, "unsafe", rewrite=rewritten.text)
+
+
+def _base_hit(model, final, skip_tc) -> Hit | None:
+    """The compilers and headers a full language image (python:3.12, node:20 …) brings, when the
+    image is an application: reported at the FROM image word, fixed by the slim variant when no
+    RUN compiles, else by the multi-stage rewrite."""
+    root = final.lineage[0]
+    img = root.image
+    if img is None or img.kind != "language" or not img.build_only_mb:
+        return None
+    if img.toolchains & skip_tc:
+        return None
+    slim = knowledge.runtime_image(img.ref)
+    if slim is None or slim.ref == img.ref:
+        return None
+    from ..rewrite import compiles_anything, interpreted_rewrite, slim_from_edit
+
+    word = root.from_instruction.args[0]
+    compiles = compiles_anything(final)
+    msg = (f"`{img.ref}` carries compilers, -dev headers and version-control tools (about {img.build_only_mb} MB) "
+           f"that `{slim.ref}` does not")
+    msg += (": the build may need them, but the image it ships does not" if compiles
+            else ", and nothing in this image uses them")
+    fix, help_ = None, None
+    if not compiles:
+        got, why = slim_from_edit(model, final)
+        if got is not None:
+            edit, title = got
+            fix = Fix(title, "unsafe", (edit,))
+        else:
+            help_ = f"use `{slim.ref}`; no automatic fix: {why}"
+    else:
+        rewritten, why = interpreted_rewrite(model, final)
+        if rewritten is not None:
+            fix = _rewrite_fix(rewritten)
+        else:
+            help_ = (f"build in a stage on `{img.ref}` and run on `{slim.ref}`, copying the installed "
+                     f"dependencies; no automatic rewrite: {why}")
+    return Hit(word.span, msg, fix, help_)

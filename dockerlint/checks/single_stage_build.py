@@ -110,9 +110,12 @@ def check(model):
 
     rewritten, why_not = multistage_rewrite(model, final, b)
     if rewritten is not None:
-        fix = Fix(f"Rewrite as a multi-stage build on `{rewritten[1]}`", "unsafe", rewrite=rewritten[0])
+        title = f"Rewrite as a multi-stage build on `{rewritten.base}`"
+        if rewritten.notes:
+            title += " (" + "; ".join(rewritten.notes) + ")"
+        fix = Fix(title, "unsafe", rewrite=rewritten.text)
     elif why_not:
-        suggestion += f" ({why_not})"
+        suggestion += f"; no automatic rewrite: {why_not}"
     yield Hit(
         b.command.span,
         f"`{cmd}` compiles the application in the image's only stage, so {label}{size} from {source} "

@@ -11,7 +11,6 @@ ENV NODE_ENV=production
 FROM node:20-slim
 WORKDIR /usr/src/app
 COPY --from=build /usr/src/app /usr/src/app
-COPY . .
 ENV NODE_ENV=production
 EXPOSE 3000
 USER node

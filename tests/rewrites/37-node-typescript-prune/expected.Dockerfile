@@ -11,8 +11,6 @@ ENV NODE_ENV=production
 FROM node:20-bookworm-slim
 WORKDIR /app
 COPY --from=build /app /app
-COPY tsconfig.json ./
-COPY src ./src
 ENV NODE_ENV=production
 EXPOSE 8080
 CMD ["node", "dist/main.js"]

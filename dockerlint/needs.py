@@ -1,0 +1,207 @@
+"""What the final image needs at run time, next to what the build produces (builds.py).
+
+Part of the model, used by the multi-stage rewrite (rewrite.py) and by the rules that ask
+"can this image start?".  From the stage's instructions and the base-image facts:
+
+- which shell-form commands need a shell, and which could be exec form (no shell feature);
+- the users `USER` names, and whether they come from the build stage's /etc/passwd;
+- the scripts CMD/ENTRYPOINT run, and where the build stage got them;
+- CA certificates and time-zone data the build stage carries;
+- the shared libraries the `-dev` packages of the build stood for, per final-base release;
+- the programs HEALTHCHECK runs.
+Facts about images come from rules/knowledge/images.toml, about packages from the Debian data
+(dockerlint/debian.py) or the small hand table below, each with its source.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+
+from .packages import base_name
+
+# Characters that make a shell-form command need /bin/sh (expansion, quoting, operators, globs).
+_SHELL_FEATURES = re.compile(r"[$`'\"\\|&;<>()*?\[\]~{}#=]")
+DEFAULT_PATH = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
+
+# Accounts every image of a family has in /etc/passwd (so `USER nobody` needs nothing copied).
+# Sources: debian:bookworm-slim and alpine:3.20 /etc/passwd (base-passwd, alpine-baselayout).
+_FAMILY_USERS = {
+    "debian": {"root", "daemon", "bin", "sys", "sync", "games", "man", "lp", "mail", "news", "uucp", "proxy",
+               "www-data", "backup", "list", "irc", "_apt", "nobody"},
+    "alpine": {"root", "bin", "daemon", "lp", "sync", "shutdown", "halt", "mail", "news", "uucp", "cron",
+               "ftp", "sshd", "games", "ntp", "guest", "nobody"},
+}
+# Users that particular runtime images add (their Dockerfiles: node's `node`, .NET 8's `app`).
+_IMAGE_USERS = {"node": {"node"}, "mcr.microsoft.com/dotnet/aspnet": {"app"},
+                "mcr.microsoft.com/dotnet/runtime": {"app"}, "gcr.io/distroless": {"nonroot"}}
+
+# Images that carry CA certificates (a file at /etc/ssl/certs/ca-certificates.crt).
+# Sources: the images' Dockerfiles in ../shared/corpus (golang, rust, python, node, maven, gcc,
+# buildpack-deps install ca-certificates; alpine ships ca-certificates-bundle).
+_CA_KINDS = frozenset({"toolchain", "language"})
+
+# apk runtime libraries for -dev packages (Alpine's index is not reachable from here to derive
+# them; from pkgs.alpinelinux.org, main/community of v3.20: each -dev package's `depends`).
+APK_RUNTIME = {
+    "openssl-dev": ("libssl3",), "libressl-dev": ("libressl",), "libpq-dev": ("libpq",),
+    "postgresql-dev": ("libpq",), "postgresql15-dev": ("libpq",), "postgresql16-dev": ("libpq",),
+    "sqlite-dev": ("sqlite-libs",), "libffi-dev": ("libffi",), "zlib-dev": (), "jpeg-dev": ("libjpeg-turbo",),
+    "libjpeg-turbo-dev": ("libjpeg-turbo",), "libpng-dev": ("libpng",), "libxml2-dev": ("libxml2",),
+    "libxslt-dev": ("libxslt",), "yaml-dev": ("yaml",), "pcre-dev": ("pcre",), "pcre2-dev": ("pcre2",),
+    "libcurl": (), "curl-dev": ("libcurl",), "mariadb-dev": ("mariadb-connector-c",),
+    "mariadb-connector-c-dev": ("mariadb-connector-c",), "freetype-dev": ("freetype",), "lz4-dev": ("lz4-libs",),
+    "zstd-dev": ("zstd-libs",), "libsodium-dev": ("libsodium",), "gmp-dev": ("gmp",), "readline-dev": ("readline",),
+    "ncurses-dev": ("ncurses-libs",), "libevent-dev": ("libevent",), "icu-dev": ("icu-libs",),
+    "libwebp-dev": ("libwebp",), "musl-dev": (), "linux-headers": (), "build-base": (), "gcc": (), "g++": (),
+    "make": (), "cmake": (), "pkgconf": (), "pkgconfig": (), "autoconf": (), "automake": (), "libtool": (),
+}
+
+
+@dataclass
+class Needs:
+    """What the final image must hold for the container to start.
+
+    shell: why a shell is needed ("" when not); exec_form: {instruction id: JSON text} for
+    shell-form commands that can become exec form; users: names USER gives; scripts:
+    (path in the build stage) for each file CMD/ENTRYPOINT run that the build stage COPYs in;
+    missing: reasons the needs cannot be met (the rewrite refuses); health_programs: programs
+    HEALTHCHECK runs; libraries: -dev packages installed in the build stage (manager, name).
+    """
+
+    shell: str = ""
+    exec_form: dict = field(default_factory=dict)
+    users: list = field(default_factory=list)
+    scripts: list = field(default_factory=list)
+    missing: list = field(default_factory=list)
+    health_programs: list = field(default_factory=list)
+    dev_packages: list = field(default_factory=list)
+    ca_certs: bool = False
+    tzdata: bool = False
+
+
+def uses_shell_features(text: str) -> bool:
+    """Whether a shell-form command needs /bin/sh to mean what it says."""
+    return bool(_SHELL_FEATURES.search(text))
+
+
+def as_exec_form(text: str) -> str:
+    """`./api --port 80` -> `["./api", "--port", "80"]` (only for text without shell features)."""
+    import json
+
+    return "[" + ", ".join(json.dumps(w) for w in text.split()) + "]"
+
+
+def kept_packages(stage) -> list[tuple[str, str]]:
+    """(manager, base name) of packages the stage installs and keeps, in order, once each."""
+    out, seen = [], set()
+    for run in stage.all_runs():
+        for op, pkg in run.kept_packages:
+            key = (op.manager, base_name(pkg))
+            if key not in seen:
+                seen.add(key)
+                out.append(key)
+    return out
+
+
+def has_ca_certs(stage) -> bool:
+    """The stage's filesystem has /etc/ssl/certs/ca-certificates.crt."""
+    img = stage.root_image
+    if img is not None and img.kind in _CA_KINDS and img.family in ("debian", "alpine"):
+        return True
+    if img is not None and img.family == "alpine":
+        return True
+    return any(name == "ca-certificates" for _m, name in kept_packages(stage))
+
+
+def has_tzdata(stage) -> bool:
+    """The stage installs time-zone data (/usr/share/zoneinfo) itself."""
+    return any(name == "tzdata" for _m, name in kept_packages(stage))
+
+
+def base_has_user(image, name: str) -> bool | None:
+    """Whether the image's /etc/passwd has `name`; None when the image is not known well enough."""
+    if image is None or image.family is None:
+        return None
+    if image.family in ("scratch",):
+        return False
+    users = set(_FAMILY_USERS.get(image.family, ()))
+    for prefix, extra in _IMAGE_USERS.items():
+        if image.name == prefix or image.name.startswith(prefix + "/") or image.name.startswith(prefix):
+            users |= extra
+    if image.family == "distroless":
+        users |= {"root", "nonroot", "nobody"}
+    if not users:
+        return None
+    return name in users
+
+
+def script_source(stage, prog: str, workdir: str) -> tuple[str | None, str]:
+    """Where a program that CMD/ENTRYPOINT runs by path or name came from in the build stage.
+
+    Returns (absolute path in the build stage, "") when a COPY/ADD from the build context put it
+    there, or (None, why) when it cannot be shown (downloaded in a RUN, or not found).
+    """
+    from .expand import expand
+
+    wds = _workdirs_by_line(stage)
+    candidates = []
+    if "/" in prog:
+        candidates.append(posixpath.normpath(posixpath.join(workdir or "/", prog)))
+    else:
+        candidates.extend(posixpath.join(d, prog) for d in DEFAULT_PATH)
+    for ins in stage.instructions:
+        if ins.keyword not in ("COPY", "ADD") or ins.flag("from") is not None or len(ins.args) < 2:
+            continue
+        srcs = [a.text for a in ins.args[:-1]]
+        dest = expand(ins.args[-1].text, stage.env, "\\")[0]
+        wd = wds.get(ins.start_line, "/")
+        dest_abs = posixpath.normpath(posixpath.join(wd, dest))
+        for src in srcs:
+            name = posixpath.basename(src.rstrip("/"))
+            if "://" in src:
+                continue
+            if dest.endswith("/") or len(srcs) > 1 or dest in (".", "./"):
+                target = posixpath.join(dest_abs, name)
+            else:
+                target = dest_abs
+            if target in candidates:
+                return target, ""
+            # a directory copied whole (COPY . . / COPY scripts/ /usr/local/bin/)
+            for c in candidates:
+                if c.startswith(dest_abs.rstrip("/") + "/") and (src in (".", "./") or src.endswith("/")):
+                    return c, ""
+    return None, f"`{prog}` is not copied into the image from the build context (it may be downloaded in a RUN)"
+
+
+def _workdirs_by_line(stage) -> dict[int, str]:
+    from .expand import expand
+
+    out, wd = {}, (getattr(stage.root_image, "workdir", None) or "/")
+    for ins in stage.instructions:
+        if ins.keyword == "WORKDIR" and ins.args:
+            wd = posixpath.normpath(posixpath.join(wd, expand(ins.args[0].text, stage.env, "\\")[0]))
+        out[ins.start_line] = wd
+    return out
+
+
+def runtime_libraries(manager: str, dev: str, release: str | None) -> tuple[str, ...] | None:
+    """The shared libraries a -dev package stands for on the final base's release, or None
+    when unknown.  apt: Debian's archive data (dockerlint/debian.py); apk: APK_RUNTIME."""
+    if manager == "apk":
+        return APK_RUNTIME.get(dev)
+    if manager != "apt":
+        return None
+    try:
+        from . import debian
+    except ImportError:
+        return None
+    return debian.runtime_libraries(dev, release)
+
+
+def is_dev_package(manager: str, name: str) -> bool:
+    from . import knowledge
+
+    info = knowledge.build_only_package(manager, name)
+    return info is not None and info.category == "headers"
