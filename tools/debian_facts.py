@@ -117,6 +117,8 @@ def apt(conf: Path, *args: str, check: bool = True) -> subprocess.CompletedProce
 # and perl into the base: in the base, an alternative named here wins.
 BASE_PREFER = frozenset({"usr-is-merged"})
 
+_TRANSITIONAL = re.compile(r"transitional|dummy", re.I)
+
 PRIORITY_RANK = {"required": 0, "important": 1, "standard": 2, "optional": 3, "extra": 4}
 
 
@@ -290,18 +292,43 @@ class Archive:
         for a in group:
             r = self.real(a)
             if r is not None:
-                return r
+                return self._past_transitional(r)
         return None
+
+    def _past_transitional(self, name: str) -> str:
+        """A transitional package whose name is provided by a package it depends on
+        (x11proto-core-dev -> x11proto-dev) stands for that provider: apt installs the provider,
+        and the transitional package only when nothing else brings the provider in."""
+        p = self.packages[name]
+        provs = self.providers.get(name)
+        if provs and _TRANSITIONAL.search(p.description):
+            own = {x for g in p.depends for x in g}
+            return next((q for q in provs if q in own), name)
+        return name
 
     def edges(self, name: str, have: set[str], recommends: bool = False) -> list[str]:
         """Packages that installing *name* adds directly, over *have*: resolved
-        Pre-Depends + Depends, or (recommends=True) resolved Recommends only."""
+        Pre-Depends + Depends, or (recommends=True) resolved Recommends only.
+
+        A group that another dependency of the same package satisfies through
+        Provides adds nothing (libfoo-perl's `libencode-perl`, provided by the perl
+        it also depends on), as apt would see it satisfied by a package it installs
+        anyway. For Recommends, the package's own dependencies count too."""
         p = self.packages[name]
-        groups = p.recommends if recommends else p.pre_depends + p.depends
+        dep_groups = p.pre_depends + p.depends
+        groups = p.recommends if recommends else dep_groups
+        first = [self.resolve(g, have) for g in groups]
+        others_all = set(first)
+        if recommends:
+            others_all |= {self.resolve(g, have) for g in dep_groups}
         out = []
-        for g in groups:
-            r = self.resolve(g, have)
-            if r is not None and r not in out:
+        for g, r in zip(groups, first):
+            if r is None:
+                continue
+            others = others_all - {r}
+            if any(a in others or any(q in others for q in self.providers.get(a, ())) for a in g):
+                continue
+            if r not in out:
                 out.append(r)
         return out
 
@@ -382,7 +409,17 @@ WHY: dict[str, str] = {
     "dkms": "dkms builds kernel modules on the machine that runs it, at install or boot time",
     "libdevel-runtime": "in section libdevel but not development files by name (e.g. gambas3-runtime)",
     "not-a-candidate": "not in a build-only section and not a known build-only name",
+    "pgdg": "not in Debian: PostgreSQL's own apt repository (apt.postgresql.org, PGDG; "
+            "https://wiki.postgresql.org/wiki/Apt) ships postgresql-server-dev-N for every supported "
+            "major N, the same package as Debian's postgresql-server-dev-15 (bookworm): server "
+            "headers and pg_config for building extensions. Hand-curated; sizes unknown",
 }
+
+# Packages Dockerfiles install from other apt repositories, which this script cannot
+# read: (name, category, why key, runtime libraries). Hand-curated, sizes unknown.
+HAND_PACKAGES: list[tuple[str, str | None, str, tuple[str, ...]]] = [
+    (f"postgresql-server-dev-{n}", "headers", "pgdg", ("libpq5",)) for n in range(10, 19)
+]
 
 # (category or None, why key, full-match regex); first match wins.
 _TRIPLET = r"(-[a-z0-9_]+-linux-gnu[a-z0-9_]*)?"
@@ -615,3 +652,459 @@ def reduce_edges(nodes: list[str], succ: dict[str, list[str]], keep_only: dict[s
             kept.append(v)
         out[u] = kept
     return out
+
+
+# ---------------------------------------------------------------------------
+# Names that Dockerfiles install (dockerlint's own model reads them)
+# ---------------------------------------------------------------------------
+
+_PLAIN_NAME = re.compile(r"[a-z0-9][a-z0-9+.-]+")
+
+
+def apt_install_names(corpora: Iterable[Path]) -> tuple[set[str], int]:
+    """Package names of every `apt-get/apt install` in the Dockerfiles under *corpora*
+    (qualifiers =version, :arch, /release removed; names with variables or globs
+    dropped), and the number of files read. Only the names leave this function."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from dockerlint.engine import lint_text  # noqa: E402 - the repository's own model
+
+    names: set[str] = set()
+    files = 0
+    for corpus in corpora:
+        for path in sorted(corpus.rglob("*")):
+            if not path.is_file() or path.suffix in (".tsv", ".md", ".json", ".txt"):
+                continue
+            try:
+                text = path.read_text(encoding="utf-8", errors="replace")
+                res = lint_text(text, str(path))
+            except Exception:  # noqa: BLE001 - one unreadable file must not stop the table
+                continue
+            files += 1
+            for stage in res.model.stages:
+                for run in stage.runs:
+                    for op in run.package_ops:
+                        if op.manager == "apt" and op.action == "install":
+                            for word in op.packages:
+                                n = strip_qualifiers(word)
+                                if _PLAIN_NAME.fullmatch(n):
+                                    names.add(n)
+    return names, files
+
+
+def strip_qualifiers(word: str) -> str:
+    """`gcc=4:12.2.0-3`, `gcc:amd64`, `gcc/bookworm-backports` -> `gcc` (lower case)."""
+    return re.split(r"[=:/]", word.strip(), maxsplit=1)[0].lower()
+
+
+# ---------------------------------------------------------------------------
+# One release's table
+# ---------------------------------------------------------------------------
+
+NAMED = ("build-essential", "ca-certificates", "tzdata", "curl", "wget", "git", "udev", "libudev1",
+         "python3-dev", "linux-headers-amd64", "golang-go", "gdb", "strace", "valgrind")
+
+# packages[name] = [section, build_only, why, runtime_libraries, recommends] and, only
+# for packages outside the graph, [installed_kib, closure_kib, closure_with_recommends_kib]:
+# the loader computes these from the graph for the others.
+COLUMNS = ("section", "build_only", "why", "runtime_libraries", "recommends",
+           "installed_kib", "closure_kib", "closure_with_recommends_kib")
+
+# Cross-compilers and cross-target libraries (gcc-12-aarch64-linux-gnu,
+# libc6-dev-arm64-cross, gcc-mingw-w64-x86-64): build-only, but about a thousand of
+# them; the table lists those that Dockerfiles name, meta counts the rest.
+CROSS = re.compile(r".*(-linux-gnu[a-z0-9_]*|-cross|mingw-w64.*|-cross-.*)")
+
+
+def recommended(a: Archive, name: str, base: set[str]) -> list[str]:
+    """What `apt-get install NAME` adds because of Recommends, one level deep: the
+    resolved Recommends of the package and of every package its Depends closure
+    installs, less what the base or that closure already has (curl -> its libcurl4's
+    ca-certificates, publicsuffix, ...). The package's own come first."""
+    closure = a.closure([name], base)
+    have = base | closure
+    out: list[str] = []
+    for n in [name] + sorted(closure - {name}):
+        for g in a.packages[n].recommends:
+            r = a.resolve(g, have)
+            if r is not None and r not in out:
+                out.append(r)
+    return out
+
+
+def own_recommends(a: Archive, name: str, base: set[str]) -> list[str]:
+    """The package's own Recommends, resolved, less what the base or its Depends
+    closure has: the shorter form stored for packages outside the graph."""
+    have = base | a.closure([name], base)
+    out: list[str] = []
+    for g in a.packages[name].recommends:
+        r = a.resolve(g, have)
+        if r is not None and r not in out:
+            out.append(r)
+    return out
+
+
+def graph_recommended(graph: dict[str, list], name: str) -> list[str]:
+    """recommended() computed from the shipped graph, as the loader does."""
+    closure = graph_closure(graph, [name])
+    out: list[str] = []
+    for n in [name] + sorted(closure - {name}):
+        row = graph[n]
+        for r in (row[2].split() if len(row) > 2 else []):
+            if r not in closure and r not in out:
+                out.append(r)
+    return out
+
+
+def build_release(a: Archive, wanted: set[str], all_candidates: bool) -> dict:
+    """The table of one release: base, aliases, packages (COLUMNS), graph.
+
+    *wanted*: names Dockerfiles install plus NAMED; *all_candidates*: also every
+    build-only candidate of the archive (is_candidate) with its runtime libraries.
+    The graph covers the closures (with Recommends) of *wanted* and of the runtime
+    libraries of its development packages; closures of the other packages are
+    stored as numbers only.
+    """
+    base = a.base()
+    aliases = {}
+    tier1: set[str] = set()
+    for n in sorted(wanted):
+        r = a.real(n)
+        if r is None:
+            continue
+        tier1.add(r)
+        if r != n:
+            aliases[n] = r
+    rt: dict[str, list[str]] = {}
+    for n in sorted(tier1):
+        if classify(a.packages[n])[0] == "headers":
+            rt[n] = runtime_libraries(a, n)
+            tier1.update(rt[n])
+    rest: set[str] = set()
+    skipped = {"language-source": 0, "cross": 0}
+    if all_candidates:
+        for n, p in a.packages.items():
+            if n in tier1 or classify(p)[0] is None:
+                continue
+            if LANG_SOURCE.fullmatch(n) or p.section in LANG_SECTIONS:
+                skipped["language-source"] += 1
+            elif CROSS.fullmatch(n):
+                skipped["cross"] += 1
+            else:
+                rest.add(n)
+        for n in sorted(rest):
+            if classify(a.packages[n])[0] == "headers":
+                rt[n] = runtime_libraries(a, n)
+
+    graph_nodes: set[str] = set()
+    for n in tier1:
+        graph_nodes |= a.closure([n], base, recommends=True)
+    nodes = sorted(graph_nodes)
+    deps = {n: a.edges(n, base) for n in nodes}
+    recs = {n: [r for r in a.edges(n, base, recommends=True) if r not in deps[n]] for n in nodes}
+    red_deps = reduce_edges(nodes, deps)
+    # Recommends edges are kept whole: the loader reads a package's recommended
+    # packages from the edges of its Depends closure.
+    red_recs = recs
+    graph = {}
+    for n in nodes:
+        row: list = [a.packages[n].installed_kib]
+        if red_deps[n] or red_recs[n]:
+            row.append(" ".join(red_deps[n]))
+        if red_recs[n]:
+            row.append(" ".join(red_recs[n]))
+        graph[n] = row
+
+    packages = {}
+    for n in sorted(tier1 | rest):
+        p = a.packages[n]
+        cat, why = classify(p)
+        in_graph = n in graph
+        row: list = [p.section, cat, why, rt.get(n, []), None if in_graph else own_recommends(a, n, base)]
+        if not in_graph:
+            row += [p.installed_kib, a.size_kib(a.closure([n], base)),
+                    a.size_kib(a.closure([n], base, recommends=True))]
+        packages[n] = row
+    check_graph(a, base, graph, sorted(tier1 - base))
+    return {"base": sorted(base), "aliases": aliases, "packages": packages, "graph": graph,
+            "left_out": skipped}
+
+
+def graph_closure(graph: dict[str, list], roots: Iterable[str], recommends: bool = False) -> set[str]:
+    """Reachability over the shipped graph (the loader does the same)."""
+    seen: set[str] = set()
+    stack = [r for r in roots if r in graph]
+    while stack:
+        n = stack.pop()
+        if n in seen:
+            continue
+        seen.add(n)
+        row = graph[n]
+        nxt = row[1].split() if len(row) > 1 else []
+        if recommends and len(row) > 2:
+            nxt += row[2].split()
+        stack.extend(nxt)
+    return seen
+
+
+def check_graph(a: Archive, base: set[str], graph: dict[str, list], names: list[str]) -> None:
+    """The reduced graph must give exactly the archive's closures."""
+    for n in names:
+        for rec in (False, True):
+            if graph_closure(graph, [n], rec) != a.closure([n], base, recommends=rec):
+                raise AssertionError(f"graph closure of {n} (recommends={rec}) differs from the archive's")
+    differ = [n for n in names if graph_recommended(graph, n) != recommended(a, n, base)]
+    if differ:  # a Recommends satisfied through Provides by another member of the closure
+        print(f"  recommends from the graph differ from a direct reading for {len(differ)} packages, "
+              f"e.g. {', '.join(differ[:5])}", file=sys.stderr)
+
+
+# ---------------------------------------------------------------------------
+# apt facts
+# ---------------------------------------------------------------------------
+
+DISTCLEAN_SINCE = "2.7.8"  # apt's debian/changelog 2.7.8: "Add 'dist-clean' command" (Closes: #959093)
+
+
+def apt_facts(a: Archive, lists_bytes: int | None, command: str, date: str) -> dict:
+    version = a.packages["apt"].version if "apt" in a.packages else None
+    return {
+        "version": version,
+        "has_distclean": version is not None and version_compare(version, DISTCLEAN_SINCE) >= 0,
+        "lists_bytes": lists_bytes,
+        "lists_source": command + f" (measured {date})" if lists_bytes is not None else None,
+    }
+
+
+def du_bytes(path: Path) -> int:
+    return int(subprocess.run(["du", "-sb", str(path)], capture_output=True, text=True, check=True).stdout.split()[0])
+
+
+# ---------------------------------------------------------------------------
+# Output: valid JSON, sorted keys, one package per line
+# ---------------------------------------------------------------------------
+
+def _compact(v) -> str:
+    return json.dumps(v, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+
+
+def dump_table(table: dict) -> str:
+    """meta pretty-printed; under releases, one line per package/graph node/alias."""
+    out = ['{', '"meta": ' + json.dumps(table["meta"], indent=1, sort_keys=True, ensure_ascii=False) + ',',
+           '"releases": {']
+    rels = sorted(table["releases"])
+    for i, rel in enumerate(rels):
+        body = table["releases"][rel]
+        out.append(json.dumps(rel) + ": {")
+        keys = sorted(body)
+        for j, k in enumerate(keys):
+            v = body[k]
+            sep = "," if j < len(keys) - 1 else ""
+            if k in ("packages", "graph", "aliases") and v:
+                out.append(json.dumps(k) + ": {")
+                items = sorted(v.items())
+                out += [json.dumps(n) + ":" + _compact(row) + ("," if m < len(items) - 1 else "")
+                        for m, (n, row) in enumerate(items)]
+                out.append("}" + sep)
+            else:
+                out.append(json.dumps(k) + ": " + _compact(v) + sep)
+        out.append("}" + ("," if i < len(rels) - 1 else ""))
+    out += ["}", "}"]
+    return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------------------
+# Main
+# ---------------------------------------------------------------------------
+
+def probe(url: str) -> str:
+    import urllib.request
+    try:
+        with urllib.request.urlopen(url, timeout=20) as r:  # noqa: S310 - fixed archive URL
+            return f"reachable (HTTP {r.status})"
+    except Exception as e:  # noqa: BLE001
+        return f"not reachable ({type(e).__name__}: {e})"
+
+
+def ubuntu_keyring(work: Path, conf_with_keyring: Path) -> str:
+    """Ubuntu's archive keyring, from Debian's own ubuntu-keyring package (trixie
+    ships it), unpacked under *work*: trust comes from the Debian archive."""
+    target = work / "ubuntu-keyring"
+    ring = target / "usr/share/keyrings/ubuntu-archive-keyring.gpg"
+    if ring.exists():
+        return str(ring)
+    dl = work / "download"
+    dl.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["apt-get", "download", "ubuntu-keyring"], cwd=dl, check=True, capture_output=True,
+                   env=dict(os.environ, APT_CONFIG=str(conf_with_keyring)))
+    deb = next(dl.glob("ubuntu-keyring_*.deb"))
+    subprocess.run(["dpkg-deb", "-x", str(deb), str(target)], check=True)
+    return str(ring)
+
+
+def make_meta(now: str, host_apt: str, read: list[str], not_read: dict[str, str], corpus_files: int,
+              corpus_names: int, found: dict[str, int], ubuntu_keyring_note: str | None, full: set[str]) -> dict:
+    ubuntu = {rel: probe(f"http://archive.ubuntu.com/ubuntu/dists/{rel}/InRelease") for rel in ("jammy", "noble")}
+    return {
+        "generated": now,
+        "generator": "tools/debian_facts.py (see its docstring to re-run)",
+        "generator_apt": host_apt,
+        "architecture": "amd64",
+        "releases_read": read,
+        "releases_not_read": not_read,
+        "ubuntu": {
+            "archive": ubuntu,
+            "note": "archive.ubuntu.com answers and tools/debian_facts.py --releases jammy,noble reads it "
+                    "(Ubuntu's keyring comes from Debian's ubuntu-keyring package), but Ubuntu is left out of "
+                    "this table to keep it near 2 MB; dockerlint.debian.release_of maps Ubuntu names to None.",
+            "keyring": ubuntu_keyring_note,
+        },
+        "source": "apt-cache dumpavail in a private apt root per release (APT_CONFIG; the machine's /etc/apt "
+                  "is neither read nor changed) after apt-get update against the release's standard sources "
+                  "(see releases.*.sources): the candidate version of every package, as apt's policy picks it "
+                  "across REL, REL-updates and REL-security.",
+        "units": "installed_kib and *_kib are Debian's Installed-Size (KiB, uncompressed). dockerlint.debian "
+                 "reports MB = KiB * 1024 / 10^6, the unit apt prints ('After this operation, 274 MB ...').",
+        "base": "Each release's base is the package set of the official debian:REL-slim image: Priority "
+                "required (and Essential) plus apt, and their Depends/Pre-Depends closure, with debootstrap's "
+                "usr-is-merged for `usrmerge | usr-is-merged`. On " + now[:10] + " this gave exactly the names "
+                "of debuerreotype/docker-debian-artifacts' */slim/rootfs.manifest for bullseye (96), bookworm "
+                "(88) and trixie (78). Closures are counted over that base (a base package adds 0).",
+        "resolution": "Depends + Pre-Depends (and Recommends for the with-recommends figures), versions "
+                      "ignored (one candidate per name). A group already satisfied by the base (directly or "
+                      "through Provides) adds nothing; otherwise its first alternative that exists, a purely "
+                      "virtual name resolved to its provider of highest Priority, then by name. Resolution is "
+                      "against the base only, so a set's closure is the union of its members' closures. "
+                      "Recommends are followed recursively, as apt does without --no-install-recommends.",
+        "columns": {
+            "packages": list(COLUMNS),
+            "packages_note": "the last three only for packages outside the graph (base packages, build-only "
+                             "candidates that no Dockerfile names, hand-curated ones with null sizes); for the "
+                             "others the loader computes them from the graph",
+            "graph": ["installed_kib", "dependencies (space-separated, transitively reduced)",
+                      "recommends edges (space-separated, not reduced)"],
+            "graph_note": "every package in the closure (with Recommends) of the packages Dockerfiles name and "
+                          "of their runtime libraries, base excluded; edges transitively reduced (a closure "
+                          "over the reduced graph equals the archive's, checked for every listed package when "
+                          "the table is made)",
+            "aliases": "virtual or provided names Dockerfiles use -> the real package apt installs",
+            "recommends": "null for packages in the graph: the loader gives what apt-get install NAME adds "
+                          "because of Recommends, one level deep (the Recommends edges of the package and of its "
+                          "Depends closure, less that closure; curl -> ca-certificates through libcurl4). Outside "
+                          "the graph: the package's own Recommends, resolved, less the base and its closure.",
+            "runtime_libraries": "for development packages: the shared libraries they stand for, from Depends "
+                                 "of the same source package (following -dev and pointer packages); see "
+                                 "runtime_libraries() in the generator",
+        },
+        "which_packages": "every package that an apt-get/apt install names in the shared corpora (" +
+                          f"{corpus_files} Dockerfiles, {corpus_names} distinct names; found per release: " +
+                          ", ".join(f"{r} {n}" for r, n in sorted(found.items())) + "), read with dockerlint's own "
+                          "model (only the names); " + ", ".join(NAMED) + "; the runtime libraries of the "
+                          "development packages among them; and, for " + ", ".join(sorted(full)) + " only, every "
+                          "build-only candidate of the archive (classification with sizes, no graph) except "
+                          "language-source packages (librust-*, golang-*-dev, libghc-*, OCaml) and "
+                          "cross-compilation packages, counted in releases.*.left_out.",
+        "why": WHY,
+        "build_only_rules": "curated names first (NAME_RULES in the generator, which also mark debuggers, "
+                            "binutils, cpp and runtime packages as not build-only), then a development-file name "
+                            "(-dev, -dev-bin/-common/-tools/-compat/-all/-N, -headers, -pic) outside section doc "
+                            "-> headers; other libdevel names are not build-only.",
+        "distclean": "apt-get distclean/dist-clean exists from apt " + DISTCLEAN_SINCE + " (apt's "
+                     "debian/changelog 2.7.8, Closes: #959093); checked when the table was made: the strings "
+                     "are in trixie's apt 3.0 binaries and absent from bookworm's apt 2.6.",
+        "lists": "releases.*.apt.lists_bytes: du -sb of the lists folder right after apt-get update with the "
+                 "official images' apt settings (Acquire::GzipIndexes, Acquire::Languages none: indexes kept "
+                 "compressed) and the standard sources of the debian:REL image (REL, REL-updates, REL-security; "
+                 "main), as /var/lib/apt/lists is in a layer that runs apt-get update.",
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
+    ap.add_argument("--work", type=Path, default=Path("/tmp/debian-facts"),
+                    help="folder for the private apt roots (default /tmp/debian-facts)")
+    ap.add_argument("--releases", default="bullseye,bookworm,trixie",
+                    help="comma-separated codenames among " + ", ".join(RELEASES))
+    ap.add_argument("--full", default="bookworm",
+                    help="releases that also list every build-only candidate (default bookworm)")
+    ap.add_argument("--corpus", type=Path, action="append",
+                    help="folders of Dockerfiles whose apt install names go in "
+                         "(default /work/shared/corpus and /work/shared/corpus-dinosaur)")
+    ap.add_argument("--no-update", action="store_true", help="reuse the lists already under --work")
+    ap.add_argument("--out", type=Path,
+                    default=Path(__file__).resolve().parent.parent / "rules/knowledge/debian.json")
+    args = ap.parse_args(argv)
+
+    releases = [r.strip() for r in args.releases.split(",") if r.strip()]
+    unknown = [r for r in releases if r not in RELEASES]
+    if unknown:
+        ap.error(f"unknown release(s): {', '.join(unknown)}")
+    full = {r.strip() for r in args.full.split(",")}
+    corpora = args.corpus or [Path("/work/shared/corpus"), Path("/work/shared/corpus-dinosaur")]
+    corpora = [c for c in corpora if c.is_dir()]
+    now = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    host_apt = subprocess.run(["apt-get", "--version"], capture_output=True, text=True).stdout.split("\n")[0]
+
+    print(f"reading apt install names from {', '.join(map(str, corpora)) or 'no corpus'}", file=sys.stderr)
+    corpus_names, corpus_files = apt_install_names(corpora)
+    wanted = corpus_names | set(NAMED)
+
+    keyrings = {"debian": DEBIAN_KEYRING, "ubuntu": UBUNTU_KEYRING}
+    table: dict = {"releases": {}}
+    read, not_read, found = [], {}, {}
+    ubuntu_keyring_note = None
+    for rel in releases:
+        r = RELEASES[rel]
+        root = args.work / rel
+        if r.distro == "ubuntu" and not Path(keyrings["ubuntu"]).exists():
+            helper = write_apt_root(args.work / "trixie", RELEASES["trixie"], keyrings)
+            if not args.no_update:
+                apt(helper, "apt-get", "update")
+            keyrings["ubuntu"] = ubuntu_keyring(args.work, helper)
+            ubuntu_keyring_note = "Ubuntu's keyring from Debian trixie's ubuntu-keyring package"
+        conf = write_apt_root(root, r, keyrings)
+        lists_bytes = None
+        cmd = f"APT_CONFIG={conf} apt-get update && du -sb {root / 'lists'}"
+        if not args.no_update:
+            print(f"{rel}: apt-get update", file=sys.stderr)
+            shutil.rmtree(root / "lists")
+            (root / "lists/partial").mkdir(parents=True)
+            res = apt(conf, "apt-get", "update", check=False)
+            if res.returncode != 0 or "Err:" in res.stdout or res.stderr.strip().startswith("E:"):
+                not_read[rel] = (res.stdout + res.stderr).strip()[-500:]
+                continue
+            lists_bytes = du_bytes(root / "lists")
+        dump = apt(conf, "apt-cache", "dumpavail", check=False)
+        if dump.returncode != 0 or not dump.stdout.strip():
+            not_read[rel] = (dump.stderr or "apt-cache dumpavail printed nothing").strip()[-500:]
+            continue
+        a = Archive(parse_packages(dump.stdout))
+        print(f"{rel}: {len(a.packages)} packages; building the table", file=sys.stderr)
+        body = build_release(a, wanted, rel in full)
+        for name, cat, why, libs in HAND_PACKAGES:
+            if name not in a.packages and name not in body["packages"]:
+                body["packages"][name] = [None, cat, why, list(libs), [], None, None, None]
+        body["apt"] = apt_facts(a, lists_bytes, cmd, now)
+        body["distro"], body["version"] = r.distro, r.version
+        body["sources"] = (root / "etc/sources.list").read_text().splitlines()
+        base = set(body["base"])
+        be = a.closure(["build-essential"], base)
+        body["build_essential"] = {
+            "packages": len(be), "installed_kib": a.size_kib(be),
+            "with_recommends_kib": a.size_kib(a.closure(["build-essential"], base, recommends=True)),
+            "base_packages": len(base), "base_installed_kib": a.size_kib(base),
+        }
+        found[rel] = sum(1 for n in corpus_names if a.real(n) is not None)
+        table["releases"][rel] = body
+        read.append(rel)
+
+    table["meta"] = make_meta(now, host_apt, read, not_read, corpus_files, len(corpus_names), found,
+                              ubuntu_keyring_note, full)
+    text = dump_table(table)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text)
+    print(f"wrote {args.out} ({len(text.encode())} bytes)", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
