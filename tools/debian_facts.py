@@ -1,5 +1,59 @@
 #!/usr/bin/env python3
-"""PLACEHOLDER: the docstring is written once the numbers are measured."""
+"""Make rules/knowledge/debian.json: facts about Debian packages, read from the archive.
+
+How the committed table was made
+    On 2026-11-30 (UTC; the exact time is meta.generated), on Debian 12 (bookworm)
+    with apt 2.6.1, as root, from the repository root in the project's venv:
+
+        python tools/debian_facts.py
+
+    It took about two minutes and downloaded about 30 MB of indexes.
+
+What it does
+    1. Reads the package names of every ``apt-get install``/``apt install`` in the
+       shared corpora (/work/shared/corpus, /work/shared/corpus-dinosaur; --corpus to
+       change) with dockerlint's own model (engine.lint_text, then
+       model.stages[*].runs[*].package_ops with manager apt, action install). Only
+       the names are kept; no corpus text goes into the table.
+    2. For each release (--releases; default bullseye, bookworm, trixie) lays out a
+       private apt root under --work (default /tmp/debian-facts/RELEASE): its own
+       sources.list with the standard sources of the official debian:RELEASE image
+       (deb.debian.org/debian RELEASE and RELEASE-updates, deb.debian.org/debian-security
+       RELEASE-security; main; amd64; signed by /usr/share/keyrings/debian-archive-keyring.gpg),
+       its own lists, cache and an empty dpkg status, and the apt settings of the
+       official images (Acquire::GzipIndexes, Acquire::Languages "none", ...). apt
+       reads it through APT_CONFIG, which can point Dir::Etc::parts elsewhere (the
+       -o options cannot): the machine's /etc/apt is neither read nor changed.
+    3. Runs ``apt-get update`` there and records ``du -sb`` of the lists folder (the
+       size /var/lib/apt/lists has in an image layer that ran apt-get update).
+    4. Reads the packages with ``apt-cache dumpavail`` rather than parsing the
+       downloaded files: apt keeps them lz4-compressed (GzipIndexes), which Python's
+       standard library cannot read, and dumpavail prints exactly one stanza per
+       package, the candidate that apt's policy picks among RELEASE, -updates and
+       -security, in plain Packages format.
+    5. Computes, per release: the base (Priority required + apt and their closure:
+       the debian:RELEASE-slim package set, checked against the images' manifests),
+       closures over that base with and without Recommends, build-only
+       classification, the runtime libraries of development packages, apt's version
+       and whether it has distclean; and writes the JSON (sorted keys, one package
+       per line). meta in the JSON says how every figure is counted.
+
+Re-running
+    As root (apt-get update needs it) on a Debian or Ubuntu machine that can reach
+    deb.debian.org, from the repository root with dockerlint importable:
+
+        python tools/debian_facts.py [--releases bullseye,bookworm,trixie]
+                                     [--work /tmp/debian-facts] [--out PATH]
+                                     [--no-update] [--corpus DIR ...]
+
+    --no-update reuses the lists under --work (no lists size then).
+    ``--releases jammy,noble --full '' --out /tmp/ubuntu.json`` reads Ubuntu's
+    archive the same way (archive.ubuntu.com was reachable when the table was made;
+    the keyring comes from Debian trixie's ubuntu-keyring package); Ubuntu is not
+    in the committed table, to keep it near 2 MB.
+
+Only the standard library is used (plus dockerlint for step 1).
+"""
 
 from __future__ import annotations
 
@@ -428,7 +482,8 @@ NAME_RULES: list[tuple[str | None, str, re.Pattern[str]]] = [(c, w, re.compile(r
     (None, "debugger", r"gdb(-minimal|-multiarch)?|gdbserver|strace|ltrace|valgrind(-dbg|-mpi)?"
                        r"|lldb(-\d+)?|heaptrack|linux-perf(-[\d.]+)?|systemtap|sysdig|bpftrace|bpfcc-tools"),
     (None, "dev-tool", r"clang-(format|tidy)(-\d+)?|clangd(-\d+)?|cppcheck|shellcheck|ctags|universal-ctags"
-                       r"|exuberant-ctags|cscope|indent|astyle"),
+                       r"|exuberant-ctags|cscope|indent|astyle|lcov|gcovr|lintian|piuparts|sloccount|yamllint"
+                       r"|qtcreator"),
     (None, "binutils", r"binutils(-common|-multiarch)?" + r"|binutils-[a-z0-9_-]+-linux-gnu[a-z0-9_]*|libbinutils"),
     (None, "cpp", r"cpp(-\d+)?" + _TRIPLET),
     (None, "interpreter-tooling", r"python3?-(pip|venv|setuptools|wheel)|python3\.\d+-venv|gettext(-base)?"),
@@ -439,7 +494,8 @@ NAME_RULES: list[tuple[str | None, str, re.Pattern[str]]] = [(c, w, re.compile(r
     ("compiler", "compiler", r"(gcc|g\+\+|gfortran|gccgo|gobjc|gobjc\+\+|gdc|gm2|gnat)(-\d+)?" + _TRIPLET),
     ("compiler", "compiler", r"(gcc|g\+\+|gfortran|gnat|gobjc|gobjc\+\+)-mingw-w64(-[a-z0-9_-]+)?|mingw-w64"),
     ("compiler", "compiler", r"(clang|lld|llvm)(-\d+)?|build-essential|crossbuild-essential-[a-z0-9]+"
-                             r"|tcc|musl-tools|fpc|fp-compiler(-[\d.]+)?|ldc"),
+                             r"|tcc|musl-tools|fpc|fp-compiler(-[\d.]+)?|ldc|(gcc|g\+\+)(-\d+)?-multilib"
+                             r"|gcc-arm-none-eabi|gcc-avr|gcc-riscv64-unknown-elf|nim|crystal"),
     # toolchains
     ("toolchain", "toolchain", r"golang(-[\d.]+)?(-go)?|rustc|cargo|rust-all|openjdk-\d+-jdk(-headless)?"
                                r"|default-jdk(-headless)?|ghc|mono-devel|kotlin|scala|dotnet-sdk-[\d.]+|dotnet\d+"),
@@ -450,7 +506,9 @@ NAME_RULES: list[tuple[str | None, str, re.Pattern[str]]] = [(c, w, re.compile(r
                                  r"|swig(\d[\d.]*)?|nasm|yasm|ccache|scons|dpkg-dev|debhelper|dh-[a-z0-9-]+"
                                  r"|devscripts|texinfo|help2man|intltool|doxygen|protobuf-compiler|cython3?"
                                  r"|maven|gradle|ant|bazel-bootstrap|m4|rpcsvc-proto|linux-kbuild-[\d.]+"
-                                 r"|node-gyp|gyp|sbuild|git-buildpackage|equivs|pbuilder"),
+                                 r"|node-gyp|gyp|sbuild|git-buildpackage|equivs|pbuilder|qt[56]-qmake|re2c"
+                                 r"|ragel|protobuf-c-compiler|device-tree-compiler|autogen|cdbs|distcc|gprbuild"
+                                 r"|shtool|dub"),
     # headers
     ("headers", "kernel-headers", r"linux-headers-[a-z0-9.+-]+|linux-libc-dev(-[a-z0-9_]+-cross)?"),
 ]]
@@ -481,7 +539,9 @@ def classify(p: Pkg) -> tuple[str | None, str]:
 def is_candidate(p: Pkg) -> bool:
     """Build-only packages that go into the table whatever Dockerfiles name."""
     cat, _ = classify(p)
-    return cat is not None and not LANG_SOURCE.fullmatch(p.name) and p.section not in LANG_SECTIONS
+    if cat is None or LANG_SOURCE.fullmatch(p.name) or CROSS.fullmatch(p.name):
+        return False
+    return not (cat == "headers" and p.section in LANG_SECTIONS)
 
 
 # ---------------------------------------------------------------------------
@@ -783,14 +843,11 @@ def build_release(a: Archive, wanted: set[str], all_candidates: bool) -> dict:
     skipped = {"language-source": 0, "cross": 0}
     if all_candidates:
         for n, p in a.packages.items():
-            if n in tier1 or classify(p)[0] is None:
-                continue
-            if LANG_SOURCE.fullmatch(n) or p.section in LANG_SECTIONS:
-                skipped["language-source"] += 1
-            elif CROSS.fullmatch(n):
-                skipped["cross"] += 1
-            else:
-                rest.add(n)
+            if is_candidate(p):
+                if n not in tier1:
+                    rest.add(n)
+            elif classify(p)[0] is not None and n not in tier1:
+                skipped["cross" if CROSS.fullmatch(n) else "language-source"] += 1
         for n in sorted(rest):
             if classify(a.packages[n])[0] == "headers":
                 rt[n] = runtime_libraries(a, n)
