@@ -1,0 +1,291 @@
+"""Facts about Debian packages, read from the Debian archive itself.
+
+The data is ``rules/knowledge/debian.json`` (shipped in the wheel as
+``dockerlint/_rules/knowledge/debian.json``), made by ``tools/debian_facts.py``
+from each release's Packages indexes (``apt-cache dumpavail`` in a private apt
+root); its ``meta`` says when, with which apt, from which sources, and how every
+figure is counted. It is loaded on the first call and kept; importing this module
+reads nothing.
+
+Releases: the codenames in the table (bullseye, bookworm, trixie). A release that
+is not in the table (an Ubuntu one, sid, a typo) falls back to bookworm's data,
+except in ``apt_facts`` where a guess would be wrong (``apt-get distclean``).
+
+Units: sizes are MB of installed, uncompressed files: Debian's ``Installed-Size``
+(KiB) * 1024 / 10^6, rounded to 0.1, as apt prints them. Closures are what
+``apt-get install`` adds to the release's minimal base, the package set of the
+official ``debian:REL-slim`` image (a package of the base adds 0).
+
+Package names are accepted as written in apt commands: ``gcc=4:12.2.0-3``,
+``gcc:amd64`` and ``gcc/bookworm-backports`` all mean ``gcc``; virtual names that
+Dockerfiles use resolve to the package apt installs.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from .knowledge import knowledge_dir
+
+__all__ = [
+    "DebPackage", "AptFacts", "DEFAULT_RELEASE",
+    "package", "runtime_libraries", "install_size_mb", "apt_facts", "release_of", "known_releases",
+]
+
+DEFAULT_RELEASE = "bookworm"
+
+
+@dataclass(frozen=True)
+class DebPackage:
+    """One package of one release.
+
+    name: the real package (a virtual name is resolved: ``libz-dev`` -> ``zlib1g-dev``).
+    section: Debian section without component (``libdevel``); None for hand-curated
+      packages from other repositories (postgresql-server-dev-16 from apt.postgresql.org).
+    size_mb: the package alone; closure_mb: with its Depends/Pre-Depends closure over
+      the base; closure_with_recommends_mb: the same when Recommends are installed too
+      (no --no-install-recommends). All None when unknown.
+    build_only: ``compiler`` | ``headers`` | ``build-tool`` | ``toolchain``, or None when
+      the package is needed (or may be needed) at run time; why: the reason, in words.
+    runtime_libraries: for a development package, the shared libraries it stands for
+      (``libpq-dev`` -> ``("libpq5",)``); empty otherwise or when unknown.
+    recommends: what ``apt-get install NAME`` adds because of Recommends, one level deep
+      (for curl on bookworm: ca-certificates, through libcurl4).
+    release: the release whose data this is; in_base: the package is in the base image.
+    """
+
+    name: str
+    section: str | None
+    size_mb: float | None
+    closure_mb: float | None
+    closure_with_recommends_mb: float | None
+    build_only: str | None
+    why: str
+    runtime_libraries: tuple[str, ...]
+    recommends: tuple[str, ...]
+    release: str = DEFAULT_RELEASE
+    in_base: bool = False
+
+
+@dataclass(frozen=True)
+class AptFacts:
+    """apt in one release.
+
+    apt_version: the release's apt (Debian version string); has_distclean: whether
+    ``apt-get distclean``/``dist-clean`` exists (apt >= 2.7.8); lists_mb: MB (10^6
+    bytes) of /var/lib/apt/lists after ``apt-get update`` with the official image's
+    settings (indexes kept compressed) and standard sources, None if not measured;
+    lists_source: how and when that was measured.
+    """
+
+    apt_version: str | None
+    has_distclean: bool
+    lists_mb: float | None
+    lists_source: str | None
+
+
+# ---------------------------------------------------------------------------
+# Loading
+# ---------------------------------------------------------------------------
+
+@functools.cache
+def _table() -> dict[str, Any]:
+    with open(knowledge_dir() / "debian.json", encoding="utf-8") as f:
+        return json.load(f)
+
+
+def known_releases() -> tuple[str, ...]:
+    """Codenames the table holds, oldest first (by version)."""
+    rels = _table()["releases"]
+    return tuple(sorted(rels, key=lambda r: float(rels[r].get("version") or 0)))
+
+
+_TOKEN = re.compile(r"[-_:./@\s]+")
+
+
+def release_of(codename_or_version: str | None) -> str | None:
+    """The table's release key for a codename, version or image tag, else None.
+
+    ``bookworm``, ``Bookworm``, ``12``, ``12.5``, ``debian12``, ``debian-12``,
+    ``bookworm-slim``, ``3.12-slim-bookworm``, ``debian:bookworm`` -> ``bookworm``.
+    Ubuntu names and releases that are not in the table (sid, forky, jammy) -> None.
+    """
+    if not codename_or_version:
+        return None
+    text = codename_or_version.strip().lower()
+    rels = _table()["releases"]
+    by_version = {str(body.get("version")): rel for rel, body in rels.items()}
+    m = re.fullmatch(r"(?:debian[-_:]?)?(\d+)(?:\.\d+)*", text)
+    if m:
+        return by_version.get(m.group(1))
+    tokens = [t for t in _TOKEN.split(text) if t]
+    if "ubuntu" in tokens:
+        return None
+    for t in tokens:
+        if t in rels:
+            return t
+        m = re.fullmatch(r"debian(\d+)", t)
+        if m and m.group(1) in by_version:
+            return by_version[m.group(1)]
+    return None
+
+
+def _release(release: str | None) -> str:
+    key = release_of(release) if release else None
+    return key or DEFAULT_RELEASE
+
+
+def _name(word: str) -> str:
+    return re.split(r"[=:/]", word.strip(), maxsplit=1)[0].lower()
+
+
+def _mb(kib: int | None) -> float | None:
+    return None if kib is None else round(kib * 1024 / 1e6, 1)
+
+
+# ---------------------------------------------------------------------------
+# Closures over the shipped graph
+# ---------------------------------------------------------------------------
+
+@functools.cache
+def _closure(release: str, name: str, recommends: bool) -> frozenset[str]:
+    graph = _table()["releases"][release]["graph"]
+    seen: set[str] = set()
+    stack = [name] if name in graph else []
+    while stack:
+        n = stack.pop()
+        if n in seen:
+            continue
+        seen.add(n)
+        row = graph[n]
+        if len(row) > 1:
+            stack.extend(row[1].split())
+        if recommends and len(row) > 2:
+            stack.extend(row[2].split())
+    return frozenset(seen)
+
+
+def _size_kib(release: str, names: Iterable[str]) -> int:
+    graph = _table()["releases"][release]["graph"]
+    return sum(graph[n][0] for n in names)
+
+
+def _graph_recommends(release: str, name: str) -> tuple[str, ...]:
+    graph = _table()["releases"][release]["graph"]
+    closure = _closure(release, name, False)
+    out: list[str] = []
+    for n in [name] + sorted(closure - {name}):
+        row = graph[n]
+        for r in (row[2].split() if len(row) > 2 else ()):
+            if r not in closure and r not in out:
+                out.append(r)
+    return tuple(out)
+
+
+def _resolve(release: str, word: str) -> str:
+    body = _table()["releases"][release]
+    name = _name(word)
+    return body.get("aliases", {}).get(name, name)
+
+
+# ---------------------------------------------------------------------------
+# Queries
+# ---------------------------------------------------------------------------
+
+def package(name: str, release: str | None = None) -> DebPackage | None:
+    """Facts about one package, or None when the table does not know it.
+
+    *release*: a codename/version/tag (see release_of); unknown or None -> bookworm.
+    A package that the release's list lacks but bookworm's has (the table lists every
+    build-only candidate for bookworm only) gets bookworm's section and classification,
+    with sizes, runtime libraries and recommends left empty rather than borrowed from
+    another release.
+    """
+    rel = _release(release)
+    return _package(rel, _resolve(rel, name))
+
+
+@functools.cache
+def _package(rel: str, name: str) -> DebPackage | None:
+    table = _table()
+    body = table["releases"][rel]
+    why_text = table["meta"]["why"]
+    row = body["packages"].get(name)
+    if row is None:
+        if rel == DEFAULT_RELEASE:
+            return None
+        other = _package(DEFAULT_RELEASE, _resolve(DEFAULT_RELEASE, name))
+        if other is None:
+            return None
+        return DebPackage(other.name, other.section, None, None, None, other.build_only, other.why,
+                          (), (), DEFAULT_RELEASE, False)
+    section, build_only, why, libs, recs = row[:5]
+    in_base = name in _base(rel)
+    if name in body["graph"]:
+        size = body["graph"][name][0]
+        closure = _size_kib(rel, _closure(rel, name, False))
+        closure_rec = _size_kib(rel, _closure(rel, name, True))
+        recs = _graph_recommends(rel, name)
+    else:
+        size, closure, closure_rec = (list(row[5:8]) + [None, None, None])[:3]
+    return DebPackage(name, section, _mb(size), _mb(closure), _mb(closure_rec), build_only,
+                      why_text.get(why, why), tuple(libs), tuple(recs or ()), rel, in_base)
+
+
+@functools.cache
+def _base(rel: str) -> frozenset[str]:
+    return frozenset(_table()["releases"][rel]["base"])
+
+
+def runtime_libraries(dev_package: str, release: str | None = None) -> tuple[str, ...]:
+    """The shared libraries a development package stands for, in *release*
+    (``libssl-dev`` -> ``("libssl3",)`` on bookworm, ``("libssl1.1",)`` on bullseye);
+    empty for packages that are not development packages or are unknown."""
+    p = package(dev_package, release)
+    return p.runtime_libraries if p is not None else ()
+
+
+def install_size_mb(names: Iterable[str], release: str | None = None, recommends: bool = False
+                    ) -> float | None:
+    """MB that ``apt-get install NAMES`` adds to the release's base (with
+    ``--no-install-recommends`` unless *recommends*), each package counted once.
+
+    Exact (as the table resolves dependencies) when every name is a package that
+    Dockerfiles install or a dependency of one (the graph); a listed package outside
+    the graph adds its own closure, which may count a dependency it shares with
+    another name twice. None when a name is unknown to the release or has no size.
+    """
+    rel = _release(release)
+    body = _table()["releases"][rel]
+    base = _base(rel)
+    union: set[str] = set()
+    extra = 0
+    for word in names:
+        name = _resolve(rel, word)
+        if name in base:
+            continue
+        if name in body["graph"]:
+            union |= _closure(rel, name, recommends)
+            continue
+        row = body["packages"].get(name)
+        if row is None or len(row) < 8 or row[6] is None:
+            return None
+        extra += row[7] if recommends else row[6]
+    return _mb(_size_kib(rel, union) + extra)
+
+
+def apt_facts(release: str | None) -> AptFacts | None:
+    """apt's version, distclean and lists size in *release*; None for a release the
+    table does not hold (no bookworm fallback here: a newer release may have
+    distclean where bookworm has not)."""
+    rel = release_of(release) if release else None
+    if rel is None:
+        return None
+    apt = _table()["releases"][rel]["apt"]
+    lists = apt.get("lists_bytes")
+    return AptFacts(apt.get("version"), bool(apt.get("has_distclean")),
+                    None if lists is None else round(lists / 1e6, 1), apt.get("lists_source"))
