@@ -221,18 +221,18 @@ def later_readers(model, run) -> list:
 
 
 def lists_weight(image) -> str | None:
-    """How much the lists weigh, as a message fragment, from the figure measured for the image's
-    release (dockerlint/debian.py's apt facts), or None when no figure is known."""
+    """How much the lists weigh, as a message fragment, from the figure measured for Debian
+    bookworm (dockerlint/debian.py's apt facts, with their source), or None when unknown.
+
+    One figure for every base: it is the one measured here, and it says which release it is."""
     try:
         from . import debian
     except ImportError:
         return None
-    release = getattr(image, "release", None) if image is not None else None
-    facts = debian.apt_facts(release) or debian.apt_facts("bookworm")
+    facts = debian.apt_facts("bookworm")
     if facts is None or not facts.lists_mb:
         return None
-    where = facts.release if release == facts.release else f"{facts.release}, measured"
-    return f"about {round(facts.lists_mb)} MB on Debian {where}"
+    return f"about {round(facts.lists_mb)} MB on Debian bookworm"
 
 
 def describe_writer(cmd) -> str:
@@ -240,7 +240,7 @@ def describe_writer(cmd) -> str:
     argv = cmd.argv
     name = argv[0].rsplit("/", 1)[-1] if argv else ""
     if name in _APT:
-        return f"`{' '.join(argv[:2]) if _subcommand(argv) == argv[1] else name + ' update'}`"
+        return f"`{name} update`"
     if name == "add-apt-repository":
         return "`add-apt-repository` (it runs `apt-get update`)"
     url = next((a for a in argv[1:] if any(u in a for u in LIST_WRITING_SCRIPTS)), None)

@@ -561,6 +561,9 @@ def may_compile(c) -> bool:
         return True
     if name in ("python", "python3") and "setup.py" in argv:
         return True
+    # R packages install from source on Linux: install.packages(), remotes/devtools, packrat::restore
+    if name in ("R", "Rscript", "r") and any("install" in a or "restore" in a for a in argv[1:]):
+        return True
     if name in ("npm", "yarn", "pnpm") and argv[1:2] in (("rebuild",), ("run",)) and "build" in argv[2:3]:
         return True
     return name in _NATIVE_BUILD_PROGRAMS - {"python", "python3", "go", "cargo", "R", "Rscript"}
@@ -586,10 +589,16 @@ def slim_from_edit(model, stage):
     if compiles_anything(stage):
         return None, "a RUN may compile native code, so the slim variant alone could break the build"
     word = root.from_instruction.args[0]
-    title = f"Use `{rt.ref}`, which has no compilers"
+    new = rt.ref
+    if "$" in word.text:
+        # keep the build argument: `node:${NODE_VERSION}` -> `node:${NODE_VERSION}-slim`
+        if rt.ref != img.ref + "-slim":
+            return None, f"the image is named through a build argument (`{word.text}`)"
+        new = word.text + "-slim"
+    title = f"Use `{new}`, which has no compilers"
     if rt.notes:
         title += " (" + "; ".join(rt.notes) + ")"
-    return (Edit(word.span, rt.ref), title), None
+    return (Edit(word.span, new), title), None
 
 
 def _venv(stage) -> str | None:
@@ -795,9 +804,9 @@ def same_run_purge(model, stage, run, found) -> tuple[object, str | None]:
     edits = []
     if mgr == "apt":
         last_word = run.word_span(op, len(op.packages) - 1)
+        lib_at = Span(last_word.end_line, last_word.end_column, last_word.end_line, last_word.end_column)
         if libs:
-            edits.append(Edit(Span(last_word.end_line, last_word.end_column, last_word.end_line,
-                                   last_word.end_column), " " + " ".join(libs)))
+            edits.append(Edit(lib_at, " " + " ".join(libs)))
         purge = f"apt-get purge -y --auto-remove {' '.join(ordered)}"
         cmds = [c for c in run.commands if c.argv]
         tail = cmds[-1]
@@ -814,7 +823,10 @@ def same_run_purge(model, stage, run, found) -> tuple[object, str | None]:
             tail_edit, why = append_command(run, purge)
             if tail_edit is None:
                 return None, why
-            edits.append(tail_edit)
+            if libs and tail_edit.span == lib_at:  # the install ends the RUN: one insertion, libs first
+                edits[-1] = Edit(lib_at, " " + " ".join(libs) + tail_edit.text)
+            else:
+                edits.append(tail_edit)
         title = f"Purge {', '.join(f'`{n}`' for n in ordered)} at the end of this RUN"
         if libs:
             title += f", keeping {', '.join(f'`{x}`' for x in libs)}"

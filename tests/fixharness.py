@@ -159,10 +159,14 @@ def check_file(text: str, path: str, out: Outcome, unsafe: bool = True, lint_kw=
                     bad(f"changes the {a.keyword} at line {a.start_line}, which it does not fix")
                 continue
             if a.keyword != "RUN":
-                if not same_text:
+                if not same_text and not (f.code == "DKL102" and a.keyword == "FROM" and _slim_edit(res, after, a, b)):
                     bad(f"edits a {a.keyword}")
                 continue
             ra, rb = old_runs[id(a)], new_runs[id(b)]
+            if f.code == "DKL102":
+                for problem in _check_purge(ra, rb, res, after):
+                    bad(problem)
+                continue
             old_argv, new_argv = _argvs(ra), _argvs(rb)
             extra = list(new_argv)
             for argv in old_argv:
@@ -207,6 +211,55 @@ def check_file(text: str, path: str, out: Outcome, unsafe: bool = True, lint_kw=
         twice, _a, refused2 = fixed_text(again, opts)
         if twice is not None and twice != once:
             out.problems.append((path, "*", 0, "a second --fix changes the file again"))
+
+
+def _slim_edit(res, after, a, b) -> bool:
+    """A FROM whose image became the slim variant of the same image (DKL102's edit)."""
+    from dockerlint.knowledge import runtime_image
+
+    old_img = res.model.stages[[s.from_instruction for s in res.model.stages].index(a)].base
+    new_img = after.model.stages[[s.from_instruction for s in after.model.stages].index(b)].base
+    rt = runtime_image(old_img)
+    same_rest = [w.text for w in a.args[1:]] == [w.text for w in b.args[1:]]
+    return rt is not None and rt.ref == new_img and same_rest
+
+
+def _pkg_argvs(run):
+    """The RUN's commands that are not package installs/removals, in order."""
+    idx = {op.command_index for op in run.package_ops if op.action in ("install", "remove")}
+    return [c.argv for c in run.commands if c.argv and c.index not in idx]
+
+
+def _check_purge(ra, rb, res, after):
+    """DKL102's same-RUN removal: every other command unchanged, the kept packages lose only
+    build-only ones, gain only the runtime libraries those stand for (Debian data), and keep all
+    of them; no later RUN uses what was removed."""
+    from dockerlint import knowledge
+    from dockerlint.needs import runtime_libraries
+    from dockerlint.packages import base_name
+
+    out = []
+    if _pkg_argvs(ra) != _pkg_argvs(rb):
+        out.append(f"the RUN at line {ra.instruction.start_line} changes a command that is not a package install")
+    mgr = {op.manager for op, _p in ra.kept_packages} | {op.manager for op, _p in rb.kept_packages}
+    old = {base_name(p) for _o, p in ra.kept_packages}
+    new = {base_name(p) for _o, p in rb.kept_packages}
+    removed, added = old - new, new - old
+    img = ra.stage.root_image
+    release = img.release if img is not None else None
+    wanted: set[str] = set()
+    for name in removed:
+        if not any(knowledge.build_only_package(m, name) for m in mgr):
+            out.append(f"removes `{name}`, which is not build-only")
+        for m in mgr:
+            libs = runtime_libraries(m, name, release)
+            if libs:
+                wanted.update(libs)
+    if added - wanted:
+        out.append(f"keeps packages that stand for nothing removed: {sorted(added - wanted)}")
+    if wanted - new:
+        out.append(f"purges the runtime libraries {sorted(wanted - new)} the build linked against")
+    return out
 
 
 def _is_super(old: list, new: list) -> bool:
