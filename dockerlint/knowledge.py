@@ -129,8 +129,14 @@ def _key(manager: str, name: str) -> str:
     return k
 
 
-def _classify(rules: tuple[list[_PkgRule], list[_PkgRule]], key: str) -> tuple[bool, tuple | None]:
-    """(decided, info): decided is False when nothing matched."""
+def _classify(rules: tuple[list[_PkgRule], list[_PkgRule]], key: str,
+              archive=None) -> tuple[bool, tuple | None]:
+    """(decided, info): decided is False when nothing matched.
+
+    Order: the curated exclusions, the curated names, then what the distribution's archive says
+    (`archive(key)` -> info or None, for apt: Debian's sections and -dev structure, from
+    rules/knowledge/debian.json), then the curated name patterns for what the archive does not know.
+    """
     excluded, build_only = rules
     for r in excluded:
         if key in r.names or any(p.fullmatch(key) for p in r.patterns):
@@ -138,10 +144,32 @@ def _classify(rules: tuple[list[_PkgRule], list[_PkgRule]], key: str) -> tuple[b
     for r in build_only:
         if key in r.names:
             return True, r.info
-    for r in build_only:
-        if any(p.fullmatch(key) for p in r.patterns):
-            return True, r.info
+    pattern = next((r.info for r in build_only if any(p.fullmatch(key) for p in r.patterns)), None)
+    if archive is not None:
+        found = archive(key)
+        if found is not False:
+            # the archive decides whether; a curated pattern adds which toolchain (gcc-12 -> gcc)
+            return True, (pattern if found is not None and pattern is not None else found)
+    if pattern is not None:
+        return True, pattern
     return False, None
+
+
+def _debian_archive(key: str):
+    """Debian's classification of a package: (category, toolchain, MB) when build-only, None when
+    the archive knows it and it is not, False when the archive does not have it."""
+    try:
+        from . import debian
+    except ImportError:
+        return False
+    pkg = debian.package(key)
+    if pkg is None:
+        return False
+    if not pkg.build_only:
+        return None
+    category = pkg.build_only
+    return (category if category != "toolchain" else "toolchain", None,
+            round(pkg.closure_mb) if pkg.closure_mb else None)
 
 
 def build_only_package(manager: str, name: str) -> PackageInfo | None:
@@ -156,7 +184,7 @@ def build_only_package(manager: str, name: str) -> PackageInfo | None:
     pkg = _strip(mgr, name)
     if not pkg or "$" in pkg:
         return None
-    decided, info = _classify(rules, _key(mgr, pkg))
+    decided, info = _classify(rules, _key(mgr, pkg), _debian_archive if mgr == "apt" else None)
     if not decided and mgr in ("dnf", "zypper"):
         m = _RPM_VERSION.match(pkg)
         if m:

@@ -348,3 +348,38 @@ def test_fixes_parse_clear_and_are_idempotent(text):
 def test_safe_only_by_default():
     res = lint_text(go(), "Dockerfile")
     assert fixed_text(res, Options())[0] is None
+
+
+# --- issue 10 §5, §6: facts from the Debian archive, messages that are true -------------------
+
+@pytest.mark.parametrize("pkg", ["build-essential", "gcc", "g++"])
+def test_dkl101_names_the_compiler_with_its_size_from_the_debian_archive(pkg):
+    from dockerlint import debian
+
+    text = (f"FROM debian:bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends {pkg} "
+            "&& rm -rf /var/lib/apt/lists/*\nCOPY . /src\nRUN make -C /src\nCMD [\"/src/app\"]\n")
+    (f,) = findings(text, "DKL101")
+    mb = round(debian.package(pkg, "bookworm").closure_mb)
+    assert f"the gcc/g++ C/C++ compiler from package `{pkg}`" in f.message
+    assert f"about {mb} MB installed with its dependencies, Debian bookworm" in f.message
+    assert "make (~1 MB)" not in f.message and "`make` compiles" in f.message
+
+
+def test_dkl101_on_alpine_names_the_compiler_without_a_made_up_size():
+    text = "FROM alpine:3.20\nRUN apk add --no-cache build-base\nCOPY . /src\nRUN make -C /src\nCMD [\"/src/app\"]\n"
+    (f,) = findings(text, "DKL101")
+    assert "the gcc/g++ C/C++ compiler from package `build-base` installed at line 2 ships" in f.message
+
+
+@pytest.mark.parametrize("pkg", ["postgresql-server-dev-16", "linux-headers-6.1.0-18-amd64", "python3-dev"])
+def test_dkl102_headers_whose_name_does_not_end_in_dev(pkg):
+    text = (f"FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends {pkg} "
+            "&& rm -rf /var/lib/apt/lists/*\nCMD [\"/app\"]\n")
+    (f,) = findings(text, "DKL102")
+    assert f.message.startswith(f"`{pkg}` (development headers) is only needed to build")
+
+
+def test_dkl101_names_the_maven_goal():
+    text = "FROM maven:3.9-eclipse-temurin-21\nWORKDIR /app\nCOPY . .\nRUN mvn -B -q -DskipTests clean package\nCMD [\"java\", \"-jar\", \"target/app.jar\"]\n"
+    (f,) = findings(text, "DKL101")
+    assert f.message.startswith("`mvn package` compiles the application")

@@ -99,7 +99,10 @@ def check(model):
     b, (source, tc_shipped, pkg) = cands[0]
     info = knowledge.toolchain(tc_shipped)
     label = info.label if info else f"the {tc_shipped} toolchain"
-    size = f" (~{info.approx_size_mb} MB)" if info and info.approx_size_mb else ""
+    if tc_shipped == "gcc":
+        name = base_name(pkg[2]) if pkg is not None else ""
+        label = "the clang C/C++ compiler" if name.startswith("clang") else "the gcc/g++ C/C++ compiler"
+    size = _size(final, pkg)
     cmd = knowledge.build_label(list(b.command.argv)) or " ".join(b.command.argv[:2])
     fix = None
     runtime_base = _runtime_base(final, b)
@@ -118,11 +121,34 @@ def check(model):
         suggestion += f"; no automatic rewrite: {why_not}"
     yield Hit(
         b.command.span,
-        f"`{cmd}` compiles the application in the image's only stage, so {label}{size} from {source} "
+        f"`{cmd}` compiles the application in the image's only stage, so {label} from {source}{size} "
         f"ships in the final image{_removed_later(final, pkg)}; build in a separate stage and copy only the "
         "artifact",
         fix, suggestion,
     )
+
+
+def _size(stage, found) -> str:
+    """How much the shipped toolchain weighs, from data: the Debian archive's Installed-Size of the
+    package with what it pulls in (rules/knowledge/debian.json), or what the toolchain image
+    carries beyond its runtime image (images.toml build_only_mb); "" when no figure is known."""
+    if found is not None:
+        run, op, pkg = found
+        if op.manager == "apt":
+            from .. import debian
+
+            img = stage.root_image
+            deb = debian.package(base_name(pkg), img.release if img is not None else None)
+            if deb is not None and deb.closure_mb:
+                mb = deb.closure_with_recommends_mb if not op.has_option("--no-install-recommends") and \
+                    deb.closure_with_recommends_mb else deb.closure_mb
+                return f" (about {round(mb)} MB installed with its dependencies, Debian {deb.release})"
+        return ""
+    img = stage.root_image
+    if img is not None and img.build_only_mb:
+        return (f" (the image carries about {img.build_only_mb} MB of compilers, headers and version-control "
+                "tools that a runtime image does not need)")
+    return ""
 
 
 def _runtime_base(stage, build) -> str | None:
