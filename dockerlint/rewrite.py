@@ -122,6 +122,10 @@ def artifact(model, stage, build) -> tuple[list[tuple[str, str]] | None, str]:
         return [(out, "")], ""
     if tc in ("make", "cmake", "gcc") and (out is None or build.output_is_dir):
         prefix = _install_prefix(stage)
+        img = stage.root_image
+        if prefix is None and img is not None and img.kind == "service":
+            return None, (f"dockerlint cannot tell which files `make install` added to `{img.ref}` "
+                          "(an extension's library and data files): copy those into a fresh image")
         if prefix is None:
             return None, ("dockerlint could not tell where `make install` puts the program: give `./configure "
                           "--prefix=…`, `make install PREFIX=…` or `cmake --install … --prefix …`")
@@ -195,6 +199,10 @@ def _runtime_base(stage, build, cgo: bool) -> tuple[str | None, list[str], str]:
     # an OS image with the toolchain installed by packages
     if build.toolchain == "go" and not cgo:
         return "scratch", [], ""
+    # a service image (postgres, nginx …) that builds an extension: the result goes back onto a
+    # fresh copy of the same image, without the build packages
+    if img.kind == "service":
+        return img.ref, [], ""
     rel = img.release
     if img.family == "debian" and img.name in ("debian",) and rel:
         return f"debian:{rel}-slim", [], ""

@@ -152,10 +152,8 @@ def _size(stage, found) -> str:
 
 
 def _runtime_base(stage, build) -> str | None:
-    info = knowledge.toolchain(build.toolchain)
-    if info is None or not info.runtime_base:
-        return None
-    img = stage.root_image
-    if img is not None and img.libc == "musl" and info.runtime_base_musl:
-        return info.runtime_base_musl
-    return info.runtime_base
+    """The runtime base the rewrite would use (matching the toolchain image, version and libc)."""
+    from ..rewrite import _cgo_on, _runtime_base as base
+
+    ref, _notes, _why = base(stage, build, _cgo_on(stage, build))
+    return ref
