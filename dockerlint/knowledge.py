@@ -376,6 +376,12 @@ def build_label(argv: list[str]) -> str | None:
     return found[1] if found else None
 
 
+# make targets that do not build: cleaning, testing, installing what is already built is a build
+# only with `install` (it builds the default target first in most Makefiles)
+_MAKE_NOT_BUILDING = frozenset({"clean", "distclean", "mrproper", "realclean", "maintainer-clean", "test",
+                                "check", "tests", "uninstall", "help", "lint", "fmt", "format", "dist", "tags"})
+
+
 @functools.lru_cache(maxsize=4096)
 def _matching_commands(program: str) -> tuple[_Command, ...]:
     return tuple(c for c in _commands()[0] if c.matches(program))
@@ -396,6 +402,8 @@ def _toolchain_for(argv: tuple[str, ...]) -> tuple[str, str] | None:
             if len(rest) < cmd.min_args:
                 return None
             pos = _positionals(cmd, rest)
+            if cmd.toolchain == "make" and pos and all(p in _MAKE_NOT_BUILDING for p in pos):
+                return None
             goal = next((p for p in pos if p in ("install", "all")), None) if cmd.toolchain == "make" else None
             return cmd.toolchain, f"{shown} {goal}" if goal else shown
         pos = [p.lower() for p in _positionals(cmd, rest)]

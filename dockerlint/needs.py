@@ -188,14 +188,23 @@ def _workdirs_by_line(stage) -> dict[int, str]:
 
 def runtime_libraries(manager: str, dev: str, release: str | None) -> tuple[str, ...] | None:
     """The shared libraries a -dev package stands for on the final base's release, or None
-    when unknown.  apt: Debian's archive data (dockerlint/debian.py); apk: APK_RUNTIME."""
+    when unknown (a release the Debian data does not cover: bullseye, bookworm and trixie are).
+    apt: Debian's archive data (dockerlint/debian.py); apk: APK_RUNTIME."""
     if manager == "apk":
+        # the table is read from Alpine 3.20's index; names moved before 3.17 (libssl1.1, …)
+        m = re.fullmatch(r"alpine3\.(\d+)", release or "")
+        if m is None or int(m.group(1)) < 17:
+            return None
         return APK_RUNTIME.get(dev)
     if manager != "apt":
         return None
     try:
         from . import debian
     except ImportError:
+        return None
+    # names differ by release (libssl1.1, libssl3, libssl3t64): only a release the archive data
+    # was read for can name them; installing another release's name fails the build
+    if release not in debian.known_releases():
         return None
     return debian.runtime_libraries(dev, release)
 

@@ -578,8 +578,16 @@ def may_compile(c) -> bool:
 
 
 def compiles_anything(stage) -> bool:
-    """Whether any RUN of the stage may compile native code (so a slim base alone could break it)."""
-    return any(may_compile(c) for run in stage.all_runs() for c in run.commands if not c.in_substitution)
+    """Whether any RUN of the stage may compile native code (so a slim base alone could break it):
+    a compiling command, or an install of compilers (nobody installs build-essential for nothing;
+    the compile may hide in a script)."""
+    if any(may_compile(c) for run in stage.all_runs() for c in run.commands if not c.in_substitution):
+        return True
+    for mgr, name in needs.kept_packages(stage):
+        info = knowledge.build_only_package(mgr, name)
+        if info is not None and info.category == "compiler":
+            return True
+    return False
 
 
 def slim_from_edit(model, stage):
