@@ -698,7 +698,7 @@ def _path_args(c) -> list[str]:
     args = [a for a in c.argv[1:] if not a.startswith("-")]
     if c.name in ("chown", "chgrp", "chmod") and args:
         args = args[1:]
-    if c.name in _USER_PROGRAMS or c.name == "sed":
+    if c.name in _USER_PROGRAMS or c.name in ("sed", "bundle", "bundler"):
         return []
     return args
 
