@@ -17,10 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
 
 __all__ = [
     "ImageInfo", "PackageInfo", "RuntimeImage", "ToolchainInfo",
@@ -38,11 +34,11 @@ def knowledge_dir() -> Path:
     return Path(__file__).parent.parent / "rules" / "knowledge"
 
 
-@functools.cache
 def load_table(name: str) -> dict[str, Any]:
-    """The parsed TOML table ``rules/knowledge/<name>.toml``."""
-    with open(knowledge_dir() / f"{name}.toml", "rb") as f:
-        return tomllib.load(f)
+    """The table ``rules/knowledge/<name>.toml`` (compiled at build time, see compiled.py)."""
+    from .compiled import table
+
+    return table(name)
 
 
 # ---------------------------------------------------------------------------
