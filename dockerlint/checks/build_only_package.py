@@ -65,10 +65,14 @@ def check(model):
         skip_tc = set(skip_tc) | {"gcc", "make", "cmake"}
     for run in runs:
         found: list[tuple[object, int, str, str]] = []  # (op, k, name, category)
+        # kept packages grouped by op once: a heredoc RUN can hold thousands of installs
+        kept_by_op: dict[int, set[str]] = {}
+        for o, p in run.kept_packages:
+            kept_by_op.setdefault(id(o), set()).add(p)
         for op in run.package_ops:
             if op.action != "install":
                 continue
-            kept = {p for o, p in run.kept_packages if o is op}
+            kept = kept_by_op.get(id(op), ())
             for k, pkg in enumerate(op.packages):
                 if pkg not in kept:
                     continue
