@@ -8,8 +8,8 @@ alone about 50 ms); the build (hatch_build.py, run by `pip install` and `pip ins
 `dockerlint/_compiled/tables.bin`, with a digest of the sources.
 
 At run time `table(name)` returns the compiled table when the digest matches the sources it sits
-next to, and otherwise parses the sources (an editable checkout whose rules/ changed since the
-last build), so the answer is always the sources'.  Nothing is read at import time.
+next to; in a checkout whose rules/ changed since the last build it rebuilds the file (or, where
+it cannot write, parses each source it needs), so the answer is always the sources'.  Nothing is read at import time.
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ def build(out: str = COMPILED, root: str | None = None) -> str:
     sources = _sources(root)
     data = {name: parse_source(name, path) for name, path in sources}
     os.makedirs(os.path.dirname(out), exist_ok=True)
-    tmp = out + ".tmp"
+    tmp = f"{out}.{os.getpid()}.tmp"  # parallel workers may rebuild at once
     with open(tmp, "wb") as fh:
         marshal.dump((_FORMAT, _digest(sources), data), fh)
     os.replace(tmp, out)
@@ -102,6 +102,16 @@ def _load() -> dict:
         # repository checkout may have changed rules/ since: compare the digest there.
         if fmt == _FORMAT and (root.endswith("_rules") or digest == _digest(_sources(root))):
             _CACHE = data
+            return _CACHE
+        if not root.endswith("_rules"):
+            # a checkout whose rules/ changed since the last build: rebuild once, so that only
+            # the first run after an edit pays for parsing the sources
+            try:
+                build(COMPILED, root)
+                with open(COMPILED, "rb") as fh:
+                    _fmt, _digest_, _CACHE = marshal.load(fh)
+            except (OSError, ValueError, EOFError, TypeError):
+                _CACHE = {}
     return _CACHE
 
 

@@ -213,7 +213,7 @@ def _values(entry: dict[str, Any]) -> dict[str, Any]:
 
 def _variant(entry: dict[str, Any]) -> _Variant:
     token = entry.get("token")
-    return _Variant(re.compile(token, re.IGNORECASE) if token else None, _vkey(entry.get("since")),
+    return _Variant(_LazyRe(token, re.IGNORECASE) if token else None, _vkey(entry.get("since")),
                     _vkey(entry.get("before")), entry.get("example", ""), _values(entry))
 
 
@@ -231,6 +231,30 @@ class _Tables:
     ubuntu_versions: dict[str, str]  # "24.04" -> "noble"
 
 
+class _LazyRe:
+    """A regex from the images table, compiled on first use: a run looks up one or two images,
+    and compiling all of the table's ~160 patterns cost more than linting a small file."""
+
+    __slots__ = ("pattern", "flags", "_re")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.pattern, self.flags, self._re = pattern, flags, None
+
+    def _compiled(self) -> re.Pattern[str]:
+        if self._re is None:
+            self._re = re.compile(self.pattern, self.flags)
+        return self._re
+
+    def search(self, s: str):
+        return self._compiled().search(s)
+
+    def match(self, s: str):
+        return self._compiled().match(s)
+
+    def fullmatch(self, s: str):
+        return self._compiled().fullmatch(s)
+
+
 @functools.cache
 def _tables() -> _Tables:
     from .knowledge import load_table  # here, not at import time: knowledge re-exports this module
@@ -242,12 +266,12 @@ def _tables() -> _Tables:
         vp, rn = entry.get("version_pattern"), entry.get("release_from_name")
         img = _Image(_values(entry), tuple(_variant(v) for v in entry.get("variant", [])),
                      entry.get("latest_version"), dict(entry.get("version_aliases", {})),
-                     re.compile(vp, re.IGNORECASE) if vp else None, entry.get("release_format"),
-                     re.compile(rn) if rn else None, entry.get("runtime"))
+                     _LazyRe(vp, re.IGNORECASE) if vp else None, entry.get("release_format"),
+                     _LazyRe(rn) if rn else None, entry.get("runtime"))
         for n in entry.get("names", []):
             by_name.setdefault(n.lower(), img)
         for p in entry.get("name_patterns", []):
-            patterns.append((re.compile(p), img))
+            patterns.append((_LazyRe(p), img))
     reg = data.get("registry", {})
     releases = data.get("releases", {})
     debian, ubuntu = releases.get("debian", []), releases.get("ubuntu", [])

@@ -990,3 +990,15 @@ def test_stale_compiled_tables_fall_back_to_the_sources(tmp_path, monkeypatch):
     monkeypatch.setattr(compiled, "COMPILED", str(stale))
     monkeypatch.setattr(compiled, "_CACHE", None)
     assert compiled.table("images") != {"image": []}  # the digest does not match: parsed from rules/
+    # and the checkout's compiled file was rebuilt, so the next start reads no TOML
+    fmt, digest, data = marshal.load(open(stale, "rb"))
+    assert digest == compiled._digest(compiled._sources(compiled.rules_dir())) and data["images"]["image"]
+
+
+def test_unwritable_stale_tables_parse_each_source(tmp_path, monkeypatch):
+    from dockerlint import compiled
+
+    monkeypatch.setattr(compiled, "COMPILED", str(tmp_path / "missing-dir" / "file" / "tables.bin"))
+    monkeypatch.setattr(compiled, "_CACHE", None)
+    monkeypatch.setattr(compiled, "build", lambda *a: (_ for _ in ()).throw(OSError("read-only")))
+    assert compiled.table("images")["image"]
