@@ -129,6 +129,10 @@ def artifact(model, stage, build) -> tuple[list[tuple[str, str]] | None, str]:
         if prefix is None:
             return None, ("dockerlint could not tell where `make install` puts the program: give `./configure "
                           "--prefix=…`, `make install PREFIX=…` or `cmake --install … --prefix …`")
+        scattered = _install_paths_beyond_prefix(stage)
+        if scattered:
+            return None, (f"the build's {', '.join(f'`{o}`' for o in scattered[:3])} put files outside the prefix "
+                          f"`{prefix}`: dockerlint cannot tell everything `make install` writes")
         if prefix in ("/usr/local", "/usr"):
             if not words:
                 return None, "CMD does not name the program to copy"
@@ -156,6 +160,23 @@ def artifact(model, stage, build) -> tuple[list[tuple[str, str]] | None, str]:
             path = follow(stage, build, posixpath.join(out, w))
         return [(path, w if "/" not in w else "")], ""
     return None, "dockerlint could not tell which file the build produces; name it with `-o`"
+
+
+_PATH_OPTION = re.compile(r"--(?:[a-z-]+-path|(?:s?bin|lib|libexec|sysconf|data|localstate|include|man)dir)="
+                          r"|-DCMAKE_INSTALL_(?!PREFIX=)[A-Z_]+DIR=")
+
+
+def _install_paths_beyond_prefix(stage) -> list[str]:
+    """configure/cmake options that send installed files elsewhere than the prefix
+    (`--sbin-path=/usr/local/sbin`, `--conf-path=/etc/nginx/nginx.conf`, `--sysconfdir=/etc`)."""
+    out = []
+    for run in stage.all_runs():
+        for c in run.commands:
+            for a in c.argv[1:]:
+                m = _PATH_OPTION.match(a)
+                if m:
+                    out.append(m.group(0).rstrip("="))
+    return out
 
 
 def _install_prefix(stage) -> str | None:
@@ -787,6 +808,12 @@ def _interpreted_plan(stage, lang: str, workdir: str, app_copied: bool, rt_ref: 
                         return None, why
                     if op.manager in ("npm", "pnpm") and op.action == "install" and op.has_option("-g", "--global"):
                         global_npm = True
+                    elif (lang == "node" and op.manager in ("npm", "yarn", "pnpm") and op.action == "install"
+                          and app_copied and not (cwd == workdir or _inside(cwd, workdir))):
+                        # node_modules lands in the RUN's directory: outside the app dir the final
+                        # stage copies, so `require` would not find it
+                        return None, (f"the RUN at line {line} installs into `{posixpath.join(cwd, 'node_modules')}`"
+                                      f", outside the app directory `{workdir}` the final stage copies")
                     if op.manager == "pip" and op.action == "install" and op.has_option("--user"):
                         user_site = True
                     if op.manager == "pip" and any(base_name(p).lower() in _PIP_DATA_PACKAGES for p in op.packages):

@@ -57,6 +57,8 @@ WORKBENCHES = frozenset({"vim", "nvim", "vi", "emacs", "nano", "micro", "helix",
 # Programs that only set up and then run CMD (an init, a privilege drop).
 WRAPPERS = frozenset({"tini", "dumb-init", "gosu", "su-exec", "catatonit", "s6-svscan", "/init", "init", "tini-static"})
 # Commands that keep a container alive for `docker exec` (a toolbox), or let people log in.
+_VERSION_FLAGS = frozenset({"-V", "-v", "--version", "-version", "version"})
+_INIT_SYSTEMS = frozenset({"init", "systemd", "runit-init"})
 _KEEP_ALIVE = {"sleep": {"infinity", "inf"}, "tail": {"-f", "-F", "--follow"}}
 _LOGIN_SERVERS = frozenset({"sshd"})
 # CI agents and runners: they run builds that users send them.
@@ -296,8 +298,13 @@ def _classify(argv: tuple[str, ...]) -> str | None:
         return "a build tool"
     if prog in INTERACTIVE and not [a for a in args if not a.startswith("-")]:
         return "an interactive interpreter"
-    if prog in _KEEP_ALIVE and any(a in _KEEP_ALIVE[prog] for a in args):
-        return "kept alive for `docker exec`"
+    if (prog in _KEEP_ALIVE and any(a in _KEEP_ALIVE[prog] for a in args)) or prog == "tailf":
+        return "kept alive for `docker exec`"  # tailf (util-linux < 2.30) always follows
+    if len(args) == 1 and args[0] in _VERSION_FLAGS:
+        # `CMD perl -V && cpanm -V`: a base image that says what it has, for others to build on
+        return "only prints versions (a base image for others to build on)"
+    if prog in _INIT_SYSTEMS:
+        return "an init system: a whole system booted to log in to, not one application"
     if prog in _LOGIN_SERVERS:
         return "an SSH server to log in to"
     if prog in CI_AGENTS and prog != "run.sh":

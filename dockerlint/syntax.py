@@ -157,6 +157,7 @@ class _Parser:
         self.too_long = too_long
         self.escape = "\\"
         self.stage_seen = False
+        self.before_from_reported = False
 
     def issue(self, message: str, span: Span) -> None:
         self.out.issues.append(SyntaxIssue(message, span))
@@ -375,7 +376,10 @@ class _Parser:
         if not onbuild:
             if kw == "FROM":
                 self.stage_seen = True
-            elif kw != "ARG" and not self.stage_seen:
+            elif kw != "ARG" and not self.stage_seen and not self.before_from_reported:
+                # BuildKit stops at the first one, and one FROM above it fixes every line:
+                # one finding, not one per instruction
+                self.before_from_reported = True
                 self.issue(f"{raw_kw} before the first FROM: no build stage in current context",
                            kw_span)
         self.check_flags(ins)

@@ -16,8 +16,8 @@ from dockerlint.engine import lint_text
 from .helpers import cpu_seconds
 
 ROOT = Path(__file__).resolve().parents[1]
-# DKL201 (apt lists) and DKL102 (libssl-dev headers), both warnings at line 2
-BAD = "FROM debian:bookworm\nRUN apt-get update && apt-get install -y libssl-dev curl\nCMD [\"curl\"]\n"
+# DKL201 (apt lists) and DKL102 (libssl-dev headers, which the make at line 3 builds with), both warnings at line 2
+BAD = "FROM debian:bookworm\nRUN apt-get update && apt-get install -y libssl-dev curl\nRUN make -C /src\nCMD [\"curl\"]\n"
 APT = "FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl\nCMD [\"curl\"]\n"
 GO = "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nENTRYPOINT [\"/app\"]\n"  # DKL101, unsafe fix
 

@@ -95,3 +95,50 @@ def test_firmware_tools_mean_the_compilers_are_the_point():
 def test_workbenches_ci_tasks_and_repls_are_build_environments(tail):
     # issue 10 fresh review (seed 2): editors, notebooks, CI tasks and REPLs were taken for applications
     assert purpose(_final(f"FROM debian:bookworm\n{tail}\n")).kind == "build-environment"
+
+
+@pytest.mark.parametrize("tail, kind", [
+    # issue 10 fresh review (seed 4): keep-alive with tailf, a CMD that only prints versions (a
+    # base image for derived builds) and a booted init are not one application
+    ("CMD tailf /dev/null", "build-environment"),
+    ("CMD perl -V && cpanm -V", "build-environment"),
+    ('CMD ["/sbin/init", "3"]', "build-environment"),
+    ('CMD ["/lib/systemd/systemd"]', "build-environment"),
+    ('CMD ["node", "--version", "server.js"]', "application"),
+])
+def test_version_printers_keep_alive_and_init_systems(tail, kind):
+    assert purpose(_final(f"FROM debian:bookworm\n{tail}\n")).kind == kind
+
+
+def test_headers_in_an_image_that_compiles_nothing_say_to_install_the_library():
+    # seed-4 review: a downloaded binary links libuv; "purge libuv1-dev" would remove libuv1 too
+    head = "FROM debian:bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends libuv1-dev"
+    tail = " && rm -rf /var/lib/apt/lists/*\nRUN ./fetch-app\nCMD [\"./app\"]\n"
+    (f,) = _findings(head + tail.replace("./fetch-app", "true"), "DKL102")
+    assert f.fix.title == "Purge `libuv1-dev` at the end of this RUN, keeping `libuv1`"
+    # a release the data does not cover: no fix, and the help does not say "purge"
+    old = (head + tail.replace("./fetch-app", "true")).replace("debian:bookworm", "ubuntu:16.04")
+    (f,) = _findings(old, "DKL102")
+    assert f.fix is None and f.suggestion.startswith(
+        "nothing in this image compiles: install the run-time library instead of `libuv1-dev`; no automatic fix")
+    # a script the RUN starts may compile: the usual purge advice
+    (f,) = _findings(old.replace("RUN true", "RUN ./build-it"), "DKL102")
+    assert f.suggestion.startswith("purge it in the same RUN")
+
+
+def test_a_final_stage_on_a_toolchain_image_that_builds_nothing():
+    text = ("FROM golang:1.22 AS b\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\n"
+            "FROM golang:1.22\nCOPY --from=b /app /app\nCMD [\"/app\"]\n")
+    (f,) = _findings(text, "DKL102")
+    assert (f.line, f.column) == (5, 6) and f.message.startswith("`golang:1.22` is a toolchain image")
+    assert f.fix is None and "`scratch`" in f.suggestion
+    # a JDK is the app's runtime too; `go run` compiles at start
+    assert _findings("FROM openjdk:8-jdk-alpine\nCOPY app.jar /\nCMD [\"java\", \"-jar\", \"/app.jar\"]\n",
+                     "DKL102") == []
+    assert _findings(text.replace('CMD ["/app"]', 'CMD ["go", "run", "."]'), "DKL102") == []
+
+
+def _findings(text, code):
+    from .helpers import findings
+
+    return findings(text, code)

@@ -211,6 +211,8 @@ def test_flag_errors():
 def test_unknown_instruction_and_instruction_before_from():
     assert messages("FROM a\nFOO bar\n") == ["unknown instruction: FOO (did you mean FROM?)"]
     assert messages("RUN x\nFROM a\n")[0].startswith("RUN before the first FROM")
+    # BuildKit stops at the first one and one FROM fixes them all: one finding (seed-4 review)
+    assert [m.split(" ")[0] for m in messages("CMD a\nCMD b\nENV A=1\nFROM a\n")] == ["CMD"]
     assert messages("ARG V=1\nFROM a:$V\n") == []
 
 

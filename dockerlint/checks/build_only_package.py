@@ -17,6 +17,9 @@ _VCS_PROGRAMS = {"git": "git", "mercurial": "hg", "subversion": "svn"}
 _FULL_IMAGE_TOOLS = frozenset({"git", "curl", "wget", "ssh", "scp", "rsync", "make", "gcc", "g++", "cc", "hg", "svn",
                                "patch", "unzip", "bzip2", "xz", "gpg", "openssl"})
 
+# programs that compile the application when the container starts, with the full image's tools
+_COMPILE_AT_START = frozenset({"mix", "rebar3", "iex", "go", "cargo", "node-gyp", "make", "cmake"})
+
 
 def _used_in_build(stage, program: str) -> bool:
     for run in stage.all_runs():
@@ -61,6 +64,12 @@ def check(model):
     base_tc = img.toolchains if img is not None else frozenset()
     from ..runtime import keeps_toolchain_for_derived_builds
 
+    from ..rewrite import compiles_anything
+
+    # a script a RUN starts (bin/installDeps.sh, ./build.sh) may compile where we cannot see
+    compiles = compiles_anything(final) or any(
+        c.name.endswith((".sh", ".bash")) or c.argv[0].startswith(("./", "bin/"))
+        for r in final.all_runs() for c in r.commands if c.argv)
     if keeps_toolchain_for_derived_builds(final):
         skip_tc = set(skip_tc) | {"gcc", "make", "cmake"}
     for run in runs:
@@ -113,6 +122,15 @@ def check(model):
         spans = [run.word_span(op, k) for op, k, _n, _c in found]
         fix, why = _package_fix(model, final, run, [(op, k, n) for op, k, n, _c in found])
         help_ = _suggestion(found[0][0], one)
+        headers = [n for _o, _k, n, c in found if c == "headers"]
+        if headers and not compiles:
+            # nothing compiles: the -dev package is there for the run-time library it pulls in
+            # (a downloaded binary links it); purging it would remove that library too
+            libs = _runtime_libs(found[0][0].manager, headers, final)
+            help_ = ("nothing in this image compiles: install the run-time "
+                     f"librar{'y' if len(headers) == 1 else 'ies'} instead of "
+                     f"{', '.join(f'`{n}`' for n in headers)}" + (f" ({', '.join(f'`{x}`' for x in libs)})" if libs else "")
+                     + ("; " + help_ if len(headers) < len(found) else ""))
         if fix is None and why:
             help_ += f"; no automatic fix: {why}"
         yield Hit(
@@ -171,6 +189,8 @@ def _base_hit(model, final, skip_tc) -> Hit | None:
     RUN compiles, else by the multi-stage rewrite."""
     root = final.lineage[0]
     img = root.image
+    if img is not None and img.kind == "toolchain":
+        return _toolchain_base_hit(model, final, root, img, skip_tc)
     if img is None or img.kind != "language" or not img.build_only_mb:
         return None
     if img.toolchains & skip_tc:
@@ -179,6 +199,8 @@ def _base_hit(model, final, skip_tc) -> Hit | None:
     installed = {n for _m, n in _kept(final)}
     if (final.runtime_programs & _FULL_IMAGE_TOOLS) - installed:
         return None
+    if final.runtime_programs & _COMPILE_AT_START:
+        return None  # `CMD mix phoenix.server` compiles the project when it starts
     slim = knowledge.runtime_image(img.ref)
     if slim is None or slim.ref == img.ref:
         return None
@@ -208,6 +230,43 @@ def _base_hit(model, final, skip_tc) -> Hit | None:
             help_ = (f"build in a stage on `{img.ref}` and run on `{slim.ref}`, copying the installed "
                      f"dependencies; no automatic rewrite: {why}")
     return Hit(word.span, msg, fix, help_)
+
+
+def _toolchain_base_hit(model, final, root, img, skip_tc) -> Hit | None:
+    """A final stage on a toolchain image (golang, rust, gcc) that builds nothing: it only runs
+    what an earlier stage built or the context holds, and ships the whole toolchain to do so."""
+    from ..rewrite import compiles_anything
+
+    # a JDK or .NET SDK is also the runtime the app runs on: "use a JRE" is another finding
+    if img.toolchains & {"jdk", "maven", "gradle", "dotnet"} or "onbuild" in (img.tag or "").lower():
+        return None
+    if img.toolchains & set(skip_tc) or compiles_anything(final):
+        return None
+    if final.runtime_programs & _COMPILE_AT_START:
+        return None  # `CMD go run .` compiles at start
+    # the RUNs may still use the toolchain's programs (go generate, cargo install …)
+    used = {c.name for r in final.all_runs() for c in r.commands}
+    if used & (_COMPILE_AT_START | {"gcc", "g++", "cc", "rustc", "gofmt"}):
+        return None
+    rt = knowledge.runtime_image(img.ref)
+    word = root.from_instruction.args[0]
+    tools = ", ".join(sorted(img.toolchains))
+    help_ = (f"run it on a runtime base such as `{rt.ref}` (the artifact's C library and the programs "
+             "CMD uses must be there)" if rt is not None and rt.ref != img.ref
+             else "run it on a slim or distroless base that has what the artifact needs")
+    return Hit(word.span, f"`{img.ref}` is a toolchain image ({tools}), and this final stage builds nothing "
+               "with it: the image ships the toolchain only to run what is copied in", None, help_)
+
+
+def _runtime_libs(manager, headers, final) -> list[str]:
+    """The run-time libraries of -dev packages, for the image's release where the data knows it."""
+    from ..needs import runtime_libraries
+
+    img = final.root_image
+    out: list[str] = []
+    for h in headers:
+        out.extend(x for x in runtime_libraries(manager, h, getattr(img, "release", None)) or () if x not in out)
+    return out
 
 
 def _kept(stage):
