@@ -15,6 +15,7 @@ Windows images and images whose shell is not known are never judged.
 from __future__ import annotations
 
 import posixpath
+from bisect import bisect_left
 from dataclasses import dataclass
 
 # Directories that usr-merged images link together: a shell copied to /usr/bin/sh may be /bin/sh.
@@ -37,16 +38,30 @@ class MissingShell:
     has: str
 
 
+def _shells(stage) -> tuple[list[int], list[tuple[tuple[str, ...], int]]]:
+    """The lineage's SHELL instructions as (start lines, [(argv, line)]), computed once per stage.
+
+    A parent stage is always above its child in the file (FROM <stage> names an earlier stage),
+    so file order is lineage order."""
+    cached = stage.__dict__.get("_dockerlint_shells")
+    if cached is None:
+        found = [(i.start_line, tuple(w.text for w in i.args)) for s in stage.lineage for i in s.instructions
+                 if i.keyword == "SHELL" and i.json and i.args]
+        cached = ([line for line, _ in found], [(argv, line) for line, argv in found])
+        stage.__dict__["_dockerlint_shells"] = cached
+    return cached
+
+
 def shell_in_force(stage, ins) -> tuple[tuple[str, ...], int | None]:
-    """(SHELL argv, line of that SHELL or None for the default) in force at `ins` in `stage`."""
-    argv, line = ("/bin/sh", "-c"), None
-    for s in stage.lineage:
-        for i in s.instructions:
-            if i is ins:
-                return argv, line
-            if i.keyword == "SHELL" and i.json and i.args:
-                argv, line = tuple(w.text for w in i.args), i.start_line
-    return argv, line
+    """(SHELL argv, line of that SHELL or None for the default) in force at `ins` in `stage`.
+
+    The default is ["/bin/sh", "-c"], or ["cmd", "/S", "/C"] on a Windows base (PARSING.md §10)."""
+    lines, shells = _shells(stage)
+    k = bisect_left(lines, ins.start_line) - 1
+    if k >= 0:
+        return shells[k]
+    img = stage.root_image
+    return (("cmd", "/S", "/C") if img is not None and img.is_windows else ("/bin/sh", "-c")), None
 
 
 def _needed(stage, ins) -> tuple[str, str] | None:
@@ -85,51 +100,58 @@ def _covers(dest: str, program: str) -> bool:
     return False
 
 
-def _provided(stage, ins, program: str) -> bool:
-    """Something in the lineage before `ins` (or a mount of `ins` itself) may provide `program`."""
+def _providers(stage, program: str) -> list[int]:
+    """Start lines of the lineage's instructions that may put `program` in the filesystem (a COPY/ADD
+    whose destination covers it or cannot be read, an exec-form RUN), computed once per stage and
+    program, so judging every RUN of a long stage stays linear."""
     from .expand import expand
 
-    if "/" not in program:
-        return True  # a bare name could be anywhere on PATH
+    cache = stage.__dict__.setdefault("_dockerlint_providers", {})
+    if program in cache:
+        return cache[program]
+    out: list[int] = []
     for s in stage.lineage:
-        workdir = "/"
+        workdir: str | None = "/"
         env: dict = dict(s.parent.env) if s.parent is not None else {}
         for i in s.instructions:
-            if i is ins:
-                break
             kw = i.keyword
             if kw == "WORKDIR" and i.args:
                 wd, ok = expand(i.args[0].text, env, "\\")
-                workdir = posixpath.normpath(posixpath.join(workdir, wd)) if ok else None
+                workdir = posixpath.normpath(posixpath.join(workdir, wd)) if ok and workdir is not None else None
             elif kw in ("ENV", "ARG"):
                 for name, val in i.pairs:
                     env[name.text] = None if val is None else expand(val.text, env, "\\")[0]
             elif kw == "RUN" and i.json:
-                return True  # an exec-form RUN may have linked or unpacked one
-            elif kw in ("COPY", "ADD") and len(i.args) >= 1:
+                out.append(i.start_line)  # an exec-form RUN may have linked or unpacked one
+            elif kw in ("COPY", "ADD") and i.args:
                 dest, ok = expand(i.args[-1].text, env, "\\")
-                if not ok or "$" in dest:
-                    return True
-                if not dest.startswith("/"):
-                    if workdir is None:
-                        return True
-                    dest = posixpath.join(workdir, dest)
-                if _covers(posixpath.normpath(dest), program):
-                    return True
-    if ins.keyword == "RUN":
-        for s in stage.lineage:
-            for run in s.runs:
-                if run.instruction is ins:
-                    for m in run.mounts:
-                        if m.type == "bind" and m.target and _covers(posixpath.normpath(
-                                posixpath.join("/", m.target)), program):
-                            return True
+                if not ok or "$" in dest or (not dest.startswith("/") and workdir is None):
+                    out.append(i.start_line)
+                    continue
+                if _covers(posixpath.normpath(posixpath.join(workdir or "/", dest)), program):
+                    out.append(i.start_line)
+    cache[program] = out
+    return out
+
+
+def _provided(stage, ins, program: str, run=None) -> bool:
+    """Something in the lineage before `ins` (or a bind mount of the RUN itself) may provide `program`."""
+    if "/" not in program:
+        return True  # a bare name could be anywhere on PATH
+    lines = _providers(stage, program)
+    if lines and lines[0] < ins.start_line:
+        return True
+    if run is not None:
+        for m in run.mounts:
+            if m.type == "bind" and m.target and _covers(posixpath.normpath(posixpath.join("/", m.target)), program):
+                return True
     return False
 
 
-def missing_shell(stage, ins) -> MissingShell | None:
-    """The MissingShell when `ins`, a shell-form instruction of `stage`, needs a program the
-    stage's filesystem surely lacks; None when it has it, may have it, or cannot be judged."""
+def missing_shell(stage, ins, run=None) -> MissingShell | None:
+    """The MissingShell when `ins`, a shell-form instruction of `stage` (`run`: its Run, for a RUN),
+    needs a program the stage's filesystem surely lacks; None when it has it, may have it, or
+    cannot be judged."""
     img = stage.root_image
     if img is None or img.is_windows or img.shell is None or img.shell == "/bin/sh":
         return None
@@ -137,7 +159,7 @@ def missing_shell(stage, ins) -> MissingShell | None:
     if need is None:
         return None
     program, via = need
-    if not _absent(program, img.shell) or _provided(stage, ins, program):
+    if not _absent(program, img.shell) or _provided(stage, ins, program, run):
         return None
     return MissingShell(program, via, img.ref, img.shell)
 

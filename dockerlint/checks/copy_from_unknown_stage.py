@@ -16,6 +16,7 @@ Resolution as BuildKit does it (dockerfile2llb/convert.go at 73ed6825, `toComman
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from ..findings import Edit, Fix, Hit
 from ..spans import Span
@@ -66,11 +67,18 @@ def _plausible_image(ref: str) -> bool:
     return knowledge.image_info(ref).family is not None
 
 
-def _last_by_name(model) -> dict[str, int]:
-    out: dict[str, int] = {}
+# Guessing a misspelt name compares it with every stage name: past this many names (no real file
+# comes close) the guess is skipped, so a generated file stays linear.
+MAX_NAMES_TO_GUESS = 200
+
+
+def _by_name(model) -> dict[str, list[int]]:
+    """Stage name -> indices of the stages with that name, ascending; the last one is what
+    `--from` finds (BuildKit's addState overwrites the name)."""
+    out: dict[str, list[int]] = {}
     for st in model.stages:
         if st.name:
-            out[st.name] = st.index  # the last definition in the file wins (addState)
+            out.setdefault(st.name, []).append(st.index)
     return out
 
 
@@ -131,8 +139,9 @@ def _rename(lines, kind: str, fspan: Span, old: str, new: str, safety: str, titl
 def check(model):
     stages = model.stages
     lines = model.parsed.lines
-    by_name = _last_by_name(model)
-    names = list(by_name)
+    all_by_name = _by_name(model)
+    by_name = {n: idx[-1] for n, idx in all_by_name.items()}
+    names = list(by_name) if len(by_name) <= MAX_NAMES_TO_GUESS else []
     for st, ins, kind, ref, fspan in _refs(model):
         if "$" in ref:
             continue  # variable expansion is not supported for --from: DKL001 says so
@@ -179,7 +188,9 @@ def check(model):
                       "`circular dependency detected on stage`", None,
                       "copy from an earlier stage: a stage cannot read its own files this way")
         elif target.index > st.index:
-            earlier = next((s for s in reversed(stages[:st.index + 1]) if s.name and s.name == target.name), None)
+            same = all_by_name.get(target.name or "", [])
+            k = bisect_right(same, st.index) - 1
+            earlier = stages[same[k]] if k >= 0 else None
             also = (f"; the name is also given at line {earlier.from_instruction.start_line}"
                     f"{' (this stage)' if earlier is st else ''}, but BuildKit takes the last stage of that name "
                     "in the file" if earlier is not None else "")

@@ -16,17 +16,48 @@ def _owner(model, ins):
     return None
 
 
-def _execs(text: str) -> bool:
-    """The shell replaces itself with the program (`exec app`, `cd /srv && exec ./app`), so the
-    program is PID 1 and gets the signals."""
+def _script(text: str):
     from ..shell import parse_shell
 
     script = parse_shell(text)
-    if script.has_errors or not script.statements:
-        return False
-    last = [c for c in script.commands if not c.in_substitution]
-    return bool(last) and bool(last[-1].argv) and last[-1].argv[0].text == "exec" and not last[-1].in_pipeline \
-        and not last[-1].in_subshell and not last[-1].background
+    return None if script.has_errors else script
+
+
+def _execs(script) -> bool:
+    """The script ends by replacing the shell with the program (`exec app`, `cd /srv && exec ./app`):
+    the program is PID 1 and gets the signals."""
+    cmds = [c for c in script.commands if not c.in_substitution]
+    last = cmds[-1] if cmds else None
+    return (last is not None and bool(last.argv) and last.argv[0].text == "exec" and not last.in_pipeline
+            and not last.in_subshell and not last.background)
+
+
+def _lone_command(script) -> bool:
+    """One simple command and nothing else: a shell that optimizes `-c` execs it."""
+    cmds = [c for c in script.commands if not c.in_substitution]
+    return (len(cmds) == 1 and len(script.statements) == 1 and bool(cmds[0].argv) and not cmds[0].in_pipeline
+            and not cmds[0].in_subshell and not cmds[0].background)
+
+
+def _posix(shell_argv) -> bool:
+    prog = shell_argv[0].replace("\\", "/").rsplit("/", 1)[-1].lower() if shell_argv else "sh"
+    return prog in ("sh", "bash", "dash", "ash", "busybox", "zsh", "ksh", "mksh")
+
+
+def _shell_kind(final, shell_argv) -> str | None:
+    """"dash" when the shell keeps the program as its child (Debian's and Ubuntu's /bin/sh), "execs"
+    when it replaces itself with a lone last command (bash, BusyBox ash), None when not known.
+
+    Measured with `sh -c 'sleep 3'` and `ps`: dash 0.5.12 (Debian bookworm) forks; bash 5.2 and
+    BusyBox 1.35 ash exec.  /bin/sh is dash on Debian and Ubuntu, BusyBox ash on Alpine and
+    BusyBox, bash on the RPM distributions and SUSE.
+    """
+    prog = shell_argv[0].rsplit("/", 1)[-1] if shell_argv else "sh"
+    if prog == "sh":
+        family = final.root_image.family if final.root_image is not None else None
+        return {"debian": "dash", "alpine": "execs", "busybox": "execs", "rhel": "execs",
+                "suse": "execs"}.get(family or "")
+    return {"dash": "dash", "bash": "execs", "ash": "execs", "busybox": "execs"}.get(prog)
 
 
 def check(model):
@@ -39,31 +70,43 @@ def check(model):
     owner = _owner(model, ins)
     if owner is None:
         return
-    img = final.root_image
-    if img is not None and img.is_windows or final.shell_kind not in ("posix", "other"):
-        return  # cmd and PowerShell: signals and PID 1 work differently; not judged
     if diagnose(ins, trailing_text_ignored(model.parsed.directives)) is not None:
         return  # DKL401: a failed JSON array, meant as exec form
     if missing_shell(owner, ins) is not None:
         return  # DKL402: it cannot run at all
     text = ins.args[0].text
-    shell = " ".join(shell_in_force(owner, ins)[0])
+    argv_sh = shell_in_force(owner, ins)[0]
+    shell = " ".join(argv_sh)
     cmd = final.cmd
     ignored = (f"the CMD at line {cmd.start_line} and `docker run` arguments are ignored"
                if cmd is not None else "`docker run` arguments (and any CMD) are ignored")
-    if _execs(text):
-        msg = f"ENTRYPOINT in shell form runs as `{shell} '…'`: {ignored}"
+    posix = _posix(argv_sh)
+    script = _script(text) if posix else None
+    kind = _shell_kind(final, argv_sh)
+    msg = f"ENTRYPOINT in shell form runs as `{shell} '…'`: {ignored}"
+    execs = script is not None and _execs(script)
+    if not posix:
+        pass  # cmd and PowerShell: how stop signals reach the program is not judged
+    elif execs or (kind == "execs" and script is not None and _lone_command(script)):
+        pass  # the program replaces the shell: it is PID 1 and gets the signals
+    elif kind == "dash":
+        msg += (", and the program runs as a child of the shell (dash, Debian's and Ubuntu's /bin/sh, does not "
+                "hand over to it), so `docker stop`'s SIGTERM reaches the shell, not the program, which is killed "
+                "after the timeout")
     else:
-        msg = (f"ENTRYPOINT in shell form runs as `{shell} '…'`: {ignored}, and the program is a child of the "
-               "shell, so `docker stop`'s SIGTERM reaches the shell, not the program, which is killed after "
-               "the timeout")
+        msg += (", and unless the shell hands over to the program, `docker stop`'s SIGTERM reaches the shell, not "
+                "the program, which is killed after the timeout")
     arg = argument(ins)
-    argv = exec_argv(text)
+    argv = exec_argv(text) if posix else None
+    if not posix:
+        yield Hit(ins.keyword_span, msg, None, "write it in exec form, a JSON array of the program and its "
+                  "arguments (in JSON a backslash is written `\\\\`)")
+        return
     if argv is None or arg is None:
         yield Hit(ins.keyword_span, msg, None,
                   "write it in exec form, `ENTRYPOINT [\"/path/to/program\", \"arg\"]`; it uses shell features: "
-                  "`cd` becomes WORKDIR, the rest goes into a script that ends with `exec \"$@\"`"
-                  + ("" if _execs(text) else ", or start the program with `exec`"))
+                  "move them into a script that ends with `exec \"$@\"` (a `cd` becomes WORKDIR)"
+                  + ("" if execs or not posix else ", or start the program with `exec`"))
         return
     rest, tmap = arg
     new = "[" + ", ".join(json.dumps(w) for w in argv) + "]"

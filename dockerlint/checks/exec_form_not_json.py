@@ -16,14 +16,12 @@ def _instructions(model):
             yield ins.trigger
 
 
-def _shell(model, ins) -> str:
-    """The shell BuildKit puts in front of the text: the SHELL in force, else /bin/sh -c."""
+def _shell(owners: dict, ins) -> str:
+    """The shell BuildKit puts in front of the text: the SHELL in force, else the default."""
     from ..shellless import shell_in_force
 
-    for st in model.stages:
-        if ins in st.instructions:
-            return " ".join(shell_in_force(st, ins)[0])
-    return "/bin/sh -c"
+    st = owners.get(id(ins))
+    return " ".join(shell_in_force(st, ins)[0]) if st is not None else "/bin/sh -c"
 
 
 def _quoted(text: str, limit: int = 60) -> str:
@@ -32,6 +30,7 @@ def _quoted(text: str, limit: int = 60) -> str:
 
 def check(model):
     trailing_ok = trailing_text_ignored(model.parsed.directives)
+    owners = {id(i): st for st in model.stages for i in st.instructions}
     for ins in _instructions(model):
         d = diagnose(ins, trailing_ok)
         if d is None:
@@ -48,7 +47,7 @@ def check(model):
             msg = (f"SHELL is not a JSON array of strings: {problems}; BuildKit stops with `SHELL requires the "
                    "arguments to be in JSON form`")
         else:
-            sh = _shell(model, ins)
+            sh = _shell(owners, ins)
             msg = (f"{kw} is not valid exec form: {problems}; BuildKit reads it as shell form, so "
                    f"{_WHAT[ins.keyword]} `{sh} '{_quoted(d.text, 40)}'`, not the program in the brackets")
             if kinds <= TRAILING_KINDS:

@@ -19,18 +19,19 @@ _FAILS = {
 
 
 def judged(model, stage):
-    """The stage's shell-form instructions that need a shell: every RUN, and the CMD, ENTRYPOINT and
-    HEALTHCHECK in force that it sets itself.  A CMD is left out when an ENTRYPOINT is in force: it
-    becomes that program's arguments (exec form) or is ignored (shell form), and runs no shell."""
-    out = [r.instruction for r in stage.runs if not r.instruction.json]
+    """(instruction, its Run or None) for the stage's shell-form instructions that need a shell: every
+    RUN, and the CMD, ENTRYPOINT and HEALTHCHECK in force that it sets itself.  A CMD is left out when
+    an ENTRYPOINT is in force: it becomes that program's arguments (exec form) or is ignored (shell
+    form), and runs no shell of its own."""
+    out = [(r.instruction, r) for r in stage.runs if not r.instruction.json]
     own = set(map(id, stage.instructions))
     ep = stage.entrypoint
     img_ep = stage.root_image.entrypoint if stage.root_image is not None else None
     ep_in_force = (ep is not None and bool(ep.args)) or (ep is None and bool(img_ep))
     for ins in (stage.entrypoint, stage.healthcheck) + (() if ep_in_force else (stage.cmd,)):
         if ins is not None and id(ins) in own and not ins.json and ins.args:
-            out.append(ins)
-    return sorted(out, key=lambda i: i.start_line)
+            out.append((ins, None))
+    return sorted(out, key=lambda p: p[0].start_line)
 
 
 def findings(model):
@@ -40,8 +41,11 @@ def findings(model):
     """
     trailing_ok = trailing_text_ignored(model.parsed.directives)
     for stage in model.stages:
-        for ins in judged(model, stage):
-            miss = missing_shell(stage, ins)
+        img = stage.root_image
+        if img is None or img.shell is None or img.shell == "/bin/sh":
+            continue  # only images known to lack /bin/sh are judged (shellless.missing_shell)
+        for ins, run in judged(model, stage):
+            miss = missing_shell(stage, ins, run)
             if miss is None or diagnose(ins, trailing_ok) is not None:
                 continue
             yield stage, ins, miss
