@@ -110,13 +110,13 @@ def diagnose(ins, trailing_ok: bool = False) -> Diagnosis | None:
     text, tmap = arg
     if not text.startswith("["):
         return None
+    if ins.keyword != "SHELL" and _is_shell_test(text):
+        return None  # (no shell test is valid JSON, so the order of the two checks does not matter)
     try:
         json.loads(text)
         return None  # a JSON array: exec form, or a non-string element (DKL001)
     except ValueError:
         pass
-    if ins.keyword != "SHELL" and _is_shell_test(text):
-        return None
     problems, words, quote_edits, end = _scan(text)
     if trailing_ok and end is not None and all(p.kind in TRAILING_KINDS for p in problems):
         return None
