@@ -88,7 +88,8 @@ class RuntimeCommand:
     """One of CMD, ENTRYPOINT, HEALTHCHECK CMD in force for a stage.
 
     ``words`` are the exec-form argv, or for shell form the shell text split into words
-    (the shell's own syntax is parsed by ``programs``).  ``instruction`` is None when the
+    (the shell's own syntax is parsed by ``programs``).  A failed JSON array (`CMD ['app']`,
+    DKL401) counts as the exec form it was meant to be: it says what the image is for.  ``instruction`` is None when the
     command is inherited from the base image; ``origin`` says where it comes from
     ("this stage", "stage `build`", "image `postgres:16`").
     """
@@ -127,7 +128,11 @@ def runtime_commands(stage) -> list[RuntimeCommand]:
             if kind == "HEALTHCHECK":
                 words = words[1:]
             shell_form = not ins.json
-            if shell_form and words:
+            meant = _meant_exec_form(ins) if shell_form else None
+            if meant is not None:
+                # `CMD [“app”]` fails as shell text, but it says what the image is for (DKL401 reports it)
+                words, shell_form = list(meant), False
+            elif shell_form and words:
                 words = _split_shell_words(words[0])
             origin = "this stage" if ins in stage.instructions else _origin(stage, ins)
             out.append(RuntimeCommand(kind, ins, tuple(words), shell_form, origin))
@@ -141,6 +146,14 @@ def runtime_commands(stage) -> list[RuntimeCommand]:
             continue  # ENTRYPOINT in the Dockerfile clears the image's CMD
         out.append(RuntimeCommand(kind, None, tuple(inherited), False, f"image `{img_ref}`"))
     return out
+
+
+def _meant_exec_form(ins) -> tuple[str, ...] | None:
+    """The argv a failed JSON array was meant to be (execform.diagnose), or None."""
+    from .execform import diagnose
+
+    d = diagnose(ins)
+    return d.words if d is not None and d.words else None
 
 
 def _origin(stage, ins) -> str:

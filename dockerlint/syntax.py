@@ -459,7 +459,8 @@ class _Parser:
             words = self.json_words(ins)
             if words is not None:
                 return _replace(ins, args=words, json=True)
-            if kw == "SHELL":
+            if kw == "SHELL" and not rest.startswith("["):
+                # a failed JSON array is DKL401's (dockerlint/execform.py): one fact, one finding
                 self.issue("SHELL requires the arguments to be in JSON form", ins.keyword_span)
             args = (Word(rest, tmap.span(0, len(rest))),) if rest else ()
             return _replace(ins, args=args)

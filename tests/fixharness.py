@@ -149,6 +149,11 @@ def check_file(text: str, path: str, out: Outcome, unsafe: bool = True, lint_kw=
                           and e.span.column == 1 and e.span.end_column == 1 for e in f.fix.edits)}
         old_ins = [i for i in res.parsed.instructions if i.start_line not in deleted]
         new_ins = after.parsed.instructions
+        if f.code == "DKL402":
+            # its only added instruction: the BusyBox SHELL of a distroless :debug stage
+            old_shells = {_text(res, i) for i in old_ins if i.keyword == "SHELL"}
+            new_ins = [i for i in new_ins if not (i.keyword == "SHELL" and _text(after, i) == BUSYBOX_SHELL
+                                                  and _text(after, i) not in old_shells)]
         if len(old_ins) != len(new_ins) or any(a.keyword != b.keyword for a, b in zip(old_ins, new_ins)):
             bad("adds, removes or reorders instructions")
             continue
@@ -162,6 +167,10 @@ def check_file(text: str, path: str, out: Outcome, unsafe: bool = True, lint_kw=
             if not touched & set(range(a.start_line, a.end_line + 1)):
                 if not same_text:
                     bad(f"changes the {a.keyword} at line {a.start_line}, which it does not fix")
+                continue
+            if f.code in FORM_RULES and not same_text:
+                for problem in _check_form(f.code, a, b, res, after):
+                    bad(problem)
                 continue
             if a.keyword != "RUN":
                 if not same_text and not (f.code == "DKL102" and a.keyword == "FROM" and _slim_edit(res, after, a, b)):
@@ -285,6 +294,60 @@ def _check_rewrite(res, text: str, path: str, lint_kw) -> list[str]:
     new_codes = {g.code for g in after.findings if g.line >= final.from_instruction.start_line}
     if new_codes - old_codes:
         out.append(f"the final stage brings new findings: {sorted(new_codes - old_codes)}")
+    return out
+
+
+BUSYBOX_SHELL = 'SHELL ["/busybox/sh", "-c"]'
+# Rules whose fixes rewrite one instruction's form or flag instead of adding commands: each edit is
+# checked by _check_form for what exactly may change.
+FORM_RULES = ("DKL301", "DKL401", "DKL402", "DKL403")
+
+
+def _args(ins) -> list[str]:
+    words = [w.text for w in ins.args]
+    return words[1:] if ins.keyword == "HEALTHCHECK" else words
+
+
+def _check_form(code, a, b, res, after) -> list[str]:
+    """DKL401: only quote characters change and the result is the JSON array of the strings written;
+    DKL402/DKL403: shell form becomes the exec form of the same words (a leading `exec` dropped);
+    DKL301: only the stage a `--from`/`from=` names changes, to a stage defined above."""
+    import difflib
+
+    from dockerlint.execform import _QUOTES, diagnose
+    from dockerlint.shellless import exec_argv
+
+    out = []
+    if a.keyword == b.keyword == "ONBUILD" and a.trigger is not None and b.trigger is not None:
+        a, b = a.trigger, b.trigger
+    if a.keyword != b.keyword or [(x.name, x.value) for x in a.flags if x.name not in ("from", "mount")] != \
+            [(x.name, x.value) for x in b.flags if x.name not in ("from", "mount")]:
+        return [f"changes the {a.keyword} at line {a.start_line} beyond its form"]
+    if code == "DKL301":
+        old_from = [x.value for x in a.flags if x.name in ("from", "mount")]
+        new_from = [x.value for x in b.flags if x.name in ("from", "mount")]
+        stage_names = {s.name for s in after.model.stages if s.name}
+        if _args(a) != _args(b) or a.json != b.json or len(old_from) != len(new_from):
+            out.append(f"changes more than the stage the {a.keyword} at line {a.start_line} names")
+        for o, n in zip(old_from, new_from):
+            if o != n and not any(name in n for name in stage_names):
+                out.append(f"`{n}` names no stage")
+        return out
+    if not b.json:
+        return [f"the {a.keyword} at line {a.start_line} is still not in exec form"]
+    if code == "DKL401":
+        d = diagnose(a)
+        if d is None or list(d.words or ()) != _args(b):
+            out.append(f"the {a.keyword} at line {a.start_line} does not run the strings that were written")
+        old_t, new_t = _text(res, a), _text(after, b)
+        for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old_t, new_t, autojunk=False).get_opcodes():
+            if op != "equal" and (set(old_t[i1:i2]) - _QUOTES or set(new_t[j1:j2]) - {'"'}):
+                out.append(f"changes more than quote characters in the {a.keyword} at line {a.start_line}")
+                break
+        return out
+    text = a.rest.split(None, 1)[1] if a.keyword == "HEALTHCHECK" else a.rest
+    if exec_argv(text) != _args(b):
+        out.append(f"the exec form of the {a.keyword} at line {a.start_line} is not the words it had")
     return out
 
 

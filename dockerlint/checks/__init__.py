@@ -16,6 +16,10 @@ REGISTRY: dict[str, str | None] = {
     "DKL102": "build_only_package",
     "DKL103": "cgo_binary_without_libc",
     "DKL201": "apt_lists_not_cleaned",
+    "DKL301": "copy_from_unknown_stage",
+    "DKL401": "exec_form_not_json",
+    "DKL402": "shell_form_without_shell",
+    "DKL403": "entrypoint_shell_form",
 }
 
 
