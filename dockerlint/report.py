@@ -112,8 +112,11 @@ def summary_lines(results: list[FileResult]) -> list[str]:
     out = [f"Found {total} problem{'s' if total != 1 else ''} ({', '.join(parts)}) "
            f"in {nfiles} file{'s' if nfiles != 1 else ''}."]
     now, more = fixable_counts(results)
-    if now or more:
+    if now:
         out.append(f"{now} fixable with `--fix`" + (f" ({more} more with `--unsafe-fixes`)" if more else "") + ".")
+    elif more:
+        # ruff's wording when only unsafe fixes exist: "0 fixable" reads as "nothing to do"
+        out.append(f"No fixes with `--fix`; {more} with `--unsafe-fixes`.")
     return out
 
 

@@ -107,7 +107,7 @@ def test_statistics_json_and_clean_and_unsupported_formats(tmp_path):
 
 @pytest.mark.parametrize("args,files,last", [
     (["Dockerfile"], {}, "1 fixable with `--fix`."),
-    (["go.Dockerfile"], {}, "0 fixable with `--fix` (1 more with `--unsafe-fixes`)."),
+    (["go.Dockerfile"], {}, "No fixes with `--fix`; 1 with `--unsafe-fixes`."),
     (["."], {}, "2 fixable with `--fix` (1 more with `--unsafe-fixes`)."),
     (["--unsafe-fixes", "."], {}, "3 fixable with `--fix`."),
     (["."], {".dockerlint.toml": "unsafe-fixes = true\n"}, "3 fixable with `--fix`."),
@@ -130,7 +130,7 @@ def test_after_fix_the_line_counts_what_is_left(tmp_path):
     assert r.returncode == 1
     assert r.stderr == "Fixed Dockerfile: DKL201 Append `rm -rf /var/lib/apt/lists/*` to this RUN\n"
     assert tail(r.stdout) == ["Found 1 problem (1 warning) in 1 file.",
-                              "0 fixable with `--fix` (1 more with `--unsafe-fixes`)."]
+                              "No fixes with `--fix`; 1 with `--unsafe-fixes`."]
     # and the runner gives the same on the same (now fixed) files
     assert both(tmp_path, ".")[1] == r.stdout
 
@@ -145,7 +145,7 @@ def test_a_clean_run_says_all_checks_passed_in_text_only(tmp_path):
     code, out, _ = both(tmp_path, "--format", "json", ".")
     assert code == 0 and json.loads(out) == {"version": 1, "findings": [], "errors": [], "files": 1}
     code, out, _ = both(tmp_path, "--format", "sarif", ".")
-    assert code == 0 and json.loads(out)["runs"][0]["results"] == [] and "passed" not in out
+    assert code == 0 and json.loads(out)["runs"][0]["results"] == [] and "All checks passed" not in out
     # an error is not a pass, even when the files that could be read are clean
     assert both(tmp_path, ".", "missing") == (2, "", "dockerlint: error: missing: no such file or directory\n")
 
