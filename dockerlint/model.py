@@ -232,7 +232,8 @@ class Run:
         """(install op, package) for packages this RUN installs and does not remove again.
 
         Removal counts in the same RUN only: a later RUN cannot shrink an earlier layer.
-        Understood: `apk add --virtual .x … && apk del .x`, removal by name, and
+        Understood: `apk add --virtual .x … && apk del .x`, removal by name or by glob
+        (`apk del *-dev`; apk-tools matches names with fnmatch, as does apt), and
         Debian's `apt-mark auto '.*' … apt-get purge --auto-remove` idiom.
         """
         ops = self.package_ops
@@ -241,12 +242,16 @@ class Run:
         # linear in the number of ops, where rescanning the tail per install was quadratic.
         removed: dict[str, set[str]] = {}
         raw_removed: dict[str, set[str]] = {}
+        globs: dict[str, list[str]] = {}  # `apk del --purge *-dev`: apk and apt match fnmatch patterns
         auto_later: set[str] = set()
         out = []
         for op in reversed(ops):
             if op.action in ("remove", "autoremove"):
                 raw_removed.setdefault(op.manager, set()).update(op.packages)
                 removed.setdefault(op.manager, set()).update(base_name(p) for p in op.packages)
+                pats = [p for p in op.packages if any(ch in p for ch in "*?[")]
+                if pats and op.manager in ("apk", "apt"):
+                    globs.setdefault(op.manager, []).extend(pats)
                 if op.auto_remove or op.action == "autoremove":
                     auto_later.add(op.manager)
                 continue
@@ -257,7 +262,14 @@ class Run:
             if op.manager == "apt" and apt_mark_auto and "apt" in auto_later:
                 continue
             gone = removed.get(op.manager, set())
-            out.extend((op, pkg) for pkg in reversed(op.packages) if base_name(pkg) not in gone)
+            pats = globs.get(op.manager)
+            if pats:
+                from fnmatch import fnmatchcase
+
+                out.extend((op, pkg) for pkg in reversed(op.packages) if base_name(pkg) not in gone
+                           and not any(fnmatchcase(base_name(pkg), g) for g in pats))
+            else:
+                out.extend((op, pkg) for pkg in reversed(op.packages) if base_name(pkg) not in gone)
         out.reverse()
         return tuple(out)
 

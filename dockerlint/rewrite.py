@@ -166,6 +166,51 @@ _PATH_OPTION = re.compile(r"--(?:[a-z-]+-path|(?:s?bin|lib|libexec|sysconf|data|
                           r"|-DCMAKE_INSTALL_(?!PREFIX=)[A-Z_]+DIR=")
 
 
+_DATA_FILE = re.compile(r"\.(?:toml|conf|cfg|ini|json|ya?ml|xml|properties|env|db|sqlite3?|pem|crt|key)$")
+
+
+def _runtime_files_missing(stage, build, prog, final, workdir: str, copies) -> str | None:
+    """Why the final stage would lack a file the program needs at start, or None.
+
+    Seed-5 review: a config file CMD names (`-c /usr/src/udpt/udpt.toml`) and content a context
+    ADD puts in place after the build (`ADD ./content /content`) stayed in the build stage, and
+    the container could not start.  Both are refused rather than guessed at.
+    """
+    srcs = [src for src, _d in final.copies]
+
+    def covered(path: str) -> bool:
+        return any(path == s or path.startswith(s.rstrip("/") + "/") for src in srcs for s in src.split())
+
+    volumes = [posixpath.normpath(posixpath.join(workdir, a.text)) for ins in stage.instructions
+               if ins.keyword == "VOLUME" for a in ins.args]
+
+    def runtime_data(path: str) -> bool:  # a volume's files are made at run time or mounted
+        return any(path == v or path.startswith(v.rstrip("/") + "/") for v in volumes)
+
+    if prog is not None:
+        words, _cmd = prog
+        for w in words[1:]:
+            value = w.split("=", 1)[1] if w.startswith("-") and "=" in w else w
+            if "$" in value or value.startswith("-") or not ("/" in value or _DATA_FILE.search(value)):
+                continue
+            if "://" in value or value.startswith(("/dev/", "/proc/", "/tmp/", "/sys/")):
+                continue
+            path = posixpath.normpath(posixpath.join(workdir, value))
+            if not covered(path) and not runtime_data(path):
+                return f"CMD names `{value}`, which the final stage would not have"
+    for ins in stage.instructions:
+        if ins.keyword not in ("COPY", "ADD") or ins.start_line < build.run.instruction.start_line:
+            continue
+        if any(f.name == "from" for f in ins.flags) or len(ins.args) < 2:
+            continue
+        dest = posixpath.normpath(posixpath.join(workdir, ins.args[-1].text))
+        if all(covered(posixpath.join(dest, posixpath.basename(a.text))) or covered(dest) for a in ins.args[:-1]):
+            continue  # a script the final stage copies anyway
+        return (f"the {ins.keyword} at line {ins.start_line} adds files after the build, which the program "
+                "may read at run time: the rewrite would leave them in the build stage")
+    return None
+
+
 def _install_paths_beyond_prefix(stage) -> list[str]:
     """configure/cmake options that send installed files elsewhere than the prefix
     (`--sbin-path=/usr/local/sbin`, `--conf-path=/etc/nginx/nginx.conf`, `--sysconfdir=/etc`)."""
@@ -524,6 +569,9 @@ def multistage_rewrite(model, stage, build) -> tuple[Rewrite | None, str | None]
             dest = src
         final.copies.append((src, dest))
     final.workdir = workdir if workdir != "/" else None
+    why = _runtime_files_missing(stage, build, prog, final, workdir, copies)
+    if why:
+        return None, why
 
     # go: CGO_ENABLED=0 unless cgo is explicitly on
     cgo_edit = None

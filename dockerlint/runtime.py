@@ -26,7 +26,10 @@ BUILD_PROGRAMS = frozenset({"go", "cargo", "rustc", "make", "cmake", "gcc", "g++
                             "ant", "buildozer", "pyinstaller", "goreleaser", "hugo", "jekyll", "mkdocs", "sphinx-build",
                             "latexmk", "pdflatex", "xelatex", "pandoc", "packer", "terraform", "ansible-playbook",
                             "dotnet", "msbuild", "nuget", "gulp", "grunt", "bower", "yarn", "npm", "pnpm", "npx",
-                            "composer", "bundle", "rake", "pip", "pip3", "poetry", "tox", "nox", "pytest"})
+                            "composer", "bundle", "rake", "pip", "pip3", "poetry", "tox", "nox", "pytest",
+                            # package builders (seed-5 review: ENTRYPOINT rpmbuild, ENTRYPOINT fpm)
+                            "rpmbuild", "fpm", "dpkg-buildpackage", "debuild", "abuild", "makepkg", "nfpm",
+                            "mock"})
 # `<program> <verb>` that is an application start, not a build, for programs above.
 APP_VERBS = {
     "npm": {"start"}, "yarn": {"start"}, "pnpm": {"start"}, "hugo": set(), "bundle": {"exec"},
@@ -53,7 +56,7 @@ INTERACTIVE = frozenset({"python", "python2", "python3", "node", "irb", "iex", "
 # Editors and notebook/IDE servers: the image is where people work, its toolchain is theirs.
 WORKBENCHES = frozenset({"vim", "nvim", "vi", "emacs", "nano", "micro", "helix", "hx", "code-server", "jupyter",
                          "jupyter-lab", "jupyter-notebook", "jupyterhub", "start-notebook.sh", "start-singleuser.sh",
-                         "rserver", "rstudio-server", "theia", "openvscode-server"})
+                         "rserver", "rstudio-server", "theia", "openvscode-server", "tensorboard"})
 # Programs that only set up and then run CMD (an init, a privilege drop).
 WRAPPERS = frozenset({"tini", "dumb-init", "gosu", "su-exec", "catatonit", "s6-svscan", "/init", "init", "tini-static"})
 # Commands that keep a container alive for `docker exec` (a toolbox), or let people log in.
@@ -75,7 +78,7 @@ _S2I_LABELS = ("io.openshift.s2i.scripts-url", "io.s2i.scripts-url")
 _SAYS_BUILD_ENV = re.compile(r"\bCI\b|continuous integration|\b(build|development|dev|developer) environment\b|"
                              r"\bdevcontainer\b|\btoolbox\b|\bbuild (image|container)\b", re.I)
 # Packages that make an image a notebook or IDE workspace, whatever its CMD starts.
-_NOTEBOOK_PORTS = frozenset({"8888", "8787"})  # Jupyter's and RStudio Server's defaults
+_NOTEBOOK_PORTS = frozenset({"8888", "8787", "6006"})  # Jupyter's, RStudio Server's and TensorBoard's defaults
 NOTEBOOK_PACKAGES = frozenset({"jupyter", "jupyterlab", "notebook", "jupyterhub", "rstudio-server", "code-server"})
 # Cross-compilers and flashers for microcontrollers: an image that keeps them builds and flashes
 # firmware at run time (home-automation and maker images), so its compilers are its purpose.

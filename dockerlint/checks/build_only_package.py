@@ -70,8 +70,12 @@ def check(model):
     compiles = compiles_anything(final) or any(
         c.name.endswith((".sh", ".bash")) or c.argv[0].startswith(("./", "bin/"))
         for r in final.all_runs() for c in r.commands if c.argv)
+    kept_for_derived: set[str] = set()
     if keeps_toolchain_for_derived_builds(final):
         skip_tc = set(skip_tc) | {"gcc", "make", "cmake"}
+        # the official php images keep $PHPIZE_DEPS on purpose for docker-php-ext-install
+        for s in final.lineage:
+            kept_for_derived.update((s.env.get("PHPIZE_DEPS") or "").split())
     for run in runs:
         found: list[tuple[object, int, str, str]] = []  # (op, k, name, category)
         # kept packages grouped by op once: a heredoc RUN can hold thousands of installs
@@ -93,7 +97,7 @@ def check(model):
                     continue
                 if info.toolchain and info.toolchain in base_tc:
                     continue  # the base image ships it anyway: removing this install frees nothing
-                if (op.manager, name) in reported:
+                if (op.manager, name) in reported or name in kept_for_derived:
                     continue
                 program = _VCS_PROGRAMS.get(name, name)
                 if program in runtime or name in runtime:
@@ -189,8 +193,6 @@ def _base_hit(model, final, skip_tc) -> Hit | None:
     RUN compiles, else by the multi-stage rewrite."""
     root = final.lineage[0]
     img = root.image
-    if img is not None and img.kind == "toolchain":
-        return _toolchain_base_hit(model, final, root, img, skip_tc)
     if img is None or img.kind != "language" or not img.build_only_mb:
         return None
     if img.toolchains & skip_tc:
@@ -230,32 +232,6 @@ def _base_hit(model, final, skip_tc) -> Hit | None:
             help_ = (f"build in a stage on `{img.ref}` and run on `{slim.ref}`, copying the installed "
                      f"dependencies; no automatic rewrite: {why}")
     return Hit(word.span, msg, fix, help_)
-
-
-def _toolchain_base_hit(model, final, root, img, skip_tc) -> Hit | None:
-    """A final stage on a toolchain image (golang, rust, gcc) that builds nothing: it only runs
-    what an earlier stage built or the context holds, and ships the whole toolchain to do so."""
-    from ..rewrite import compiles_anything
-
-    # a JDK or .NET SDK is also the runtime the app runs on: "use a JRE" is another finding
-    if img.toolchains & {"jdk", "maven", "gradle", "dotnet"} or "onbuild" in (img.tag or "").lower():
-        return None
-    if img.toolchains & set(skip_tc) or compiles_anything(final):
-        return None
-    if final.runtime_programs & _COMPILE_AT_START:
-        return None  # `CMD go run .` compiles at start
-    # the RUNs may still use the toolchain's programs (go generate, cargo install …)
-    used = {c.name for r in final.all_runs() for c in r.commands}
-    if used & (_COMPILE_AT_START | {"gcc", "g++", "cc", "rustc", "gofmt"}):
-        return None
-    rt = knowledge.runtime_image(img.ref)
-    word = root.from_instruction.args[0]
-    tools = ", ".join(sorted(img.toolchains))
-    help_ = (f"run it on a runtime base such as `{rt.ref}` (the artifact's C library and the programs "
-             "CMD uses must be there)" if rt is not None and rt.ref != img.ref
-             else "run it on a slim or distroless base that has what the artifact needs")
-    return Hit(word.span, f"`{img.ref}` is a toolchain image ({tools}), and this final stage builds nothing "
-               "with it: the image ships the toolchain only to run what is copied in", None, help_)
 
 
 def _runtime_libs(manager, headers, final) -> list[str]:
