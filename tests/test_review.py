@@ -4,7 +4,9 @@ Each row names a file of a shared corpus, a rule, the line of a sampled finding,
 reason.  dockerlint must still report every `true` row (a finding of that rule on the same
 instruction) and none of the `false` ones.  Rows come from seeded samples drawn with
 `../shared/tools/sample-findings ../shared/corpus-dinosaur --seed N`; `msg:` in a reason notes a
-message that was wrong although the finding was right.
+message that was wrong although the finding was right; a `false` row whose reason starts with
+`open:` is a false finding not fixed yet (the test checks it is still there, so the row is
+updated when it goes).
 """
 
 from __future__ import annotations
@@ -61,5 +63,8 @@ def test_review_verdict_holds(folder, rel, code, line, verdict, reason):
     hits = [f for f in res.findings if f.code == code and lo <= f.line <= hi]
     if verdict == "true":
         assert hits, f"{code} no longer reported at {rel}:{line} ({reason})"
+    elif reason.startswith("open:"):
+        # a false finding not fixed yet, counted against precision: when it goes, drop `open:`
+        assert hits, f"{code} at {rel}:{line} is no longer reported: remove `open:` from its row"
     else:
         assert not hits, f"{code} still reported at {rel}:{line}, reviewed false: {reason}"

@@ -154,3 +154,11 @@ def _findings(text, code):
     from .helpers import findings
 
     return findings(text, code)
+
+
+def test_a_comment_that_says_why_a_package_stays_is_heard():
+    text = ("FROM debian:bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends \\\n"
+            "# wget is used for uploading crash dumps\n    wget \\\n# for the build\n    make \\\n"
+            "    && make -C /src && rm -rf /var/lib/apt/lists/*\nCMD [\"/usr/local/bin/app\"]\n")
+    (f,) = _findings(text, "DKL102")
+    assert f.message.startswith("`make` (build tool)")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .. import knowledge
 from ..builds import builds
 from ..findings import Fix, Hit
@@ -76,8 +78,11 @@ def check(model):
         # the official php images keep $PHPIZE_DEPS on purpose for docker-php-ext-install
         for s in final.lineage:
             kept_for_derived.update((s.env.get("PHPIZE_DEPS") or "").split())
+    notes = {c.span.line: c.text.lower() for c in model.parsed.comments}
     for run in runs:
         found: list[tuple[object, int, str, str]] = []  # (op, k, name, category)
+        ins = run.instruction
+        said = [notes[n] for n in range(ins.start_line - 3, ins.end_line + 1) if n in notes]
         # kept packages grouped by op once: a heredoc RUN can hold thousands of installs
         kept_by_op: dict[int, set[str]] = {}
         for o, p in run.kept_packages:
@@ -99,6 +104,8 @@ def check(model):
                     continue  # the base image ships it anyway: removing this install frees nothing
                 if (op.manager, name) in reported or name in kept_for_derived:
                     continue
+                if said and any(_explained(c, name) for c in said):
+                    continue  # "# wget is used for uploading crash dumps": the author says why it stays
                 program = _VCS_PROGRAMS.get(name, name)
                 if program in runtime or name in runtime:
                     continue
@@ -232,6 +239,15 @@ def _base_hit(model, final, skip_tc) -> Hit | None:
             help_ = (f"build in a stage on `{img.ref}` and run on `{slim.ref}`, copying the installed "
                      f"dependencies; no automatic rewrite: {why}")
     return Hit(word.span, msg, fix, help_)
+
+
+_NEED_WORDS = re.compile(r"\b(?:used|uses|needed|needs|need|required|requires|runtime|run time|at run)\b")
+
+
+def _explained(comment: str, name: str) -> bool:
+    """Whether a comment at the install names the package and says it is needed or used."""
+    return re.search(rf"(?<![\w-]){re.escape(name.lower())}(?![\w-])", comment) is not None and \
+        _NEED_WORDS.search(comment) is not None
 
 
 def _runtime_libs(manager, headers, final) -> list[str]:
