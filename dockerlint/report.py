@@ -31,7 +31,7 @@ def finding_dict(f: Finding) -> dict:
         "code": f.code, "name": f.name, "severity": f.severity, "message": f.message,
         "path": f.path, "line": f.span.line, "column": f.span.column,
         "end_line": f.span.end_line, "end_column": f.span.end_column,
-        "suppressed": f.suppressed, "suppress_reason": f.suppress_reason, "fix": fix,
+        "suppressed": f.suppressed, "suppress_reason": f.suppress_reason, "fix": fix, "size_mb": f.size_mb,
         "related": [{"line": r.line, "column": r.column, "end_line": r.end_line, "end_column": r.end_column}
                     for r in f.related],
     }

@@ -16,6 +16,12 @@ REGISTRY: dict[str, str | None] = {
     "DKL102": "build_only_package",
     "DKL103": "cgo_binary_without_libc",
     "DKL201": "apt_lists_not_cleaned",
+    "DKL203": "apk_cache_kept",
+    "DKL204": "dnf_cache_kept",
+    "DKL205": "zypper_cache_kept",
+    "DKL206": "pip_cache_kept",
+    "DKL207": "npm_cache_kept",
+    "DKL208": "conda_cache_kept",
 }
 
 
