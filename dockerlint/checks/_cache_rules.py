@@ -28,22 +28,31 @@ WHAT = {
 }
 
 
-def command_text(cmd, words: int = 2) -> str:
-    """`apk add`, `pip install`, `python3 -m pip install`: how a message names the command."""
+def command_text(cmd, op=None) -> str:
+    """How a message names the command: `apk add`, `pip install`, `python3 -m pip install`,
+    `uv pip install`, `conda env create`, `yarn` (bare)."""
     argv = list(cmd.argv)
     if not argv:
         return ""
-    argv[0] = argv[0].rsplit("/", 1)[-1]
-    keep = []
-    for w in argv:
-        if w.startswith("-"):
-            continue
-        keep.append(w)
-        if len(keep) >= words and not (len(keep) == 2 and keep[1] in ("-m", "pip", "tool", "env")):
-            break
-    if keep[:2] and keep[1:2] == ["-m"]:
-        keep = argv[:4]
-    return " ".join(keep)
+    prog = argv[0].rsplit("/", 1)[-1]
+    if op is None:
+        op = next((o for o in _ops_of(cmd) if o.action not in ("clean", "version")), None)
+    if op is None:
+        return prog
+    k = subcommand_index(cmd, op)
+    lead = len(cmd.raw_argv) - len(cmd.argv)
+    if k is None:
+        words = [w for w in argv[1:] if not w.startswith("-")][:1]
+        return " ".join([prog] + words)
+    middle = [w for w in cmd.raw_argv[lead + 1:k] if w == "-m" or w.startswith("pip") or w in ("tool", "env", "global")]
+    return " ".join([prog] + middle + [cmd.raw_argv[k]])
+
+
+def _ops_of(cmd):
+    from ..packages import package_ops, tool_ops
+
+    raw = list(cmd.raw_argv)
+    return package_ops(raw, cmd.index) + tool_ops(raw, cmd.index)
 
 
 def size_phrase(use) -> tuple[str, float | None]:
@@ -80,23 +89,44 @@ def hits_for(model, managers, message, fix_for, keep=None):
 # Edits
 # ---------------------------------------------------------------------------
 
+def _value_opts(manager: str, prog: str) -> set:
+    from .. import packages as pk
+
+    if prog in pk._MANAGERS:
+        return set(pk._MANAGERS[prog][2])
+    return {"pip": pk._PIP_VALUE_OPTS, "uv": pk._UV_VALUE_OPTS, "poetry": pk._POETRY_VALUE_OPTS,
+            "pipenv": pk._PIPENV_VALUE_OPTS, "conda": pk._CONDA_VALUE_OPTS}.get(manager, set()) | (
+        pk._PIP_VALUE_OPTS if prog == "uv" else set())
+
+
+_NAMES = frozenset({"install", "add", "sync", "update", "upgrade", "i", "ci", "in", "create", "refresh", "ref", "up",
+                    "dist-upgrade", "dup", "groupinstall", "localinstall", "reinstall", "makecache", "builddep",
+                    "fix"})
+_PASS = frozenset({"pip", "tool", "env", "global", "group", "module"})
+
+
 def subcommand_index(cmd, op) -> int | None:
     """Index in cmd.raw_argv of the word naming the operation (`install` of `pip install`,
-    `add` of `apk --update add`, `sync` of `uv sync`), or None."""
+    `add` of `apk --update add`, `sync` of `uv sync`, `create` of `conda env create`), or None
+    (bare `yarn`).  Options are skipped with their values, as the manager reads them."""
     raw = cmd.raw_argv
     lead = len(raw) - len(cmd.argv)  # wrapper words (sudo, env …) dropped from argv
-    names = {"install", "add", "sync", "update", "upgrade", "i", "ci", "in", "create"}
-    tool = op.tool
-    start = lead + 1
-    if tool.startswith("python") or tool == "python -m pip":
-        start = lead + 3
-    elif tool.startswith("uv ") and tool != "uv sync":
-        start = lead + 2
-    for k in range(start, len(raw)):
+    if not cmd.argv:
+        return None
+    prog = cmd.argv[0].rsplit("/", 1)[-1]
+    values = _value_opts(op.manager, prog)
+    k = lead + 1
+    while k < len(raw):
         w = raw[k]
         if w.startswith("-"):
+            k += 2 if w in values else 1
             continue
-        return k if w in names else None
+        if w in _NAMES:
+            return k
+        if w in _PASS or w.startswith("pip"):
+            k += 1
+            continue
+        return None
     return None
 
 
@@ -136,7 +166,7 @@ def flag_fix(run, use, flag: str, safety: str = "safe"):
             return None
         if e not in edits:
             edits.append(e)
-    what = command_text(use.writers[0][0])
+    what = command_text(*use.writers[0])
     return Fix(f"Add `{flag}` to `{what}`", safety, tuple(edits))
 
 

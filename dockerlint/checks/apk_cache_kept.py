@@ -22,7 +22,7 @@ def _message(run, use, size):
     if _is_update(cmd, op):
         return (f"`apk update` writes apk's package index{size} to /var/cache/apk, and this RUN does not remove "
                 "it: it stays in this layer (an `apk add --no-cache` fetches the index it needs itself)")
-    return (f"`{command_text(cmd)}` without `--no-cache` keeps apk's package index{size} in /var/cache/apk, and "
+    return (f"`{command_text(cmd, op)}` without `--no-cache` keeps apk's package index{size} in /var/cache/apk, and "
             "this RUN does not remove it: it stays in this layer")
 
 
@@ -76,7 +76,7 @@ def _fix(model, run, use):
                 break
             edits.append(cut)
     if edits:
-        title = "Add `--no-cache` to `apk add`" if adds else "Remove the redundant `apk update`"
+        title = f"Add `--no-cache` to `{command_text(*adds[0])}`" if adds else "Remove the redundant `apk update`"
         if adds and updates:
             title += " and remove the redundant `apk update`"
         return Fix(title, safety, tuple(edits)), None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..aptlists import LISTS, describe_writer, later_readers, lists_use, lists_weight, removes_lists
+from ..aptlists import LISTS, describe_writer, later_readers, lists_mb, lists_use, lists_weight, removes_lists
 from ..edits import append_command, delete_instruction, insert_before, remove_command
 from ..findings import Fix, Hit
 
@@ -134,7 +134,7 @@ def check(model):
                 if fix is None:
                     help_ = (f"run `apt-get update` in the same RUN as the installs that need it (line{'s' if several else ''} {lines}) "
                              f"and end each such RUN with `{CLEANUP}`")
-            yield Hit(first.span, msg, fix, help_)
+            yield Hit(first.span, msg, fix, help_, size_mb=lists_mb(stage.root_image))
 
 
 __all__ = ["check", "CLEANUP", "removes_lists"]

@@ -11,9 +11,9 @@ def _tool(use) -> str:
 
 
 def _message(run, use, size):
-    cmd, _op = use.writers[0]
+    cmd, op = use.writers[0]
     name = _tool(use).rsplit("/", 1)[-1]
-    return (f"`{command_text(cmd)}` leaves the downloaded package archives and index cache{size} in "
+    return (f"`{command_text(cmd, op)}` leaves the downloaded package archives and index cache{size} in "
             f"{use.dirs[0]}, and this RUN has no `{name} clean --all` after it: they stay in this layer")
 
 

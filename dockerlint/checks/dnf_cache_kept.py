@@ -12,9 +12,9 @@ def _tool(use) -> str:
 
 
 def _message(run, use, size):
-    cmd, _op = use.writers[0]
+    cmd, op = use.writers[0]
     tool = _tool(use)
-    return (f"`{command_text(cmd)}` leaves the repository metadata{size} in {use.dirs[0]}, and this RUN has no "
+    return (f"`{command_text(cmd, op)}` leaves the repository metadata{size} in {use.dirs[0]}, and this RUN has no "
             f"`{tool} clean all` after it: it stays in this layer")
 
 

@@ -8,14 +8,14 @@ from ._cache_rules import WHAT, append_fix, command_text, hits_for
 
 
 def _message(run, use, size):
-    cmd, _op = use.writers[0]
+    cmd, op = use.writers[0]
     m = use.manager
     tail = ""
     if m == "pnpm":
         tail = ("; the store's package files are hard links of node_modules' files, so removing it saves only "
                 "its index and metadata")
-    clean = {"npm": "`npm cache clean --force`", "yarn": "`yarn cache clean`", "pnpm": "a removal of the store"}[m]
-    return (f"`{command_text(cmd)}` leaves {WHAT[m]}{size} in {use.dirs[0]}, and this RUN has no {clean} after it: "
+    clean = {"npm": "`npm cache clean --force`", "yarn": "`yarn cache clean`", "pnpm": "removal of the store"}[m]
+    return (f"`{command_text(cmd, op)}` leaves {WHAT[m]}{size} in {use.dirs[0]}, and this RUN has no {clean} after it: "
             f"it stays in this layer{tail}")
 
 

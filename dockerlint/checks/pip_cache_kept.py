@@ -12,8 +12,8 @@ _POETRY_PIN = re.compile(r"""^poetry(?:\[[^\]]*\])?\s*(?:==|>=|~=)\s*([0-9]+)\.(
 
 
 def _message(run, use, size):
-    cmd, _op = use.writers[0]
-    what = command_text(cmd, 3 if use.manager == "uv" else 2)
+    cmd, op = use.writers[0]
+    what = command_text(cmd, op)
     m = use.manager
     if m == "pip":
         how = "without `--no-cache-dir`"
@@ -22,7 +22,7 @@ def _message(run, use, size):
     else:
         how = "with the pip cache on"
     tail = ""
-    if m == "uv":
+    if m == "uv" and size:
         tail = "; uv hard-links what it installs from its cache, so the figure is what the layer loses"
     return (f"`{what}` {how} leaves {WHAT[m]}{size} in {use.dirs[0]}, and this RUN does not remove it: "
             f"it stays in this layer{tail}")

@@ -9,8 +9,8 @@ CLEANUP = "zypper clean --all"
 
 
 def _message(run, use, size):
-    cmd, _op = use.writers[0]
-    return (f"`{command_text(cmd)}` leaves zypper's repository metadata and packages{size} in /var/cache/zypp, "
+    cmd, op = use.writers[0]
+    return (f"`{command_text(cmd, op)}` leaves zypper's repository metadata and packages{size} in /var/cache/zypp, "
             "and this RUN has no `zypper clean` after it: they stay in this layer")
 
 
