@@ -83,20 +83,61 @@ class CacheUse:
 # Who runs the RUN, with which environment
 # ---------------------------------------------------------------------------
 
+def _stage_facts(stage) -> dict:
+    """Facts about a stage's instructions that the RUNs ask for in order, computed once per
+    stage so that a file with thousands of RUNs stays linear:
+    users: id(RUN instruction) -> the user it runs as; end_user: the user after the stage;
+    pip_conf / berry: index (in stage.instructions) of the first instruction from which pip is
+    configured by a file / Yarn Berry may be in use, or -1 when the parent stage already did,
+    or None."""
+    got = getattr(stage, "_cache_facts", None)
+    if got is not None:
+        return got
+    parent = _stage_facts(stage.parent) if stage.parent is not None else None
+    if parent is not None:
+        user = parent["end_user"]
+    else:
+        img = stage.image
+        user = img.user if img is not None and img.user else "root"
+    pip_conf = -1 if parent is not None and parent["pip_conf"] is not None else None
+    berry = -1 if parent is not None and parent["berry"] is not None else None
+    runs = {id(r.instruction): r for r in stage.runs}
+    users = {}
+    for k, ins in enumerate(stage.instructions):
+        kw = ins.keyword
+        if kw == "USER" and ins.args:
+            user = ins.args[0].text
+        elif kw in ("COPY", "ADD"):
+            words = [w.text for w in ins.args]
+            if pip_conf is None and any(w.rstrip("/").endswith(("pip.conf", "pip.ini")) for w in words):
+                pip_conf = k
+            if berry is None and any(".yarnrc.yml" in w or w.rstrip("/").endswith(".yarn") or "/.yarn/" in w
+                                     for w in words):
+                berry = k
+        elif kw == "RUN":
+            users[id(ins)] = user
+            text = ins.rest + "".join(h.body for h in ins.heredocs)
+            if pip_conf is None and "no-cache-dir" in text and ("pip.conf" in text or "config" in text):
+                pip_conf = k
+            if berry is None and ("yarn" in text or "corepack" in text) and _berry_commands(runs[id(ins)]):
+                berry = k
+    facts = {"users": users, "end_user": user, "pip_conf": pip_conf, "berry": berry,
+             "pos": {id(ins): k for k, ins in enumerate(stage.instructions)}}
+    stage._cache_facts = facts
+    return facts
+
+
+def _from_here(run, key: str) -> bool:
+    """Whether the stage fact `key` (pip_conf, berry) holds at `run` (set by it or before it)."""
+    facts = _stage_facts(run.stage)
+    at = facts[key]
+    return at is not None and at <= facts["pos"][id(run.instruction)]
+
+
 def user_at(run) -> str:
     """The user a RUN runs as: the last USER before it in its stage's lineage, else the base
     image's user (images.toml), else root."""
-    target = run.instruction
-    user = None
-    for st in run.stage.lineage:
-        for ins in st.instructions:
-            if ins is target:
-                break
-            if ins.keyword == "USER" and ins.args:
-                user = ins.args[0].text
-    if user is None:
-        img = run.stage.root_image
-        user = img.user if img is not None and img.user else "root"
+    user = _stage_facts(run.stage)["users"].get(id(run.instruction)) or "root"
     return user.split(":", 1)[0] or "root"
 
 
@@ -310,21 +351,7 @@ def _pip_config_off(run) -> bool:
     """An earlier instruction of the lineage (or this RUN) configures pip through a file:
     `pip config set global.no-cache-dir …`, a RUN writing `no-cache-dir` into a pip.conf, a COPY
     or ADD of a pip.conf/pip.ini (its contents are not seen), or PIP_CONFIG_FILE in scope."""
-    if run.env.get("PIP_CONFIG_FILE") is not None or "PIP_CONFIG_FILE" in run.env:
-        return True
-    target = run.instruction
-    for st in run.stage.lineage:
-        for ins in st.instructions:
-            if ins.keyword in ("COPY", "ADD") and any(w.text.rstrip("/").endswith(("pip.conf", "pip.ini"))
-                                                      for w in ins.args):
-                return True
-            if ins.keyword == "RUN":
-                text = ins.rest + "".join(h.body for h in ins.heredocs)
-                if "no-cache-dir" in text and ("pip.conf" in text or "pip config" in text or "pip3 config" in text):
-                    return True
-            if ins is target:
-                return False
-    return False
+    return "PIP_CONFIG_FILE" in run.env or _from_here(run, "pip_conf")
 
 
 def yarn_berry(run) -> bool:
@@ -336,30 +363,10 @@ def yarn_berry(run) -> bool:
     env = base_env(run)
     if any(k == "YARN_NODE_LINKER" or k.startswith("YARN_ENABLE_") or k == "YARN_GLOBAL_FOLDER" for k in env):
         return True
-    target = run.instruction
-    for st in run.stage.lineage:
-        for ins in st.instructions:
-            if ins.keyword in ("COPY", "ADD"):
-                if any(".yarnrc.yml" in w.text or w.text.rstrip("/").endswith(".yarn") or "/.yarn/" in w.text
-                       for w in ins.args):
-                    return True
-            elif ins.keyword == "RUN":
-                r = _run_of(st, ins)
-                if r is not None and _berry_commands(r, upto=None if ins is not target else True):
-                    return True
-            if ins is target:
-                return False
-    return False
+    return _from_here(run, "berry")
 
 
-def _run_of(stage, ins):
-    for r in stage.runs:
-        if r.instruction is ins:
-            return r
-    return None
-
-
-def _berry_commands(run, upto=None) -> bool:
+def _berry_commands(run) -> bool:
     for c in run.commands:
         if c.in_substitution or not c.argv:
             continue

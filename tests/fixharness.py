@@ -203,9 +203,20 @@ def check_file(text: str, path: str, out: Outcome, unsafe: bool = True, lint_kw=
             if not _is_super([x for x in old_argv if x not in lost and not _may_drop(f.code, x)], new_argv):
                 bad(f"the RUN at line {a.start_line} runs its commands in another order")
             flags = FLAGS.get(f.code, ())
-            for c in rb.commands:
+            # the added commands: those of the new RUN that its old commands, matched in order, leave
+            # over (a `yum clean all` appended after one the RUN had is the second, not the first)
+            new_cmds = [c for c in rb.commands if c.argv]
+            keep = [x for x in old_argv if x not in lost and not _may_drop(f.code, x)]
+            matched, k = set(), 0
+            for argv in keep:
+                while k < len(new_cmds) and tuple(w for w in new_cmds[k].argv if w not in flags) != argv:
+                    k += 1
+                if k < len(new_cmds):
+                    matched.add(k)
+                    k += 1
+            for j, c in enumerate(new_cmds):
                 argv = tuple(w for w in c.argv if w not in flags)
-                if not c.argv or argv not in extra:
+                if j in matched or argv not in extra:
                     continue
                 extra.remove(argv)
                 if argv in lost:

@@ -26,23 +26,30 @@ def _message(run, use, size):
             "this RUN does not remove it: it stays in this layer")
 
 
-def _later_readers(model, run) -> list:
-    """RUNs built after `run` (its stage, then stages FROM it) whose apk commands read the
-    index without fetching it (`apk search`, `apk policy`, `--no-network`)."""
-    out = []
+def _reads(run) -> bool:
+    return any(c.name == "apk" and (set(c.argv[1:]) & _READERS or "--no-network" in c.argv) for c in run.commands)
 
-    def walk(st, runs):
-        for r in runs:
-            for c in r.commands:
-                if c.name == "apk" and (set(c.argv[1:]) & _READERS or "--no-network" in c.argv):
-                    out.append(r)
-                    break
-        for child in model.stages:
-            if child.parent is st:
-                walk(child, child.runs)
 
-    walk(run.stage, run.stage.runs[run.position + 1:])
-    return out
+def _readers(model) -> dict:
+    """Per stage (by id): positions of its RUNs that read apk's index without fetching it, and
+    whether a stage built FROM it (at any depth) has such a RUN.  Computed once per file."""
+    got = getattr(model, "_apk_readers", None)
+    if got is None:
+        got = {id(st): ([r.position for r in st.runs if ("apk" in r.instruction.rest or r.instruction.heredocs) and _reads(r)], False)
+               for st in model.stages}
+        for st in reversed(model.stages):  # children come after their parents
+            if st.parent is not None and (got[id(st)][0] or got[id(st)][1]):
+                pos, _below = got[id(st.parent)]
+                got[id(st.parent)] = (pos, True)
+        model._apk_readers = got
+    return got
+
+
+def _later_readers(model, run) -> bool:
+    """Whether a RUN built after `run` (its stage, then stages FROM it) reads the index without
+    fetching it (`apk search`, `apk policy`, `--no-network`)."""
+    positions, below = _readers(model)[id(run.stage)]
+    return below or any(p > run.position for p in positions)
 
 
 def _fix(model, run, use):

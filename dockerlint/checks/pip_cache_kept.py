@@ -29,27 +29,37 @@ def _message(run, use, size):
 
 
 def poetry_version(run) -> tuple[int, int] | None:
-    """The Poetry version the stage installs, where the Dockerfile pins it: `pip install
-    poetry==1.8.3`, `ENV POETRY_VERSION=1.8.3`, the installer's `--version 1.8.3`."""
-    env = run.env
-    v = env.get("POETRY_VERSION")
+    """The Poetry version the stage installs, where the Dockerfile pins it: `ENV POETRY_VERSION=1.8.3`,
+    `pip install poetry==1.8.3`, the installer's `--version 1.8.3`, anywhere in the lineage
+    (computed once per stage)."""
+    v = run.env.get("POETRY_VERSION")
     if v:
         m = re.match(r"([0-9]+)\.([0-9]+)", v)
         if m:
             return int(m.group(1)), int(m.group(2))
     for st in run.stage.lineage:
-        for r in st.runs:
-            for c in r.commands:
-                for k, w in enumerate(c.argv):
-                    m = _POETRY_PIN.match(w)
-                    if m:
-                        return int(m.group(1)), int(m.group(2))
-                    if w == "--version" and k + 1 < len(c.argv) and "poetry" in " ".join(c.argv):
-                        m2 = re.match(r"([0-9]+)\.([0-9]+)", c.argv[k + 1])
-                        if m2:
-                            return int(m2.group(1)), int(m2.group(2))
-            if r is run:
-                return None
+        got = getattr(st, "_poetry_pin", False)
+        if got is False:
+            got = _pin_in(st)
+            st._poetry_pin = got
+        if got is not None:
+            return got
+    return None
+
+
+def _pin_in(stage) -> tuple[int, int] | None:
+    for r in stage.runs:
+        if "poetry" not in r.instruction.rest and not r.instruction.heredocs:
+            continue
+        for c in r.commands:
+            for k, w in enumerate(c.argv):
+                m = _POETRY_PIN.match(w)
+                if m:
+                    return int(m.group(1)), int(m.group(2))
+                if w == "--version" and k + 1 < len(c.argv) and any("poetry" in a for a in c.argv):
+                    m2 = re.match(r"([0-9]+)\.([0-9]+)", c.argv[k + 1])
+                    if m2:
+                        return int(m2.group(1)), int(m2.group(2))
     return None
 
 
