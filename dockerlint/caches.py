@@ -411,15 +411,19 @@ def _writes(manager: str, op: PackageOp, cmd, env: dict, run) -> bool:
     if manager == "apk":
         if a not in ("install", "update", "upgrade"):
             return False
-        return not op.has_option("--no-cache")
+        # --no-network installs from what is already there (the docker-library images'
+        # `apk add --no-network --virtual .rundeps $runDeps`): nothing is fetched or written
+        return not op.has_option("--no-cache", "--no-network")
     if manager in ("dnf", "zypper"):
         return a in ("install", "update", "upgrade") and not op.has_option("--downloadonly")
     if manager == "pip":
-        if a != "install" or op.has_option("--no-cache-dir", "--no-index"):
+        if a != "install" or op.has_option("--no-cache-dir", "--no-index") or _local_wheels_only(op, cmd):
             return False
         return "PIP_NO_CACHE_DIR" not in env and not _pip_config_off(run)
     if manager == "uv":
-        if a != "install" or op.has_option("--no-cache", "-n", "--offline"):
+        # uv takes pip's --no-cache-dir as an alias of --no-cache
+        if a != "install" or op.has_option("--no-cache", "-n", "--no-cache-dir", "--offline") \
+                or _local_wheels_only(op, cmd):
             return False
         return "UV_NO_CACHE" not in env or not _uv_off(env["UV_NO_CACHE"])
     if manager == "poetry":
@@ -429,12 +433,63 @@ def _writes(manager: str, op: PackageOp, cmd, env: dict, run) -> bool:
     if manager == "npm":
         return a == "install" and not op.has_option("--offline") and op.tool == "npm"
     if manager == "yarn":
+        if not op.packages and "install" not in cmd.argv and "add" not in cmd.argv and \
+                op.has_option("--version", "-v", "-V", "--help", "-h"):
+            return False  # `yarn --version`: bare `yarn` installs, but not with these
         return a == "install" and not op.has_option("--offline")
     if manager == "pnpm":
         return a == "install" and not op.has_option("--offline")
     if manager == "conda":
         return a == "install" and not op.has_option("--offline", "--dry-run", "-d")
     return False
+
+
+_WHEEL = re.compile(r"\.(whl|tar\.gz|zip)$")
+
+
+def _local_wheels_only(op: PackageOp, cmd) -> bool:
+    """`pip install /wheels/*.whl` (or with --no-deps / --find-links): installs archives already
+    on disk, typically every dependency built by an earlier stage, so nothing is downloaded; pip
+    does not cache local archives, and uv's copy of them is hard-linked into the install."""
+    pk = op.packages
+    if not pk or not all(p.startswith(("/", "./", "../")) and _WHEEL.search(p) for p in pk):
+        return False
+    raw = " ".join(cmd.raw_argv)
+    return "*" in raw or op.has_option("--no-deps", "--find-links", "-f")
+
+
+# Managers and the image families that cannot have them (images.toml `family`): an `apk add`
+# in a Debian stage is an OS-detection branch that never runs there.
+_NOT_ON = {"apk": frozenset({"debian", "rhel", "suse", "windows", "distroless", "scratch"}),
+           "dnf": frozenset({"debian", "alpine", "suse", "windows", "distroless", "scratch", "busybox"}),
+           "zypper": frozenset({"debian", "alpine", "rhel", "windows", "distroless", "scratch", "busybox"})}
+# A script or function the RUN calls after the install whose name says it cleans up
+# (`clean`, `cleanup.sh`, `/usr/local/bin/clean-layer.sh`): what it removes is not seen, and
+# reporting such a RUN would be a guess.
+_CLEAN_SCRIPT = re.compile(r"clean", re.I)
+
+
+def _cleanup_script(cmd) -> bool:
+    name = cmd.name
+    if not name or name in RULES or name in _DNF_TOOLS or name in _CONDA_TOOLS or name in (
+            "apt-get", "apt", "pip", "pip3", "npm", "yarn", "pnpm", "uv", "poetry", "pipenv", "zypper", "apk"):
+        return False
+    return bool(_CLEAN_SCRIPT.search(name))
+
+
+def _sudo_user(cmd) -> str | None:
+    """The user `sudo -u NAME …` runs the command as (None: not sudo, or no -u)."""
+    raw = cmd.raw_argv
+    if not raw or raw[0].rsplit("/", 1)[-1] != "sudo":
+        return None
+    for k, w in enumerate(raw[1:], 1):
+        if w in ("-u", "--user") and k + 1 < len(raw):
+            return raw[k + 1]
+        if w.startswith("--user="):
+            return w.split("=", 1)[1]
+        if not w.startswith("-"):
+            break
+    return "root"
 
 
 def cache_uses(run) -> tuple[CacheUse, ...]:
@@ -446,6 +501,7 @@ def cache_uses(run) -> tuple[CacheUse, ...]:
     env = base_env(run)
     user = user_at(run)
     home = _home(user, env)
+    img = run.stage.root_image
     writers: dict[str, list] = {}
     dirs: dict[str, tuple[str, ...]] = {}
     cleans: list = []  # (cmd, managers it empties), in order
@@ -474,9 +530,13 @@ def cache_uses(run) -> tuple[CacheUse, ...]:
         if paths:
             removals.append((c, paths))
             continue
+        if _cleanup_script(c):
+            cleans.append((c, tuple(RULES)))
+            continue
+        family = img.family if img is not None else None
         for op in _ops(c):
             m = _manager(op)
-            if m not in RULES:
+            if m not in RULES or family in _NOT_ON.get(m, ()):
                 continue
             if op.action == "clean":
                 if m != "apk" and _cleans(m, op, c):  # `apk cache clean` keeps the index
@@ -485,7 +545,9 @@ def cache_uses(run) -> tuple[CacheUse, ...]:
             if _writes(m, op, c, cenv, run):
                 if m not in writers:
                     writers[m] = []
-                    dirs[m] = cache_dirs(m, op.tool, op, cenv, user)
+                    who = _sudo_user(c) or user
+                    denv = cenv if who == user else {k: v for k, v in cenv.items() if k != "HOME"}
+                    dirs[m] = cache_dirs(m, op.tool, op, denv, who)
                 writers[m].append((c, op))
     out = []
     for m, ws in writers.items():

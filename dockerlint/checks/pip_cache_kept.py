@@ -22,8 +22,9 @@ def _message(run, use, size):
     else:
         how = "with the pip cache on"
     tail = ""
-    if m == "uv" and size:
-        tail = "; uv hard-links what it installs from its cache, so the figure is what the layer loses"
+    if m == "uv":
+        tail = ("; uv hard-links the installed files from its cache, so what the layer loses is the cache's other "
+                "files (downloaded archives, index metadata)" + (", the figure above" if size else ""))
     return (f"`{what}` {how} leaves {WHAT[m]}{size} in {use.dirs[0]}, and this RUN does not remove it: "
             f"it stays in this layer{tail}")
 
