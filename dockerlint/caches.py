@@ -233,15 +233,29 @@ def cache_dirs(manager: str, tool: str, op: PackageOp | None, env: dict, user: s
 
 def conda_root(tool: str, op: PackageOp | None, env: dict) -> str:
     """The conda installation whose pkgs/ holds the downloads: MAMBA_ROOT_PREFIX (micromamba),
-    CONDA_DIR, the tool's own path (/opt/miniconda/bin/conda -> /opt/miniconda), else /opt/conda
-    (continuumio/miniconda3, condaforge/miniforge3 and mambaorg/micromamba put it there)."""
+    CONDA_DIR, the tool's own path (/opt/miniconda/bin/conda -> /opt/miniconda), the first PATH
+    entry that is a conda installation's bin/ (`ENV PATH=/root/miniconda3/bin:$PATH`, where the
+    installer's `-b` without `-p` puts it), else /opt/conda (continuumio/miniconda3,
+    condaforge/miniforge3 and mambaorg/micromamba put it there).  "<conda root>" when conda
+    comes from pyenv's shims, whose version directory is not known."""
     if tool.endswith("micromamba") and env.get("MAMBA_ROOT_PREFIX"):
         return env["MAMBA_ROOT_PREFIX"].rstrip("/")
     if env.get("CONDA_DIR"):
         return env["CONDA_DIR"].rstrip("/")
     if "/bin/" in tool:
         return tool.rsplit("/bin/", 1)[0] or "/"
+    for entry in (env.get("PATH") or "").split(":"):
+        entry = entry.rstrip("/")
+        if entry.endswith("/bin") and _CONDA_DIR_NAME.search(entry[:-4]):
+            return entry[:-4]
+        if entry.endswith("/.pyenv/shims") or entry.endswith("pyenv/shims"):
+            return "<conda root>"
     return "/opt/conda"
+
+
+# A directory name that says it is a conda installation: /root/miniconda3, /usr/local/miniconda,
+# /opt/anaconda, /opt/miniforge3, /opt/mambaforge, /opt/conda, /root/.conda.
+_CONDA_DIR_NAME = re.compile(r"(conda|mamba|miniforge)[^/]*$", re.I)
 
 
 # ---------------------------------------------------------------------------
@@ -547,7 +561,9 @@ def cache_uses(run) -> tuple[CacheUse, ...]:
                     writers[m] = []
                     who = _sudo_user(c) or user
                     denv = cenv if who == user else {k: v for k, v in cenv.items() if k != "HOME"}
-                    dirs[m] = cache_dirs(m, op.tool, op, denv, who)
+                    # conda's location follows the program as written (/anaconda/bin/conda)
+                    tool = c.argv[0] if m == "conda" and "/" in c.argv[0] else op.tool
+                    dirs[m] = cache_dirs(m, tool, op, denv, who)
                 writers[m].append((c, op))
     out = []
     for m, ws in writers.items():
