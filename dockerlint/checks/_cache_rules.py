@@ -7,6 +7,8 @@ writes which cache, whether it is gone) are the model's, in dockerlint/caches.py
 
 from __future__ import annotations
 
+import functools
+
 from ..caches import cache_uses, left_in_shipped, measured_mb
 from ..edits import append_command
 from ..findings import Edit, Fix, Hit
@@ -89,14 +91,15 @@ def hits_for(model, managers, message, fix_for, keep=None):
 # Edits
 # ---------------------------------------------------------------------------
 
-def _value_opts(manager: str, prog: str) -> set:
+@functools.lru_cache(maxsize=256)
+def _value_opts(manager: str, prog: str) -> frozenset:
     from .. import packages as pk
 
     if prog in pk._MANAGERS:
-        return set(pk._MANAGERS[prog][2])
-    return {"pip": pk._PIP_VALUE_OPTS, "uv": pk._UV_VALUE_OPTS, "poetry": pk._POETRY_VALUE_OPTS,
+        return frozenset(pk._MANAGERS[prog][2])
+    return frozenset({"pip": pk._PIP_VALUE_OPTS, "uv": pk._UV_VALUE_OPTS, "poetry": pk._POETRY_VALUE_OPTS,
             "pipenv": pk._PIPENV_VALUE_OPTS, "conda": pk._CONDA_VALUE_OPTS}.get(manager, set()) | (
-        pk._PIP_VALUE_OPTS if prog == "uv" else set())
+        pk._PIP_VALUE_OPTS if prog == "uv" else set()))
 
 
 _NAMES = frozenset({"install", "add", "sync", "update", "upgrade", "i", "ci", "in", "create", "refresh", "ref", "up",
