@@ -236,6 +236,21 @@ def lists_weight(image) -> str | None:
     return f"about {round(facts.lists_mb)} MB on Debian bookworm"
 
 
+def lists_mb(image) -> float | None:
+    """MB (10^6 bytes) the lists weigh after `apt-get update` on the image's release, where that
+    release was measured (debian.apt_facts: bullseye, bookworm, trixie, with the official
+    image's settings and standard sources); None for other releases and unknown images."""
+    release = image.release if image is not None else None
+    if not release:
+        return None
+    try:
+        from . import debian
+    except ImportError:
+        return None
+    facts = debian.apt_facts(release)
+    return facts.lists_mb if facts is not None and facts.lists_mb else None
+
+
 def describe_writer(cmd) -> str:
     """How a message names a command that writes the lists."""
     argv = cmd.argv

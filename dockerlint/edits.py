@@ -119,19 +119,23 @@ def remove_command(run, cmd) -> Edit | None:
     k = next((i for i, c in enumerate(cmds) if c is cmd), None)
     if k is None or len(cmds) < 2:
         return None
-    text = "\n".join(run.file_lines)
+    # only the instruction's own lines: joining the whole file for each call made a file of
+    # many RUNs quadratic (a 1 MB file: minutes)
+    first = run.instruction.start_line
+    own = run.file_lines[first - 1:run.instruction.end_line]
+    text = "\n".join(own)
     starts = [0]
-    for ln in run.file_lines:
+    for ln in own:
         starts.append(starts[-1] + len(ln) + 1)
 
     def off(line: int, col: int) -> int:
-        return starts[line - 1] + col - 1
+        return starts[line - first] + col - 1
 
     def pos(o: int) -> tuple[int, int]:
         from bisect import bisect_right
 
         i = bisect_right(starts, o) - 1
-        return i + 1, o - starts[i] + 1
+        return i + first, o - starts[i] + 1
 
     esc = run.escape
     blank = re.compile(rf"(?:[ \t]|{re.escape(esc)}\r?\n)*")

@@ -90,7 +90,7 @@ def lint_text(text: str, path: str, *, select: set[str] | None = None, ignore: s
         try:
             for hit in fn(model):
                 out.append(Finding(d.code, d.name, d.severity, hit.message, path, hit.span, hit.fix, hit.suggestion,
-                                   related=hit.related))
+                                   related=hit.related, size_mb=hit.size_mb))
         except Exception as e:  # one broken rule must not lose the other rules' findings
             tb = traceback.extract_tb(e.__traceback__)[-1]
             res.internal_errors.append(

@@ -34,6 +34,7 @@ class Hit:
     fix: Fix | None = None
     suggestion: str | None = None  # how to fix it, for humans, when no concrete edit is offered
     related: tuple[Span, ...] = ()  # other places the same finding is about (more packages of one RUN)
+    size_mb: float | None = None  # MB (10^6 bytes, installed, uncompressed) at stake, where known from data
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class Finding:
     suppressed: bool = False  # matched an inline or file-wide ignore comment: reported, never failing
     suppress_reason: str | None = None  # the text after `--` in that comment
     related: tuple[Span, ...] = ()  # other places this finding is about, in file order
+    size_mb: float | None = None  # MB the image would lose if this were fixed; None: not known
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property

@@ -61,6 +61,27 @@ def _render(body: str, res: FileResult) -> str:
     return ("\ufeff" if parsed.bom else "") + body
 
 
+def _compatible(findings: list) -> list:
+    """The findings whose fixes can be applied together, in order: a fix with an edit that
+    overlaps an edit of one already taken waits for the next round (DKL203's `--no-cache` inside
+    the `apk add` that DKL102's fix rewrites), as apply_edits would otherwise drop half of it.
+    The same edit shared by several findings is no conflict."""
+    taken: list = []  # ((line, col), (end_line, end_col), text)
+    out = []
+    for f in findings:
+        spans = [((e.span.line, e.span.column), (e.span.end_line, e.span.end_column), e.text) for e in f.fix.edits]
+        if any(s != t and _overlap(s, t) for s in spans for t in taken):
+            continue
+        out.append(f)
+        taken.extend(spans)
+    return out
+
+
+def _overlap(s, t) -> bool:
+    (a1, b1, _), (a2, b2, _) = sorted((s, t), key=lambda x: (x[0], x[1]))
+    return b1 > a2 or (a1 == a2 and (a1 != b1 or a2 != b2))
+
+
 def fixed_text(res: FileResult, opts) -> tuple[str | None, list[str], str | None]:
     """(new text or None, titles of applied fixes, reason when a fix was refused)."""
     text = res.text
@@ -77,7 +98,7 @@ def fixed_text(res: FileResult, opts) -> tuple[str | None, list[str], str | None
             chosen = [rewrite]
             new = rewrite.fix.rewrite
         else:
-            chosen = [f for f in todo if f.fix.edits]
+            chosen = _compatible([f for f in todo if f.fix.edits])
             if not chosen:
                 break
             new = _render(apply_edits(current.parsed.lines, [e for f in chosen for e in f.fix.edits]), current)

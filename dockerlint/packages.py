@@ -201,3 +201,138 @@ def base_name(pkg: str) -> str:
     name = pkg.split("@", 1)[0] if "@" in pkg and "://" not in pkg else pkg
     name = _VERSION_SUFFIX.sub("", name)
     return name.split("[", 1)[0]
+
+
+# ---------------------------------------------------------------------------
+# Tools that keep a download cache but that `package_ops` does not report (their packages are
+# not the system's): uv's project commands, pipenv, poetry, the conda family, and the cache
+# commands of every manager.  Kept apart from `package_ops` so the rules that classify installed
+# packages (DKL101, DKL102, the rewrite) see exactly what they saw before.
+# ---------------------------------------------------------------------------
+
+_CONDA = frozenset({"conda", "mamba", "micromamba"})
+_CONDA_VALUE_OPTS = {"-n", "--name", "-p", "--prefix", "-c", "--channel", "-f", "--file", "--override-channels_",
+                     "-r", "--root-prefix", "--repodata-fn", "--experimental-solver", "--solver"}
+_UV_VALUE_OPTS = {"--cache-dir", "--python", "-p", "--index-url", "-i", "--extra-index-url", "--find-links",
+                  "-f", "--directory", "--project", "--extra", "--group", "--only-group", "--no-group",
+                  "--package", "--with", "-w", "--constraint", "-c", "-r", "--requirement", "--target",
+                  "--prefix", "--config-file", "--color", "--index", "--default-index", "--link-mode",
+                  "--python-platform", "--python-version", "--index-strategy", "--keyring-provider",
+                  "--resolution", "--prerelease", "--exclude-newer", "--refresh-package", "--reinstall-package",
+                  "--upgrade-package", "-P", "--no-binary-package", "--no-build-package", "--compile-bytecode_"}
+_POETRY_VALUE_OPTS = {"--with", "--without", "--only", "-E", "--extras", "-C", "--directory", "-P", "--project",
+                      "-G", "--group", "--source", "--python"}
+_PIPENV_VALUE_OPTS = {"--python", "--pypi-mirror", "-r", "--requirements", "--categories", "--extra-pip-args"}
+
+
+def _words(rest: list[str], value_opts: set[str]) -> tuple[list[tuple[str, int]], list[str]]:
+    """(positional words with their index in `rest`, options) of a command line."""
+    words, options = [], []
+    i = 0
+    while i < len(rest):
+        w = rest[i]
+        if w.startswith("-") and len(w) > 1:
+            if w in value_opts and i + 1 < len(rest):
+                options.append(w + "=" + rest[i + 1])
+                i += 2
+                continue
+            options.append(w)
+        else:
+            words.append((w, i))
+        i += 1
+    return words, options
+
+
+def tool_ops(argv: list[str], index: int) -> list[PackageOp]:
+    """Cache-relevant operations of the tools `package_ops` leaves out, for one command line.
+
+    Managers and actions (PackageOp.manager / .action):
+      uv       install  `uv sync`, `uv pip sync`, `uv tool install` (`uv pip install` is
+                        package_ops' pip op with tool "uv pip"); clean `uv cache clean`,
+                        `uv cache prune --ci`
+      pipenv   install  `pipenv install|sync`; clean `pipenv --clear`
+      poetry   install  `poetry install|add|update`; clean `poetry cache clear`
+      conda    install  `conda|mamba|micromamba install|create|update|env create|env update`;
+               clean    `… clean` (its options tell what is cleaned: -a, -t, …)
+      pip      clean    `pip cache purge` / `pip cache remove` (tool: the pip spelling)
+      npm      clean    `npm cache clean|clear` (package_ops only knows `clean`)
+      yarn     version  `yarn set version X`, `yarn policies set-version X` (packages: (X,))
+      corepack version  `corepack enable|prepare|use|install [yarn@X]` (packages: the words)
+    Options are kept as package_ops keeps them ("--cache-dir=/x" for an option with a value).
+    """
+    full = len(argv)
+    argv = strip_wrappers(argv)
+    if not argv:
+        return []
+    prog = argv[0].rsplit("/", 1)[-1]
+    rest = argv[1:]
+    base = full - len(rest)
+
+    def op(manager, tool, action, words, options, packages=None):
+        pk = tuple(w for w, _ in words) if packages is None else tuple(packages)
+        pos = tuple(base + p for _, p in words) if packages is None else ()
+        return PackageOp(manager, tool, action, pk, tuple(options), index, positions=pos)
+
+    if prog == "uv":
+        words, options = _words(rest, _UV_VALUE_OPTS)
+        sub = [w for w, _ in words[:2]]
+        if sub[:1] == ["sync"]:
+            return [op("uv", "uv sync", "install", [], options)]
+        if sub == ["pip", "sync"]:
+            return [op("uv", "uv pip sync", "install", words[2:], options)]
+        if sub == ["tool", "install"]:
+            return [op("uv", "uv tool install", "install", words[2:], options)]
+        if sub == ["cache", "clean"] or sub == ["cache", "prune"] and "--ci" in options:
+            return [op("uv", "uv cache", "clean", [], options)]
+        return []
+    if prog == "pipenv":
+        words, options = _words(rest, _PIPENV_VALUE_OPTS)
+        if "--clear" in options and not words:
+            return [op("pipenv", "pipenv", "clean", [], options)]
+        if words[:1] and words[0][0] in ("install", "sync"):
+            return [op("pipenv", "pipenv", "install", words[1:], options)]
+        return []
+    if prog == "poetry":
+        words, options = _words(rest, _POETRY_VALUE_OPTS)
+        sub = words[0][0] if words else None
+        if sub in ("install", "add", "update"):
+            return [op("poetry", "poetry", "install", words[1:], options)]
+        if sub == "cache" and words[1:2] and words[1][0] == "clear":
+            return [op("poetry", "poetry", "clean", [], options)]
+        return []
+    if prog in _CONDA:
+        words, options = _words(rest, _CONDA_VALUE_OPTS)
+        sub = [w for w, _ in words[:2]]
+        if sub[:1] in (["install"], ["create"], ["update"], ["upgrade"]):
+            return [op("conda", prog, "install", words[1:], options)]
+        if sub in (["env", "create"], ["env", "update"]):
+            return [op("conda", prog, "install", words[2:], options)]
+        if sub[:1] == ["clean"]:
+            return [op("conda", prog, "clean", [], options)]
+        return []
+    if _PIP.match(prog) or _PY.match(prog) and rest[:1] == ["-m"] and len(rest) > 1 and _PIP.match(rest[1]):
+        tail = rest if _PIP.match(prog) else rest[2:]
+        words, options = _words(tail, _PIP_VALUE_OPTS)
+        if [w for w, _ in words[:2]] in (["cache", "purge"], ["cache", "remove"]):
+            return [op("pip", prog, "clean", [], options)]
+        return []
+    if prog == "npm":
+        words, options = _words(rest, _NPM_VALUE_OPTS)
+        if [w for w, _ in words[:2]] == ["cache", "clear"]:
+            return [op("npm", "npm", "clean", [], options)]
+        return []
+    if prog == "yarn":
+        words, options = _words(rest, _NPM_VALUE_OPTS)
+        sub = [w for w, _ in words]
+        if sub[:2] == ["set", "version"] and len(sub) > 2:
+            return [op("yarn", "yarn", "version", [], options, [sub[2]])]
+        if sub[:2] == ["policies", "set-version"]:
+            return [op("yarn", "yarn", "version", [], options, sub[2:3] or ["latest"])]
+        return []
+    if prog == "corepack":
+        words, options = _words(rest, set())
+        sub = [w for w, _ in words]
+        if sub[:1] and sub[0] in ("enable", "prepare", "use", "install", "yarn"):
+            return [op("corepack", "corepack", "version", [], options, sub)]
+        return []
+    return []

@@ -31,7 +31,7 @@ def finding_dict(f: Finding) -> dict:
         "code": f.code, "name": f.name, "severity": f.severity, "message": f.message,
         "path": f.path, "line": f.span.line, "column": f.span.column,
         "end_line": f.span.end_line, "end_column": f.span.end_column,
-        "suppressed": f.suppressed, "suppress_reason": f.suppress_reason, "fix": fix,
+        "suppressed": f.suppressed, "suppress_reason": f.suppress_reason, "fix": fix, "size_mb": f.size_mb,
         "related": [{"line": r.line, "column": r.column, "end_line": r.end_line, "end_column": r.end_column}
                     for r in f.related],
     }
@@ -169,18 +169,21 @@ def render_text(results: Iterable[FileResult], color: bool, show_source: bool = 
 
 @dataclass(frozen=True)
 class Statistic:
-    """One rule's row of --statistics: how many unsuppressed findings it has and whether
-    --fix would fix any of them (under each file's settings).  A column is a field here
-    and an entry in STATISTIC_COLUMNS."""
+    """One rule's row of --statistics: how many unsuppressed findings it has, whether --fix
+    would fix any of them (under each file's settings), and how many MB fixing them would save
+    (the sum of the findings' size_mb where known, None when none of them has one).  A column
+    is a field here and an entry in STATISTIC_COLUMNS."""
 
     count: int
     code: str
     name: str
     fixable: bool
+    megabytes: float | None = None
 
 
-# (field, how the text table aligns it): ruff's (and flake8's) --statistics layout.
-STATISTIC_COLUMNS = (("count", ">"), ("code", "<"), ("name", ""))
+# (field, how the text table aligns it): ruff's (and flake8's) --statistics layout, then the
+# megabytes column (shown when some row has a size).
+STATISTIC_COLUMNS = (("count", ">"), ("code", "<"), ("name", ""), ("megabytes", ">"))
 
 
 def statistics(results: Iterable[FileResult]) -> list[Statistic]:
@@ -191,16 +194,35 @@ def statistics(results: Iterable[FileResult]) -> list[Statistic]:
         for f in r.findings:
             if f.suppressed:
                 continue
-            row = rows.setdefault(f.code, [0, f.name, False])
+            row = rows.setdefault(f.code, [0, f.name, False, None])
             row[0] += 1
             row[2] = row[2] or fix_applies(f, unsafe)
-    out = [Statistic(n, code, name, fixable) for code, (n, name, fixable) in rows.items()]
+            if f.size_mb is not None:
+                row[3] = (row[3] or 0.0) + f.size_mb
+    out = [Statistic(n, code, name, fixable, None if mb is None else round(mb, 1))
+           for code, (n, name, fixable, mb) in rows.items()]
     return sorted(out, key=lambda s: (-s.count, s.code))
 
 
+def megabytes_text(mb: float | None) -> str:
+    """`40 MB`, `2.5 MB`; "" when unknown."""
+    if mb is None:
+        return ""
+    return (f"{mb:.0f}" if mb >= 10 else f"{mb:.1f}".rstrip("0").rstrip(".")) + " MB"
+
+
+def saved_line(rows: list[Statistic]) -> str | None:
+    """The closing total: `About N MB could be saved.` over the rows whose size is known."""
+    known = [s.megabytes for s in rows if s.megabytes is not None]
+    if not known:
+        return None
+    return f"About {megabytes_text(sum(known))} could be saved (findings whose size is known)."
+
+
 def render_statistics(results: Iterable[FileResult], errors, fmt: str, color: bool = False) -> str:
-    """--statistics: a tab-separated table (count, code, `[*]` when fixable, name) and the
-    summary lines as text, or a JSON list of {count, code, name, fixable}."""
+    """--statistics: a tab-separated table (count, code, `[*]` when fixable, name, and the
+    megabytes at stake when some rule knows them), the summary lines and the total that could
+    be saved as text, or a JSON list of {count, code, name, fixable, megabytes}."""
     results = list(results)
     rows = statistics(results)
     if fmt == "json":
@@ -209,17 +231,33 @@ def render_statistics(results: Iterable[FileResult], errors, fmt: str, color: bo
 
     out = []
     if rows:
-        widths = {c: max(len(str(getattr(s, c))) for s in rows) for c, _ in STATISTIC_COLUMNS}
         any_fixable = any(s.fixable for s in rows)
+        columns = [(c, a) for c, a in STATISTIC_COLUMNS
+                   if c != "megabytes" or any(s.megabytes is not None for s in rows)]
+        table = []
         for s in rows:
-            cells = []
-            for c, align in STATISTIC_COLUMNS:
-                v = str(getattr(s, c))
+            cells = {}
+            for c, _align in columns:
+                v = megabytes_text(s.megabytes) if c == "megabytes" else str(getattr(s, c))
                 if c == "name" and any_fixable:
-                    v = (f"[{click.style('*', fg='cyan') if color else '*'}] " if s.fixable else "[ ] ") + v
-                cells.append(f"{v:{align}{widths[c]}}" if align else v)
-            out.append("\t".join(cells))
+                    v = ("[*] " if s.fixable else "[ ] ") + v
+                cells[c] = v
+            table.append((s, cells))
+        widths = {c: max(len(cells[c]) for _s, cells in table) for c, _ in columns}
+        for s, cells in table:
+            line = []
+            for k, (c, align) in enumerate(columns):
+                v = cells[c]
+                last = k == len(columns) - 1
+                text = v if last and not align else f"{v:{align or '<'}{widths[c]}}"
+                if c == "name" and any_fixable and color and s.fixable:
+                    text = text.replace("[*]", f"[{click.style('*', fg='cyan')}]", 1)
+                line.append(text)
+            out.append("\t".join(line).rstrip())
     out.extend(summary_lines(results))
+    saved = saved_line(rows)
+    if saved:
+        out.append(saved)
     if not out and not errors:
         out.append(CLEAN)
     return "\n".join(out) + "\n"

@@ -32,7 +32,28 @@ ADDED = {
     "DKL201": (("rm", "-rf", "/var/lib/apt/lists/*"), ("apt-get", "update"), ("apt", "update"),
                ("aptitude", "update")),
     "DKL103": (),
+    "DKL203": (("rm", "-rf", "/var/cache/apk/*"),),
+    "DKL204": (("yum", "clean", "all"), ("dnf", "clean", "all"), ("microdnf", "clean", "all"), ("tdnf", "clean", "all")),
+    "DKL205": (("zypper", "clean", "--all"),),
+    "DKL207": (("npm", "cache", "clean", "--force"), ("yarn", "cache", "clean")),
 }
+# Flags a rule's fix may add to a command it does not otherwise change, by code.
+FLAGS = {"DKL203": frozenset({"--no-cache"}), "DKL206": frozenset({"--no-cache-dir", "--no-cache"})}
+
+
+def _added_ok(code: str, argv) -> bool:
+    """Whether a command a fix added is one the rule may add."""
+    if any(argv[:len(p)] == p for p in ADDED.get(code, ())):
+        return True
+    # DKL208 appends the clean with the installing program as written (`/opt/conda/bin/conda`)
+    return code == "DKL208" and len(argv) == 4 and argv[0].rsplit("/", 1)[-1] in ("conda", "mamba", "micromamba") \
+        and argv[1:] == ("clean", "--all", "--yes")
+
+
+def _may_drop(code: str, argv) -> bool:
+    """Commands a fix may remove: DKL203 drops an `apk update` that `--no-cache` made redundant."""
+    return code == "DKL203" and argv[:1] and argv[0].rsplit("/", 1)[-1] == "apk" and "update" in argv \
+        and "add" not in argv
 
 
 @dataclass
@@ -59,8 +80,9 @@ def _runs(res):
     return [r for s in res.model.stages for r in s.runs]
 
 
-def _argvs(run):
-    return [c.argv for c in run.commands if c.argv]
+def _argvs(run, code=None):
+    flags = FLAGS.get(code, ())
+    return [tuple(w for w in c.argv if w not in flags) for c in run.commands if c.argv]
 
 
 def _text(res, ins) -> str:
@@ -181,29 +203,44 @@ def check_file(text: str, path: str, out: Outcome, unsafe: bool = True, lint_kw=
                 for problem in _check_purge(ra, rb, res, after):
                     bad(problem)
                 continue
-            old_argv, new_argv = _argvs(ra), _argvs(rb)
+            old_argv, new_argv = _argvs(ra, f.code), _argvs(rb, f.code)
             extra = list(new_argv)
             for argv in old_argv:
                 if argv in extra:
                     extra.remove(argv)
                 elif f.code == "DKL201" and writes_lists(argv):
                     lost.append(argv)  # moved: it must reappear in the RUN that reads the lists
+                elif _may_drop(f.code, argv):
+                    continue
                 else:
                     bad(f"the RUN at line {a.start_line} loses `{' '.join(argv)}`")
-            if not _is_super([x for x in old_argv if x not in lost], new_argv):
+            if not _is_super([x for x in old_argv if x not in lost and not _may_drop(f.code, x)], new_argv):
                 bad(f"the RUN at line {a.start_line} runs its commands in another order")
-            for c in rb.commands:
-                if not c.argv or c.argv not in extra:
+            flags = FLAGS.get(f.code, ())
+            # the added commands: those of the new RUN that its old commands, matched in order, leave
+            # over (a `yum clean all` appended after one the RUN had is the second, not the first)
+            new_cmds = [c for c in rb.commands if c.argv]
+            keep = [x for x in old_argv if x not in lost and not _may_drop(f.code, x)]
+            matched, k = set(), 0
+            for argv in keep:
+                while k < len(new_cmds) and tuple(w for w in new_cmds[k].argv if w not in flags) != argv:
+                    k += 1
+                if k < len(new_cmds):
+                    matched.add(k)
+                    k += 1
+            for j, c in enumerate(new_cmds):
+                argv = tuple(w for w in c.argv if w not in flags)
+                if j in matched or argv not in extra:
                     continue
-                extra.remove(c.argv)
-                if c.argv in lost:
-                    lost.remove(c.argv)
-                elif not (any(c.argv[:len(p)] == p for p in added_ok)
-                          or f.code == "DKL201" and writes_lists(c.argv)):
+                extra.remove(argv)
+                if argv in lost:
+                    lost.remove(argv)
+                elif not (_added_ok(f.code, argv) or f.code == "DKL201" and writes_lists(c.argv)):
                     bad(f"adds an unexpected command `{' '.join(c.argv)}`")
                 if c.connector not in ("&&", None) and not c.errexit:
                     bad(f"`{' '.join(c.argv)}` is joined with {c.connector!r} without set -e: the RUN "
                         "would hide a failure")
+        lost = [a for a in lost if not _may_drop(f.code, a)]
         if lost:
             bad(f"removes `{' '.join(lost[0])}` without running it elsewhere")
         # 4. later RUNs keep what they need

@@ -79,23 +79,47 @@ def test_exit_zero_reports_but_exits_0_and_errors_still_exit_2(tmp_path):
 
 def test_statistics_text_is_ruffs_table_with_the_summary(tmp_path):
     tree(tmp_path, {"Dockerfile": APT, "b/Dockerfile": APT, "go.Dockerfile": GO})
+    # `FROM debian` is trixie, whose lists were measured at 21.7 MB (rules/knowledge/debian.json)
     assert both(tmp_path, "--statistics", ".") == (1, (
-        "2\tDKL201\t[*] apt-lists-not-cleaned\n"
+        "2\tDKL201\t[*] apt-lists-not-cleaned\t43 MB\n"
         "1\tDKL101\t[ ] single-stage-build\n"
         "Found 3 problems (3 warnings) in 3 files.\n"
-        "2 fixable with `--fix` (1 more with `--unsafe-fixes`).\n"), "")
+        "2 fixable with `--fix` (1 more with `--unsafe-fixes`).\n"
+        "About 43 MB could be saved (findings whose size is known).\n"), "")
     # with unsafe fixes on, the rewrite is fixable too; without any fixable rule there is no marker
     assert both(tmp_path, "--statistics", "--unsafe-fixes", ".")[1].splitlines()[:2] == [
-        "2\tDKL201\t[*] apt-lists-not-cleaned", "1\tDKL101\t[*] single-stage-build"]
-    assert both(tmp_path, "--statistics", "go.Dockerfile")[1].splitlines()[0] == "1\tDKL101\tsingle-stage-build"
+        "2\tDKL201\t[*] apt-lists-not-cleaned\t43 MB", "1\tDKL101\t[*] single-stage-build"]
+    # no size known anywhere: no megabytes column and no total
+    assert both(tmp_path, "--statistics", "go.Dockerfile")[1].splitlines() == [
+        "1\tDKL101\tsingle-stage-build", "Found 1 problem (1 warning) in 1 file.",
+        "No fixes with `--fix`; 1 with `--unsafe-fixes`."]
+
+
+def test_statistics_megabytes_column_is_aligned_and_sums_the_findings(tmp_path):
+    pip = "FROM python:3.12-slim\nRUN pip install flask\nCMD [\"flask\"]\n"
+    tree(tmp_path, {"Dockerfile": APT, "p/Dockerfile": pip, "q/Dockerfile": pip.replace("3.12-slim", "3.11"),
+                    "u/Dockerfile": "FROM ubuntu:22.04\nRUN apt-get update\n"})
+    code, out, _ = both(tmp_path, "--statistics", "--select", "DKL201,DKL206", ".")
+    lines = out.splitlines()
+    assert code == 1 and lines[0].split("\t")[:2] == ["2", "DKL201"] and lines[1].split("\t")[:2] == ["2", "DKL206"]
+    # jammy's lists were not measured: only trixie's 21.7 MB counts for DKL201
+    assert lines[0].split("\t")[3].strip() == "22 MB"
+    flask = [f for f in json.loads(both(tmp_path, "--format", "json", "p/Dockerfile")[1])["findings"]
+             if f["code"] == "DKL206"][0]["size_mb"]
+    from dockerlint.report import megabytes_text
+
+    assert flask and lines[1].split("\t")[3].strip() == megabytes_text(round(2 * flask, 1))
+    # columns line up: the name cells are padded to one width
+    assert len(lines[0].split("\t")[2]) == len(lines[1].split("\t")[2])
+    assert lines[-1] == f"About {megabytes_text(21.7 + round(2 * flask, 1))} could be saved (findings whose size is known)."
 
 
 def test_statistics_json_and_clean_and_unsupported_formats(tmp_path):
     tree(tmp_path, {"Dockerfile": APT, "b/Dockerfile": APT, "go.Dockerfile": GO, "ok/Dockerfile": CLEAN})
     code, out, err = both(tmp_path, "--statistics", "--format", "json", ".")
     assert (code, err) == (1, "") and json.loads(out) == [
-        {"count": 2, "code": "DKL201", "name": "apt-lists-not-cleaned", "fixable": True},
-        {"count": 1, "code": "DKL101", "name": "single-stage-build", "fixable": False}]
+        {"count": 2, "code": "DKL201", "name": "apt-lists-not-cleaned", "fixable": True, "megabytes": 43.4},
+        {"count": 1, "code": "DKL101", "name": "single-stage-build", "fixable": False, "megabytes": None}]
     assert both(tmp_path, "--statistics", "ok") == (0, "All checks passed!\n", "")
     assert both(tmp_path, "--statistics", "--format", "json", "ok") == (0, "[]\n", "")
     for fmt in ("sarif", "github"):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..aptlists import LISTS, describe_writer, later_readers, lists_use, lists_weight, removes_lists
+from ..aptlists import LISTS, describe_writer, later_readers, lists_mb, lists_use, lists_weight, removes_lists
 from ..edits import append_command, delete_instruction, insert_before, remove_command
 from ..findings import Fix, Hit
 
@@ -156,7 +156,7 @@ def check(model):
                     if moved_past is not None:
                         help_ += (f"; no automatic fix: line {moved_past} changes apt's sources or keys in between, "
                                   "so an update there would fetch other lists")
-            yield Hit(first.span, msg, fix, help_)
+            yield Hit(first.span, msg, fix, help_, size_mb=lists_mb(stage.root_image))
 
 
 __all__ = ["check", "CLEANUP", "removes_lists"]
