@@ -1,7 +1,8 @@
 """The rule catalogue: one Markdown document per rule in rules/, the single source of its docs.
 
 A document starts with TOML front matter between `+++` lines (code, name,
-severity, summary, fix, hadolint, tags, precision) followed by ruff's sections.
+severity, summary, fix, hadolint, tags, precision, and `default = false` for a rule
+that runs only when selected) followed by ruff's sections.
 --explain, --list-rules, the README table and SARIF's rule help are all made
 from here.
 """
@@ -34,6 +35,9 @@ class RuleDoc:
     precision: str
     body: str  # Markdown after the front matter
     path: Path
+    # In the default rule set: runs when nothing is selected.  A rule with `default = false`
+    # runs only when a selection names it (code, name, prefix, hadolint code) or says ALL.
+    default: bool = True
 
     @property
     def sections(self) -> dict[str, str]:
@@ -64,8 +68,19 @@ def _parse(path: Path) -> RuleDoc:
         code=meta["code"], name=meta["name"], severity=meta["severity"], summary=meta["summary"],
         fix=meta.get("fix", "none"), hadolint=tuple(meta.get("hadolint", ())),
         tags=tuple(meta.get("tags", ())), precision=meta.get("precision", "high"),
-        body=text[m.end():], path=path,
+        body=text[m.end():], path=path, default=_default(meta.get("default", True), path),
     )
+
+
+def _default(value, path: Path) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"{path}: `default` must be true or false, not {value!r}")
+    return value
+
+
+def default_codes() -> list[str]:
+    """Codes of the rules that run when no selection is given, in code order."""
+    return [c for c, d in catalog().items() if d.default]
 
 
 @cache
@@ -99,7 +114,11 @@ def lookup(ident: str) -> RuleDoc | None:
 def resolve(idents, *, where: str = "") -> set[str]:
     """Codes for a list of codes, names, code prefixes (`DKL2`), hadolint codes that map to
     a rule (`DL3009`, from each document's `hadolint` list) or `ALL`; each item may hold
-    several, comma-separated.  An unknown one raises KeyError with a one-line message."""
+    several, comma-separated.  An unknown one raises KeyError with a one-line message.
+
+    Every form selects rules that are not in the default set too (`DKL5` and `ALL` take
+    DKL501), as ruff's prefixes take E501: naming a group of codes is an explicit choice,
+    while running with no selection gives only the default set (default_codes)."""
     codes: set[str] = set()
     for raw in idents:
         for ident in str(raw).split(","):
