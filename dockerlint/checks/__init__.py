@@ -16,6 +16,7 @@ REGISTRY: dict[str, str | None] = {
     "DKL102": "build_only_package",
     "DKL103": "cgo_binary_without_libc",
     "DKL201": "apt_lists_not_cleaned",
+    "DKL404": "undefined_variable",
     "DKL405": "pipe_hides_failure",
     "DKL503": "unverified_download",
 }
