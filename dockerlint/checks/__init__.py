@@ -18,6 +18,8 @@ REGISTRY: dict[str, str | None] = {
     "DKL201": "apt_lists_not_cleaned",
     "DKL404": "undefined_variable",
     "DKL405": "pipe_hides_failure",
+    "DKL501": "runs_as_root",
+    "DKL502": "secret_in_image",
     "DKL503": "unverified_download",
 }
 
