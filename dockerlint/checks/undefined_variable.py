@@ -60,6 +60,10 @@ def check(model):
                           f"declare `ARG {name}=<default>` before the first FROM")
                 continue
             stage = stage_of.get(id(ins))
+            if scope.open and name not in scope.globals_:
+                # The base image may set it, and then this use sees the base's value: only a global
+                # ARG is known to be empty here (a stage never inherits one).
+                continue
             if name in use.same_instruction and name != use.key:
                 yield Hit(span, f"`{written}` is set in this same ENV, but every value of an ENV sees the variables "
                                 "as they were before it: here it expands to an empty string",
@@ -80,8 +84,6 @@ def check(model):
                 yield Hit(span, f"{what}: here it expands to an empty string{unless}",
                           _declare_fix(model, stage, name) if stage is not None else None)
                 continue
-            if scope.open:
-                continue  # the base image may define it
             where = f"`{scope.image.ref}`" if scope.image is not None else "the base image"
             help_ = _did_you_mean(name, scope.names, budget)
             if not use.quotes:
