@@ -213,12 +213,26 @@ def may_fail(cmd, copied: frozenset[str] = frozenset()) -> bool:
         return "cat-heredoc" not in producers
     if name in ("cat", "tac") and "cat-copied" in producers and copied:
         files = [a for a in cmd.argv[1:] if not a.startswith("-")]
-        if files and all(not any(ch in f for ch in "*?[$") and f.rstrip("/").rsplit("/", 1)[-1] in copied
-                         for f in files):
+        if files and all(_copied(f.rstrip("/").rsplit("/", 1)[-1], copied) for f in files):
             return False
     if name == "dpkg-query" and _lists_all(_argv(cmd)[1:]):
         return False
     return True
+
+
+def _copied(name: str, copied: frozenset[str]) -> bool:
+    """A file name (or glob: `*.patch`) that names what a COPY put in: the same text as a copied
+    source (`COPY patches/*.patch ./`, which fails when it matches nothing) or a glob matching a
+    copied name."""
+    if "$" in name or not name:
+        return False
+    if name in copied:
+        return True
+    if not any(ch in name for ch in "*?["):
+        return False
+    from fnmatch import fnmatchcase
+
+    return any(not any(ch in c for ch in "*?[") and fnmatchcase(c, name) for c in copied)
 
 
 def _lists_all(args: list[str]) -> bool:
