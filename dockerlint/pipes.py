@@ -220,6 +220,27 @@ def may_fail(cmd, copied: frozenset[str] = frozenset()) -> bool:
     return True
 
 
+def _awk_end_exits(args: list[str]) -> bool:
+    """An awk command line whose program (the first operand after the options) has an END block
+    that exits with a non-zero literal status."""
+    import re
+
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a in ("-F", "-v", "-f"):
+            if a == "-f":
+                return False  # the program is in a file dockerlint does not read
+            i += 2
+            continue
+        if a.startswith("-") and a != "-":
+            i += 1
+            continue
+        end = re.search(r"\bEND\s*\{", a)
+        return end is not None and re.search(r"\bexit\s*\(?\s*[1-9]", a[end.end():]) is not None
+    return False
+
+
 def _copied(name: str, copied: frozenset[str]) -> bool:
     """A file name (or glob: `*.patch`) that names what a COPY put in: the same text as a copied
     source (`COPY patches/*.patch ./`, which fails when it matches nothing) or a glob matching a
@@ -328,6 +349,8 @@ def fails_on_short_input(cmd) -> bool:
     if when == "gpg-read":
         return any(a in ("--dearmor", "--dearmour", "--enarmor", "--import", "--verify", "--decrypt", "-d",
                          "--fast-import") for a in args)
+    if when == "end-exit":
+        return _awk_end_exits(args)
     if when == "add":
         return "add" in args  # `apt-key add -`, `apt-key --keyring F add -`
     if when == "cpio-in":
