@@ -324,6 +324,20 @@ def checked_afterwards(pipeline, run) -> bool:
     return False
 
 
+def input_in_url(pipeline, run) -> bool:
+    """`… | wget "https://host/$(cat)/file"`: the consumer reads its input only as part of the URL
+    it fetches (a bare `cat` in a substitution of its own words).  Empty input gives a URL that
+    does not exist, and wget fails on the HTTP error itself."""
+    last = pipeline.consumer
+    if _name(last) != "wget" or any(a == "-i" or a.startswith("--input-file") for a in _argv(last)):
+        return False
+    s = last.span
+    return any(c.shell is not None and c.shell.in_substitution and list(c.argv) in (["cat"], ["cat", "-"])
+               and (s.line, s.column) <= (c.span.line, c.span.column)
+               and (c.span.end_line, c.span.end_column) <= (s.end_line, s.end_column)
+               for c in run.commands)
+
+
 def fails_on_short_input(cmd) -> bool:
     """Whether the last command of a pipeline fails by itself when its input is empty or cut off
     (tar -x, gzip -d, gpg --dearmor, apt-key add, sha256sum -c; see pipes.toml [[consumer]])."""

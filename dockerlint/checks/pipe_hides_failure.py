@@ -94,7 +94,8 @@ def _stage_fix(model, stage, first) -> tuple[Fix | None, str | None]:
 
 def check(model):
     from ..downloads import run_downloads
-    from ..pipes import checked_afterwards, copied_names, fails_on_short_input, may_fail, pipelines, written_in
+    from ..pipes import (checked_afterwards, copied_names, fails_on_short_input, input_in_url, may_fail, pipelines,
+                         written_in)
 
     # id(stage) -> the fix of its first finding, when its SHELL also reaches the stages built FROM it
     stage_fix: dict[int, Fix] = {}
@@ -113,7 +114,7 @@ def check(model):
             if found and copied is None:
                 copied = copied_names(stage)
             found = [p for p in found if may_fail(p.producer, copied | written_in(run, p.producer))
-                     and not checked_afterwards(p, run)]
+                     and not checked_afterwards(p, run) and not input_in_url(p, run)]
             if not found:
                 continue
             taken = {d.download.span for d in run_downloads(run)}  # DKL503 reports those pipes
