@@ -8,6 +8,16 @@ from ..findings import Hit
 
 _GIT_URL = re.compile(r"^(?:git@[^:]+:|git://|ssh://|https?://[^#]+\.git(?:[#?]|$))")
 _COMMIT = re.compile(r"#[0-9a-fA-F]{40}(?::|$)")
+# A file of a GitHub repository at a full commit id: GitHub serves that commit's blob, which
+# cannot change (raw.githubusercontent.com/OWNER/REPO/<sha>/path, github.com/OWNER/REPO/raw/<sha>/path
+# or /blob/<sha>/path?raw=…).  A branch or tag name in the same place can move.
+_PINNED_RAW = re.compile(r"^https://(?:raw\.githubusercontent\.com/[^/]+/[^/]+|github\.com/[^/]+/[^/]+/(?:raw|blob))"
+                         r"/[0-9a-fA-F]{40}/[^?#]")
+
+
+def pinned_url(url: str | None) -> bool:
+    """Whether a download URL names content that cannot change (a GitHub file at a full commit id)."""
+    return bool(url) and _PINNED_RAW.match(url) is not None
 
 
 def _remote(src: str) -> str | None:
@@ -88,7 +98,7 @@ def _add_hits(stage, model):
                           "pin the commit: `ADD --checksum=<commit sha> …` (Dockerfile syntax 1.17 or later: "
                           "`# syntax=docker/dockerfile:1.17`), or name the commit in the URL "
                           "(`…repo.git#<40-hex sha>`)")
-            else:
+            elif not pinned_url(src):
                 yield Hit(word.span,
                           f"{shown} downloads a file without `--checksum`: the build takes whatever the server "
                           "sends",
@@ -111,6 +121,8 @@ def check(model):
             if run.shell_kind != "posix":
                 continue
             for d in run_downloads(run):
+                if pinned_url(d.url):
+                    continue  # a file at a commit id: what runs is what the commit holds
                 target = d.url or "the download"
                 interp = d.interpreter.name
                 how = {"pipe": f"is piped into `{interp}`",
