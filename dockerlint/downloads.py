@@ -152,7 +152,15 @@ def _is_versioned_python(name: str) -> bool:
 
 
 def run_downloads(run) -> tuple[RunDownload, ...]:
-    """Every download an interpreter runs in this RUN, in source order."""
+    """Every download an interpreter runs in this RUN, in source order (computed once per Run:
+    DKL503 reports them and DKL405 leaves their pipes alone)."""
+    cached = run.__dict__.get("_downloads")
+    if cached is None:
+        cached = run.__dict__["_downloads"] = _run_downloads(run)
+    return cached
+
+
+def _run_downloads(run) -> tuple[RunDownload, ...]:
     from .pipes import pipelines
 
     out: list[RunDownload] = []

@@ -77,7 +77,16 @@ def _word_texts(cmd) -> list[str]:
 
 
 def pipelines(run) -> tuple[Pipeline, ...]:
-    """The pipelines of a RUN with two elements or more, in source order (see the module doc)."""
+    """The pipelines of a RUN with two elements or more, in source order (see the module doc).
+
+    Computed once per Run (DKL405, its fix and DKL503 all ask) and kept on the Run object."""
+    cached = run.__dict__.get("_pipelines")
+    if cached is None:
+        cached = run.__dict__["_pipelines"] = _pipelines(run)
+    return cached
+
+
+def _pipelines(run) -> tuple[Pipeline, ...]:
     script = run.shell_script
     if script is not None and script.has_errors:
         return ()  # a script tree-sitter cannot read: its pipes are guesses
@@ -146,11 +155,11 @@ def _heredoc_interpreter_argv(run) -> tuple[str, ...]:
     """The shell that runs a heredoc body itself (`RUN <<EOF bash -o pipefail`, a `#!` line),
     () when the RUN's SHELL runs the script.  BuildKit runs a `#!` body as a file, so SHELL's
     options do not reach it."""
-    from .model import _heredoc_interpreter, _shebang
-
     ins = run.instruction
     if not ins.heredocs or len(ins.heredocs) != 1 or ins.json or ins.heredocs[0].fd is not None:
         return ()
+    from .model import _heredoc_interpreter, _shebang
+
     interp = _heredoc_interpreter(ins.rest, ins.heredocs[0])
     if interp is None:
         return ()
@@ -179,10 +188,11 @@ def _table() -> tuple[dict[str, frozenset[str] | None], dict[str, str]]:
 
 def _argv(cmd) -> list[str]:
     """argv with `busybox APPLET` read as APPLET."""
-    argv = list(cmd.argv)
-    if len(argv) > 1 and argv[0].rsplit("/", 1)[-1] == "busybox" and not argv[1].startswith("-"):
-        argv = argv[1:]
-    return argv
+    argv = cmd.argv
+    if len(argv) > 1 and argv[0].endswith("busybox") and argv[0].rsplit("/", 1)[-1] == "busybox" \
+            and not argv[1].startswith("-"):
+        return list(argv[1:])
+    return list(argv)
 
 
 def _name(cmd) -> str:

@@ -29,6 +29,8 @@ def _remote(src: str) -> str | None:
     return None
 
 
+_MAX_URL = 8192
+
 _VERIFIERS = frozenset({"sha1sum", "sha224sum", "sha256sum", "sha384sum", "sha512sum", "md5sum", "b2sum", "shasum",
                         "gpgv", "cosign", "minisign", "signify"})
 
@@ -67,13 +69,18 @@ def _verified_later(checked: dict[str, int], position: int, ins, src: str) -> bo
 def _add_hits(stage, model):
     from ..expand import expand
 
+    if not any(ins.keyword == "ADD" for ins in stage.instructions):
+        return
     env: dict[str, str] = {}  # the known values in scope: enough to see `ADD $URL /x` with ARG URL=https://…
     checked = None
     for position, ins in enumerate(stage.instructions):
         if ins.keyword in ("ARG", "ENV"):
             for name, val in ins.pairs:
                 if val is not None:
-                    env[name.text] = expand(val.text, env, model.escape)[0]
+                    # values past URL length are dropped: `ENV P=$P:/x` chains would otherwise
+                    # grow with every line, quadratic in the file
+                    v = expand(val.text, env, model.escape)[0]
+                    env[name.text] = v if len(v) <= _MAX_URL else ""
                 elif ins.keyword == "ARG" and model.global_args.get(name.text) is not None:
                     env.setdefault(name.text, model.global_args[name.text])
             continue
