@@ -1,7 +1,8 @@
 """The rule catalogue: one Markdown document per rule in rules/, the single source of its docs.
 
 A document starts with TOML front matter between `+++` lines (code, name,
-severity, summary, fix, hadolint, tags, precision) followed by ruff's sections.
+severity, summary, fix, hadolint, tags, precision, and `default = false` for a rule
+that runs only when selected) followed by ruff's sections.
 --explain, --list-rules, the README table and SARIF's rule help are all made
 from here.
 """
@@ -20,12 +21,14 @@ class RuleDoc:
     """One rule's document: its front matter as attributes, its Markdown body, and its path.
 
     code, name, severity ("info"|"warning"|"error"), summary, fix ("safe", "unsafe", "safe or
-    unsafe" (depends on the case) or "none"), hadolint (codes it maps to), tags, precision, and
-    `meta` (every front-matter key, for keys a rule adds).
+    unsafe" (depends on the case) or "none"), hadolint (codes it maps to), tags, precision,
+    default (in the default rule set: runs when nothing is selected; a rule with `default = false`
+    runs only when a selection names it (code, name, prefix, hadolint code) or says ALL), and
+    `meta` (every front-matter key, for keys a rule adds).  ValueError when `default` is not a bool.
     """
 
     __slots__ = ("code", "name", "severity", "summary", "fix", "hadolint", "tags", "precision", "body",
-                 "path", "meta")
+                 "path", "meta", "default")
 
     def __init__(self, meta: dict, body: str, path):
         self.meta = meta
@@ -39,6 +42,7 @@ class RuleDoc:
         self.precision = meta.get("precision", "high")
         self.body = body
         self.path = Path(path)
+        self.default = _default(meta.get("default", True), self.path)
 
     def __repr__(self) -> str:
         return f"RuleDoc({self.code} {self.name})"
@@ -72,6 +76,17 @@ def split_document(text: str, path="") -> tuple[dict, str]:
     except ModuleNotFoundError:  # Python 3.10
         import tomli as tomllib  # type: ignore[no-redef]
     return tomllib.loads(m.group(1)), text[m.end():]
+
+
+def _default(value, path: Path) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"{path}: `default` must be true or false, not {value!r}")
+    return value
+
+
+def default_codes() -> list[str]:
+    """Codes of the rules that run when no selection is given, in code order."""
+    return [c for c, d in catalog().items() if d.default]
 
 
 @cache
@@ -111,7 +126,11 @@ def lookup(ident: str) -> RuleDoc | None:
 def resolve(idents, *, where: str = "") -> set[str]:
     """Codes for a list of codes, names, code prefixes (`DKL2`), hadolint codes that map to
     a rule (`DL3009`, from each document's `hadolint` list) or `ALL`; each item may hold
-    several, comma-separated.  An unknown one raises KeyError with a one-line message."""
+    several, comma-separated.  An unknown one raises KeyError with a one-line message.
+
+    Every form selects rules that are not in the default set too (`DKL5` and `ALL` take
+    DKL501), as ruff's prefixes take E501: naming a group of codes is an explicit choice,
+    while running with no selection gives only the default set (default_codes)."""
     codes: set[str] = set()
     for raw in idents:
         for ident in str(raw).split(","):

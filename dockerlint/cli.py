@@ -39,11 +39,12 @@ def _use_color(choice: str, stream) -> bool:
 def _list_rules() -> str:
     from . import catalog
 
-    rows = [(d.code, d.name, d.severity, d.fix, d.summary) for d in catalog.catalog().values()]
-    w = [max(len(r[i]) for r in rows) for i in range(4)]
+    rows = [(d.code, d.name, d.severity, d.fix, "yes" if d.default else "no", d.summary)
+            for d in catalog.catalog().values()]
+    w = [max(len(r[i]) for r in rows) for i in range(5)]
     out = []
     for r in rows:
-        out.append(f"{r[0]:<{w[0]}}  {r[1]:<{w[1]}}  {r[2]:<{w[2]}}  fix:{r[3]:<{w[3]}}  {r[4]}")
+        out.append(f"{r[0]:<{w[0]}}  {r[1]:<{w[1]}}  {r[2]:<{w[2]}}  fix:{r[3]:<{w[3]}}  default:{r[4]:<{w[4]}}  {r[5]}")
     return "\n".join(out) + "\n"
 
 
@@ -59,6 +60,9 @@ def _explain(ident: str) -> str:
     head = f"# {doc.code} {doc.name}\n\nSeverity: {doc.severity}. Fix: {doc.fix}."
     if doc.hadolint:
         head += f" hadolint: {', '.join(doc.hadolint)}."
+    if not doc.default:
+        head += (f"\nNot in the default rule set: it runs only when selected (`--select {doc.code}`, "
+                 f"`select = [\"{doc.code}\"]` in the configuration, a prefix such as `{doc.code[:4]}`, or ALL).")
     return f"{head}\n\n{doc.summary}\n\n{doc.body.strip()}\n"
 
 

@@ -24,7 +24,7 @@ __all__ = [
     "knowledge_dir", "load_table",
 ]
 
-TABLES = ("images", "packages", "toolchains", "caches")
+TABLES = ("images", "packages", "toolchains", "caches", "pipes", "security")
 
 
 def knowledge_dir() -> Path:

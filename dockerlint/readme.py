@@ -14,10 +14,10 @@ from . import catalog
 
 
 def rules_table() -> str:
-    rows = ["| code | name | severity | fix | summary |", "|---|---|---|---|---|"]
+    rows = ["| code | name | severity | fix | default | summary |", "|---|---|---|---|---|---|"]
     for d in catalog.catalog().values():
         rows.append(f"| [{d.code}](rules/{d.code}.md) | {d.name} | {d.severity} | {d.fix} | "
-                    f"{d.summary.replace('|', chr(92) + '|')} |")
+                    f"{'yes' if d.default else 'no'} | {d.summary.replace('|', chr(92) + '|')} |")
     return "\n".join(rows)
 
 

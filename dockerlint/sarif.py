@@ -97,7 +97,9 @@ def render_sarif(results: list[FileResult], errors: list[str]) -> str:
             full_description=om.MultiformatMessageString(text=what),
             help=om.MultiformatMessageString(text=body, markdown=body),
             help_uri=f"{INFORMATION_URI}/blob/main/rules/{d.code}.md",
-            default_configuration=om.ReportingConfiguration(level=LEVELS.get(d.severity, "warning")),
+            # enabled=False: the rule is not in the default set (it ran only if selected)
+            default_configuration=om.ReportingConfiguration(level=LEVELS.get(d.severity, "warning"),
+                                                            enabled=d.default),
             properties={"tags": ["dockerfile", *d.tags], "precision": d.precision},
         ))
     driver = om.ToolComponent(

@@ -25,7 +25,62 @@ from dataclasses import dataclass, field
 from dockerlint.aptlists import lists_use, writes_lists
 from dockerlint.engine import lint_text
 from dockerlint.fix import apply_edits, fixed_text
+from dockerlint.model import PREDEFINED_ARGS
 from dockerlint.runner import Options
+
+def _added_shell_ok(res, after, ins) -> str | None:
+    """DKL405 may add `SHELL [<shell>, …, "-o", "pipefail", "-c"]` where that shell takes pipefail
+    and is in the stage (bash: the image family has it or a RUN installed it)."""
+    from dockerlint.pipes import has_bash, sh_has_pipefail
+
+    argv = [w.text for w in ins.args] if ins.json else []
+    if ins.keyword != "SHELL" or "pipefail" not in argv or argv[argv.index("pipefail") - 1] != "-o" or argv[-1:] != ["-c"]:
+        return f"adds an instruction that is not a SHELL with -o pipefail: {ins.keyword} {ins.rest}"
+    stage = next(s for s in after.model.stages if any(i is ins for i in s.instructions))
+    prog = argv[0].rsplit("/", 1)[-1]
+    if prog == "bash" and not has_bash(stage):
+        return "adds a bash SHELL to a stage without bash"
+    if prog == "sh" and not sh_has_pipefail(stage.root_image):
+        return "adds a /bin/sh -o pipefail SHELL where /bin/sh may not take pipefail"
+    return None
+
+
+def _added_arg_ok(res, after, ins) -> str | None:
+    """DKL404 may add `ARG NAME` (no value) right after a FROM, for a global ARG of the file."""
+    i = after.parsed.instructions.index(ins)
+    if ins.keyword != "ARG" or len(ins.pairs) != 1 or ins.pairs[0][1] is not None:
+        return f"adds an instruction that is not a bare ARG: {ins.keyword} {ins.rest}"
+    if ins.pairs[0][0].text not in res.model.global_args and ins.pairs[0][0].text not in PREDEFINED_ARGS:
+        return f"declares ARG {ins.pairs[0][0].text}, which is not a global ARG"
+    if i == 0 or after.parsed.instructions[i - 1].keyword not in ("FROM", "ARG"):
+        return "adds an ARG that is not right after a FROM"
+    return None
+
+
+# Instructions a rule's fix may add, by code: a check of each added instruction (None: fine).
+ADDED_INSTRUCTIONS = {"DKL404": _added_arg_ok, "DKL405": _added_shell_ok}
+
+
+def _without_added(res, after, old_ins, new_ins, code):
+    """new_ins without the instructions the fix added (matched by keyword and text, in order),
+    and the problems with what was added."""
+    check = ADDED_INSTRUCTIONS.get(code)
+    if check is None or len(new_ins) <= len(old_ins):
+        return new_ins, []
+    kept, problems, k = [], [], 0
+    for ins in new_ins:
+        if k < len(old_ins) and ins.keyword == old_ins[k].keyword and _text(after, ins) == _text(res, old_ins[k]):
+            kept.append(ins)
+            k += 1
+        elif k < len(old_ins) and ins.keyword == old_ins[k].keyword and ins.keyword == "RUN":
+            kept.append(ins)  # a RUN the fix also touched: compared command by command below
+            k += 1
+        else:
+            why = check(res, after, ins)
+            if why:
+                problems.append(why)
+    return kept, problems
+
 
 # Commands a rule's fix may add to a RUN (argv prefixes), by code.
 ADDED = {
@@ -36,6 +91,8 @@ ADDED = {
     "DKL204": (("yum", "clean", "all"), ("dnf", "clean", "all"), ("microdnf", "clean", "all"), ("tdnf", "clean", "all")),
     "DKL205": (("zypper", "clean", "--all"),),
     "DKL207": (("npm", "cache", "clean", "--force"), ("yarn", "cache", "clean")),
+    "DKL404": (),
+    "DKL405": (),
 }
 # Flags a rule's fix may add to a command it does not otherwise change, by code.
 FLAGS = {"DKL203": frozenset({"--no-cache"}), "DKL206": frozenset({"--no-cache-dir", "--no-cache"})}
@@ -170,7 +227,9 @@ def check_file(text: str, path: str, out: Outcome, unsafe: bool = True, lint_kw=
                    if any(e.text == "" and e.span.line <= i.start_line and e.span.end_line > i.end_line
                           and e.span.column == 1 and e.span.end_column == 1 for e in f.fix.edits)}
         old_ins = [i for i in res.parsed.instructions if i.start_line not in deleted]
-        new_ins = after.parsed.instructions
+        new_ins, added_problems = _without_added(res, after, old_ins, after.parsed.instructions, f.code)
+        for problem in added_problems:
+            bad(problem)
         if f.code == "DKL402":
             # its only added instruction: the BusyBox SHELL of a distroless :debug stage
             old_shells = {_text(res, i) for i in old_ins if i.keyword == "SHELL"}

@@ -356,7 +356,8 @@ def test_list_rules_and_explain_by_name():
     assert r.exit_code == 0 and [ln.split()[0] for ln in lines] == ["DKL001", "DKL002", "DKL101", "DKL102",
                                                                   "DKL103", "DKL201", "DKL203", "DKL204",
                                                                   "DKL205", "DKL206", "DKL207", "DKL208",
-                                                                  "DKL301", "DKL401", "DKL402", "DKL403"]
+                                                                  "DKL301", "DKL401", "DKL402", "DKL403",
+                                                                  "DKL404", "DKL405", "DKL501", "DKL502", "DKL503"]
     assert lines[1].split()[:3] == ["DKL002", "unused-suppression", "info"]
     r = CliRunner().invoke(cli, ["--explain", "unused-suppression"])
     assert r.exit_code == 0 and r.stdout.startswith("# DKL002 unused-suppression\n")

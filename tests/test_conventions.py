@@ -182,8 +182,10 @@ def test_select_and_ignore_take_hadolint_codes_and_all(tmp_path):
     everything = sorted(f["code"] for f in json.loads(out)["findings"])
     assert everything == ["DKL101", "DKL201"]
     for args, expected in [(["--ignore", "DL3009"], ["DKL101"]), (["--ignore", "dl3009"], ["DKL101"]),
-                           (["--select", "DL3009"], ["DKL201"]), (["--select", "ALL"], everything),
-                           (["--select", "all", "--ignore", "DL3009,DKL101"], [])]:
+                           (["--select", "DL3009"], ["DKL201"]),
+                           # ALL takes the rules outside the default set too: DKL501 (both images run as root)
+                           (["--select", "ALL"], sorted(everything + ["DKL501", "DKL501"])),
+                           (["--select", "all", "--ignore", "DL3009,DKL101,DKL501"], [])]:
         code, out, err = both(tmp_path, "--format", "json", *args, ".")
         assert (sorted(f["code"] for f in json.loads(out)["findings"]), err) == (expected, ""), args
     code, out, err = both(tmp_path, "--ignore", "DL3008", ".")
@@ -195,7 +197,7 @@ def test_select_and_ignore_take_hadolint_codes_and_all(tmp_path):
 @pytest.mark.parametrize("config,expected", [
     ('ignore = ["DL3009"]\n', ["go.Dockerfile:DKL101"]),
     ('select = ["DL3009"]\n', ["Dockerfile:DKL201"]),
-    ('select = ["ALL"]\nignore = ["dl3009"]\n', ["go.Dockerfile:DKL101"]),
+    ('select = ["ALL"]\nignore = ["dl3009", "DKL501"]\n', ["go.Dockerfile:DKL101"]),
     ('per-file-ignores = { "Dockerfile" = ["DL3009"], "go.*" = ["ALL"] }\n', []),
 ])
 def test_configuration_takes_hadolint_codes_and_all(tmp_path, config, expected):

@@ -26,6 +26,11 @@ REGISTRY: dict[str, str | None] = {
     "DKL401": "exec_form_not_json",
     "DKL402": "shell_form_without_shell",
     "DKL403": "entrypoint_shell_form",
+    "DKL404": "undefined_variable",
+    "DKL405": "pipe_hides_failure",
+    "DKL501": "runs_as_root",
+    "DKL502": "secret_in_image",
+    "DKL503": "unverified_download",
 }
 
 
