@@ -273,6 +273,8 @@ def _classify(argv: tuple[str, ...]) -> str | None:
     args = argv[1:]
     if prog in SHELLS:
         rest = [a for a in args if a not in ("-l", "-i", "--login", "-il", "-li")]
+        while len(rest) >= 2 and rest[0] in ("--rcfile", "--init-file"):
+            rest = rest[2:]  # `bash --rcfile welcome.sh`: an interactive shell with a start file
         if not rest:
             return "an interactive shell"
         if rest in (["-c"], ["-lc"], ["-ec"]):
@@ -309,6 +311,8 @@ def _classify(argv: tuple[str, ...]) -> str | None:
     if prog in BUILD_PROGRAMS:
         if args and args[0] in APP_VERBS.get(prog, ()):
             return None
+        if prog in ("pip", "pip3") and args[:1] == ("install",):
+            return "a build tool (`pip install` at start builds what it installs)"
         if prog in ("npm", "yarn", "pnpm", "bundle", "composer", "pip", "pip3", "poetry", "rake", "dotnet", "hugo"):
             return None if args else "a build tool"
         return "a build tool"
@@ -316,6 +320,8 @@ def _classify(argv: tuple[str, ...]) -> str | None:
         return "an interactive interpreter"
     if (prog in _KEEP_ALIVE and any(a in _KEEP_ALIVE[prog] for a in args)) or prog == "tailf":
         return "kept alive for `docker exec`"  # tailf (util-linux < 2.30) always follows
+    if prog in ("true", ":") and not args:
+        return "a no-op (the container is started with a command of its own)"
     if len(args) == 1 and args[0] in _VERSION_FLAGS:
         # `CMD perl -V && cpanm -V`: a base image that says what it has, for others to build on
         return "only prints versions (a base image for others to build on)"

@@ -162,3 +162,14 @@ def test_a_comment_that_says_why_a_package_stays_is_heard():
             "    && make -C /src && rm -rf /var/lib/apt/lists/*\nCMD [\"/usr/local/bin/app\"]\n")
     (f,) = _findings(text, "DKL102")
     assert f.message.startswith("`make` (build tool)")
+
+
+def test_seed6_classes_pip_install_at_start_true_and_git_identity():
+    assert purpose(_final('FROM python:3.12\nCMD ["pip", "install", "somepkg==2.0"]\n')).kind == "build-environment"
+    assert purpose(_final('FROM alpine\nENTRYPOINT ["tini", "--"]\nCMD ["true"]\n')).kind == \
+        "build-environment"
+    text = ("FROM debian:bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends git "
+            "&& rm -rf /var/lib/apt/lists/*\nRUN git clone https://example.com/r.git /r\n"
+            "{}CMD [\"/usr/local/bin/server\"]\n")
+    assert _findings(text.format(""), "DKL102")
+    assert _findings(text.format('RUN git config --global user.email "bot@example.com"\n'), "DKL102") == []

@@ -79,6 +79,8 @@ def check(model):
         for s in final.lineage:
             kept_for_derived.update((s.env.get("PHPIZE_DEPS") or "").split())
     notes = {c.span.line: c.text.lower() for c in model.parsed.comments}
+    git_identity = any(c.name == "git" and "config" in c.argv[1:3] and any(a.startswith("user.") for a in c.argv)
+                       for r in runs for c in r.commands)
     for run in runs:
         found: list[tuple[object, int, str, str]] = []  # (op, k, name, category)
         ins = run.instruction
@@ -109,6 +111,8 @@ def check(model):
                 program = _VCS_PROGRAMS.get(name, name)
                 if program in runtime or name in runtime:
                     continue
+                if program == "git" and git_identity:
+                    continue  # `git config --global user.email …`: only commits need it, at run time
                 if info.category in _USE_NEEDED or name in _GENERAL_TOOLS:
                     # they have run-time uses too: only report what the build visibly uses
                     # and no script we cannot read might use at run time
