@@ -166,6 +166,11 @@ _PATH_OPTION = re.compile(r"--(?:[a-z-]+-path|(?:s?bin|lib|libexec|sysconf|data|
                           r"|-DCMAKE_INSTALL_(?!PREFIX=)[A-Z_]+DIR=")
 
 
+# interpreters CMD may start, and the runtime images that have them
+_INTERPRETERS = {"java": ("eclipse-temurin", "openjdk", "amazoncorretto", "ibm-semeru", "sapmachine", "tomcat",
+                          "jetty", "distroless/java"),
+                 "python": ("python",), "python3": ("python",), "node": ("node",), "ruby": ("ruby",),
+                 "php": ("php",), "dotnet": ("aspnet", "runtime", "dotnet")}
 _DATA_FILE = re.compile(r"\.(?:toml|conf|cfg|ini|json|ya?ml|xml|properties|env|db|sqlite3?|pem|crt|key)$")
 
 
@@ -198,6 +203,34 @@ def _runtime_files_missing(stage, build, prog, final, workdir: str, copies) -> s
             path = posixpath.normpath(posixpath.join(workdir, value))
             if not covered(path) and not runtime_data(path):
                 return f"CMD names `{value}`, which the final stage would not have"
+    # the programs CMD/ENTRYPOINT start: an interpreter the build stage had from a build-only
+    # package (a JDK's `java`) is not on the final base (seed-6 review: `java -jar` on ubuntu)
+    from .runtime import programs, runtime_commands
+
+    base_name_ = final.base.split("@")[0].rsplit("/", 1)[-1].split(":")[0]
+    for c in runtime_commands(stage):
+        if c.kind == "HEALTHCHECK":
+            continue
+        for argv in programs(c):
+            p = argv[0].rsplit("/", 1)[-1]
+            if p in _INTERPRETERS and not base_name_.startswith(_INTERPRETERS[p]):
+                return f"{c.kind} runs `{p}`, which `{final.base}` does not have"
+    # RUNs that configure the system (files under /etc or /var, services, databases): the final
+    # stage installs the runtime packages again but would not repeat them
+    for run in stage.all_runs():
+        if run is build.run:
+            continue
+        for cmd in run.commands:
+            argv = cmd.argv
+            if not argv:
+                continue
+            redirects = " ".join(cmd.shell.redirects) if cmd.shell is not None else ""
+            touched = [a for a in (*argv[1:], *redirects.split()) if a.startswith(("/etc/", "/var/"))
+                       and not a.startswith(("/etc/apt", "/var/lib/apt", "/var/cache", "/etc/ssl"))]
+            if cmd.name in ("service", "psql", "createdb", "mysql", "initdb") or (
+                    touched and cmd.name in ("echo", "printf", "sed", "tee", "cat", "cp", "mv", "ln", "chown", "chmod")):
+                return (f"the RUN at line {run.instruction.start_line} configures the system (`{' '.join(argv[:3])}`), "
+                        "which the final stage would not repeat")
     for ins in stage.instructions:
         if ins.keyword not in ("COPY", "ADD") or ins.start_line < build.run.instruction.start_line:
             continue
