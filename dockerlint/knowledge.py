@@ -28,7 +28,7 @@ __all__ = [
     "knowledge_dir", "load_table",
 ]
 
-TABLES = ("images", "packages", "toolchains", "caches")
+TABLES = ("images", "packages", "toolchains", "caches", "base_packages")
 
 
 def knowledge_dir() -> Path:

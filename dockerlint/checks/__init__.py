@@ -15,7 +15,10 @@ REGISTRY: dict[str, str | None] = {
     "DKL101": "single_stage_build",
     "DKL102": "build_only_package",
     "DKL103": "cgo_binary_without_libc",
+    "DKL104": "removed_in_later_layer",
+    "DKL105": "recursive_chown_copies_layer",
     "DKL201": "apt_lists_not_cleaned",
+    "DKL202": "apt_recommends_installed",
 }
 
 

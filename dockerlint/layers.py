@@ -1,0 +1,465 @@
+"""What each instruction of a stage's lineage adds to the image, and what a later RUN removes.
+
+Part of the model.  Every instruction is a layer, and a layer is never shrunk by a later
+one: a file that a COPY, an ADD or a download put in one layer and that a later RUN deletes
+is still in the image (the later layer only records a "whiteout" that hides it).  DKL104
+asks "which earlier instruction added what this RUN removes?", DKL105 "which earlier
+instruction added the files this `chown -R` rewrites?".
+
+Paths are absolute and normalised (WORKDIR and `cd` resolved).  What is known to be added:
+
+* ``COPY``/``ADD`` destinations: ``dest/<name>`` for each source when the destination is a
+  folder (ends with ``/``, or several sources), else ``dest``; a source that is a folder
+  (``.``, ``dir/``) adds its contents to ``dest`` (``contents=True``).  A local archive that
+  ``ADD`` extracts adds its contents, never the archive itself.
+* downloads in a RUN: ``curl -o PATH``/``--output``/``-O`` (the URL's last segment, in the
+  current folder or ``--output-dir``), ``wget URL`` (the same, or ``-O PATH``/``-P DIR``),
+  ``git clone URL [DIR]``.
+* packages: installed by name in a RUN and not removed in the same RUN (``Run.kept_packages``),
+  apk virtual packages (``apk add --virtual .x``); and packages the base image ships, from
+  the Debian archive's base set (debian.py) and ``rules/knowledge/base_packages.toml``.
+
+A download into a folder a cache, tmpfs or bind mount covers adds nothing to the layer.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import functools
+import posixpath
+import re
+from dataclasses import dataclass, field
+
+_GLOB = re.compile(r"[*?\[]")
+_ARCHIVE = re.compile(r"\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst|tar\.lz|tzst)$", re.IGNORECASE)
+_URL = re.compile(r"^(https?|ftp)://", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Added:
+    """A path an instruction put in the image.
+
+    path: absolute; how: "COPY", "ADD", "download" (curl/wget/ADD <url>), "git clone";
+    instruction: the syntax.Instruction; run/index: the RUN and its command that did it
+    (None for COPY/ADD); contents: the instruction added the *contents* of folder ``path``
+    (COPY of a folder), so paths under it may be what it added.
+    """
+
+    path: str
+    how: str
+    instruction: object
+    run: object = None
+    index: int | None = None
+    contents: bool = False
+
+    @property
+    def line(self) -> int:
+        return self.instruction.start_line
+
+
+def norm(path: str, cwd: str = "/") -> str:
+    """`path` made absolute against `cwd` and normalised (`/app/./x/` -> `/app/x`)."""
+    p = posixpath.normpath(posixpath.join(cwd or "/", path))
+    return "/" + p.lstrip("/") if p.startswith("//") else p
+
+
+def is_static(word: str) -> bool:
+    return "$" not in word and "`" not in word
+
+
+def workdirs(stage) -> dict[int, str]:
+    """WORKDIR in force at each instruction (by id) of the stage's lineage."""
+    from .builds import _workdirs
+
+    return _workdirs(stage)
+
+
+def cwd_of(run, index: int, wd: str) -> str:
+    """The folder command `index` of `run` runs in: WORKDIR, then its `cd`s."""
+    from .builds import _cwd
+
+    return _cwd(run, index, wd)
+
+
+def _basename_of_url(url: str) -> str | None:
+    path = re.sub(r"^[a-zA-Z]+://[^/]*", "", url).split("?", 1)[0].split("#", 1)[0]
+    name = path.rstrip("/").rsplit("/", 1)[-1] if path.strip("/") else ""
+    return name or None
+
+
+# short options that take a value (the rest of the word, or the next word)
+_CURL_SHORT = frozenset("AbcdDeEFHKmorTuUwxXyYzCPQt")
+_CURL_LONG = frozenset({
+    "--data", "--data-binary", "--data-raw", "--data-urlencode", "--header", "--user", "--user-agent", "--retry",
+    "--max-time", "--connect-timeout", "--output", "--output-dir", "--proxy", "--request", "--cacert", "--cert",
+    "--key", "--retry-delay", "--retry-max-time", "--write-out", "--referer", "--cookie", "--cookie-jar",
+    "--form", "--range", "--limit-rate", "--speed-limit", "--speed-time", "--resolve", "--interface",
+    "--dns-servers", "--ciphers", "--proto", "--proto-redir", "--config", "--time-cond", "--continue-at",
+    "--url", "--max-filesize", "--capath", "--pinnedpubkey", "--oauth2-bearer", "--netrc-file"})
+_WGET_SHORT = frozenset("OPoatTweiUBQlARDIX")
+_WGET_LONG = frozenset({
+    "--output-document", "--directory-prefix", "--user", "--password", "--header", "--tries", "--timeout",
+    "--user-agent", "--output-file", "--append-output", "--wait", "--execute", "--input-file", "--base",
+    "--quota", "--level", "--accept", "--reject", "--domains", "--include-directories",
+    "--exclude-directories", "--post-data", "--post-file", "--ca-certificate", "--certificate",
+    "--private-key", "--limit-rate", "--http-user", "--http-password", "--ca-directory"})
+
+
+def _options(argv, short_values, long_values) -> tuple[list[tuple[str, str | None]], list[str]]:
+    """(options as (name, value), operands) of a command line, reading `-abc`, `-oFILE`, `-o FILE`,
+    `--long=V` and `--long V` as the program's getopt would."""
+    opts: list[tuple[str, str | None]] = []
+    operands: list[str] = []
+    i = 1
+    while i < len(argv):
+        w = argv[i]
+        if w == "--":
+            operands.extend(argv[i + 1:])
+            break
+        if w.startswith("--"):
+            name, eq, val = w.partition("=")
+            if eq:
+                opts.append((name, val))
+            elif name in long_values:
+                opts.append((name, argv[i + 1] if i + 1 < len(argv) else None))
+                i += 1
+            else:
+                opts.append((name, None))
+        elif w.startswith("-") and len(w) > 1:
+            for k in range(1, len(w)):
+                letter = w[k]
+                if letter in short_values:
+                    rest = w[k + 1:]
+                    if rest:
+                        opts.append(("-" + letter, rest))
+                    else:
+                        opts.append(("-" + letter, argv[i + 1] if i + 1 < len(argv) else None))
+                        i += 1
+                    break
+                opts.append(("-" + letter, None))
+        else:
+            operands.append(w)
+        i += 1
+    return opts, operands
+
+
+def downloads(cmd, cwd: str) -> list[str]:
+    """Paths a curl/wget/git command writes (absolute); [] when it writes to standard output or
+    the paths cannot be told."""
+    argv = cmd.argv
+    name = cmd.name
+    paths: list[str] = []
+    if name == "curl":
+        opts, operands = _options(argv, _CURL_SHORT, _CURL_LONG)
+        urls = [o for o in operands if _URL.match(o)] + [v for n, v in opts if n == "--url" and v]
+        out_dir = next((v for n, v in reversed(opts) if n == "--output-dir"), None)
+        outs = [v for n, v in opts if n in ("-o", "--output") and v]
+        remote = sum(1 for n, _v in opts if n in ("-O", "--remote-name"))
+        if any(n == "--remote-name-all" for n, _v in opts):
+            remote = len(urls)
+        paths = [o for o in outs if o != "-"]
+        for u in urls[:remote]:
+            b = _basename_of_url(u)
+            if b:
+                paths.append(posixpath.join(out_dir, b) if out_dir else b)
+    elif name == "wget":
+        opts, operands = _options(argv, _WGET_SHORT, _WGET_LONG)
+        doc = next((v for n, v in reversed(opts) if n in ("-O", "--output-document")), None)
+        prefix = next((v for n, v in reversed(opts) if n in ("-P", "--directory-prefix")), None)
+        if doc is not None:
+            paths = [] if doc == "-" else [doc]
+        else:
+            for u in operands:
+                b = _basename_of_url(u) if _URL.match(u) else None
+                if b:
+                    paths.append(posixpath.join(prefix, b) if prefix else b)
+    elif name == "git" and "clone" in argv[1:3]:
+        k = argv.index("clone")
+        opts, operands = _options(("git",) + tuple(argv[k + 1:]), frozenset("boucj"),
+                                  frozenset({"--branch", "--depth", "--origin", "--config", "--reference", "--jobs",
+                                             "--filter", "--shallow-since", "--separate-git-dir", "--upload-pack",
+                                             "--template", "--shallow-exclude"}))
+        if not operands:
+            return []
+        if len(operands) >= 2:
+            paths = [operands[1]]
+        else:
+            b = operands[0].rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1]
+            paths = [b[:-4] if b.endswith(".git") else b]
+    return [norm(p, cwd) for p in paths if p and is_static(p)]
+
+
+def removal_targets(cmd, cwd: str) -> list[tuple[int, str]] | None:
+    """What an `rm`/`unlink` command deletes: (index in cmd.argv, absolute path or glob) per
+    operand; None when it is no removal or an operand is not known (a `$VAR`)."""
+    if cmd.name not in ("rm", "unlink") or cmd.in_substitution:
+        return None
+    out = []
+    opts_done = False
+    for i, w in enumerate(cmd.argv[1:], 1):
+        if not opts_done and w == "--":
+            opts_done = True
+            continue
+        if not opts_done and w.startswith("-") and len(w) > 1:
+            continue
+        if not is_static(w) or not w:
+            return None
+        out.append((i, norm(w, cwd)))
+    return out or None
+
+
+def removes(target: str, path: str) -> bool:
+    """Whether deleting `target` (a path or a glob, as `rm -rf` does) deletes `path`."""
+    if not _GLOB.search(target):
+        return path == target or path.startswith(target.rstrip("/") + "/")
+    t = target.rstrip("/").split("/")
+    p = path.split("/")
+    if len(p) < len(t):
+        return False
+    return all(fnmatch.fnmatchcase(a, b) for a, b in zip(p[:len(t)], t)) and not (
+        # `rm -rf /tmp/*` does not delete dot-files (the shell's glob skips them)
+        any(a.startswith(".") and b.startswith("*") for a, b in zip(p[:len(t)], t)))
+
+
+def _mounted(run, path: str) -> bool:
+    for m in run.mounts:
+        if m.target and m.type in ("cache", "tmpfs", "bind", "secret", "ssh"):
+            t = m.target.rstrip("/") or "/"
+            if path == t or path.startswith(t + "/"):
+                return True
+    return False
+
+
+def _copy_added(ins, wd: str) -> list[Added]:
+    """What a COPY/ADD adds (its heredoc bodies too)."""
+    if ins.json or len(ins.args) < 2:
+        args = [w.text for w in ins.args]
+    else:
+        args = [w.text for w in ins.args]
+    if len(args) < 2:
+        return []
+    dest = args[-1]
+    srcs = args[:-1]
+    if not is_static(dest):
+        return []
+    as_dir = dest.endswith("/") or len(srcs) > 1
+    d = norm(dest, wd)
+    out = []
+    kw = ins.keyword
+    for s in srcs:
+        if s.startswith("<<"):
+            name = s.lstrip("<-").strip("\"'")
+            out.append(Added(posixpath.join(d, name) if as_dir else d, kw, ins))
+            continue
+        if not is_static(s):
+            continue
+        if kw == "ADD" and _URL.match(s):
+            b = _basename_of_url(s)
+            if as_dir and b:
+                out.append(Added(posixpath.join(d, b), "download", ins))
+            elif not as_dir:
+                out.append(Added(d, "download", ins))
+            continue
+        if kw == "ADD" and _ARCHIVE.search(s):
+            out.append(Added(d, kw, ins, contents=True))  # extracted into dest
+            continue
+        name = s.rstrip("/").rsplit("/", 1)[-1]
+        folder = s.endswith("/") or name in (".", "..", "") or _GLOB.search(name) is None and s in (".", "./")
+        if folder:
+            out.append(Added(d, kw, ins, contents=True))
+        elif as_dir:
+            out.append(Added(posixpath.join(d, name), kw, ins))
+            # a source without `/` may also be a folder: its contents land in dest
+            if "." not in name and not _GLOB.search(name):
+                out.append(Added(d, kw, ins, contents=True))
+        else:
+            out.append(Added(d, kw, ins, contents="." not in name))
+    return out
+
+
+@dataclass
+class _Walk:
+    """The lineage walked once: additions still present before each instruction."""
+
+    events: list = field(default_factory=list)  # (instruction, [Added]) in build order
+
+
+def lineage_instructions(stage) -> list:
+    return [ins for s in stage.lineage for ins in s.instructions]
+
+
+def additions(stage) -> list[Added]:
+    """Every path a COPY/ADD or a download in a RUN of the stage's lineage added, in build order,
+    except what the same RUN deletes again (cached per stage)."""
+    got = getattr(stage, "_layer_additions", None)
+    if got is not None:
+        return got
+    wds = workdirs(stage)
+    out: list[Added] = []
+    for s in stage.lineage:
+        runs = {id(r.instruction): r for r in s.runs}
+        for ins in s.instructions:
+            wd = wds.get(id(ins), "/")
+            if ins.keyword in ("COPY", "ADD"):
+                out.extend(_copy_added(ins, wd))
+            elif ins.keyword == "RUN" and id(ins) in runs:
+                run = runs[id(ins)]
+                got_here: list[Added] = []
+                for c in run.commands:
+                    if not c.argv or c.in_substitution:
+                        continue
+                    if c.name in ("curl", "wget", "git"):
+                        cwd = cwd_of(run, c.index, wd)
+                        for p in downloads(c, cwd):
+                            if _mounted(run, p):
+                                continue
+                            got_here.append(Added(p, "git clone" if c.name == "git" else "download", ins, run,
+                                                  c.index, contents=c.name == "git"))
+                    elif c.name in ("rm", "unlink", "mv") and got_here:
+                        cwd = cwd_of(run, c.index, wd)
+                        if c.name == "mv":
+                            targets = [norm(w, cwd) for w in c.argv[1:-1] if not w.startswith("-") and is_static(w)]
+                        else:
+                            targets = [t for _i, t in removal_targets(c, cwd) or []]
+                        got_here = [a for a in got_here if not any(removes(t, a.path) for t in targets)]
+                out.extend(got_here)
+    stage._layer_additions = out
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Packages the base image ships
+# ---------------------------------------------------------------------------
+
+@functools.cache
+def _base_table() -> dict:
+    from .knowledge import load_table
+
+    return load_table("base_packages")
+
+
+@functools.cache
+def _layer_packages(name: str) -> frozenset[str]:
+    t = _base_table()["layer"][name]
+    out = set(t.get("packages", ()))
+    for inc in t.get("includes", ()):
+        out |= _layer_packages(inc)
+    return frozenset(out)
+
+
+@dataclass(frozen=True)
+class BaseShipped:
+    """A package the base image has: ``via`` says why we know (for a message)."""
+
+    name: str
+    via: str
+
+
+def _image_layer(image) -> tuple[str, str] | None:
+    """(layer name, why) of base_packages.toml that `image` is built on, or None."""
+    if image is None or image.family != "debian" or image.is_windows:
+        return None
+    tokens = (image.tag or "").lower().split("-")
+    for entry in _base_table()["image"]:
+        if image.name not in entry["names"] and not any(
+                re.fullmatch(p, image.name) for p in entry.get("name_patterns", ())):
+            continue
+        if entry.get("requires_c_compiler") and not image.has_c_compiler:
+            return None
+        layer = entry["layer"]
+        for tok, other in entry.get("tokens", {}).items():
+            if tok in tokens:
+                layer = other
+        return layer, entry["why"]
+    return None
+
+
+def base_layer_packages(image) -> frozenset[str]:
+    """The apt packages base_packages.toml says `image` installs by name (empty when none or unknown)."""
+    got = _image_layer(image)
+    return _layer_packages(got[0]) if got is not None else frozenset()
+
+
+def base_ships(image, manager: str, name: str) -> BaseShipped | None:
+    """Whether the base image has package `name` (of `manager`) installed, with how we know;
+    None when it does not or it is not known."""
+    if manager != "apt" or image is None:
+        return None
+    from . import debian
+
+    rel = debian.release_of(image.release) if image.release else None
+    got = _image_layer(image)
+    if got is not None:
+        layer, why = got
+        listed = _layer_packages(layer)
+        if name in listed:
+            return BaseShipped(name, why)
+        if name in debian.closure(sorted(listed), rel):
+            return BaseShipped(name, why + " (as a dependency)")
+    if rel is not None and image.family == "debian":
+        p = debian.package(name, rel)
+        if p is not None and p.in_base and p.release == rel:
+            return BaseShipped(name, f"every Debian {rel} image has it (the debian:{rel}-slim package set)")
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Other writers: package installs into the current folder, users
+# ---------------------------------------------------------------------------
+
+_INTO_CWD = {"npm": "node_modules", "yarn": "node_modules", "pnpm": "node_modules", "composer": "vendor",
+             "bower": "bower_components"}
+
+
+def cwd_installs(run, wd: str) -> list[tuple[int, str]]:
+    """(command index, folder) for installs that write into the current folder:
+    `npm install`/`ci` and yarn/pnpm (node_modules), `composer install` (vendor), `bower install`."""
+    out = []
+    for c in run.commands:
+        if c.in_substitution or not c.argv:
+            continue
+        name = c.name
+        if name not in _INTO_CWD:
+            continue
+        sub = next((w for w in c.argv[1:] if not w.startswith("-")), "install" if name == "yarn" else "")
+        if sub in ("install", "i", "ci", "add", "update", "require") and not any(
+                w in ("-g", "--global") for w in c.argv[1:]) and "global" not in c.argv[1:2]:
+            out.append((c.index, norm(_INTO_CWD[name], cwd_of(run, c.index, wd))))
+    return out
+
+
+_USER_VALUE_OPTS = frozenset({"-u", "-g", "-G", "-d", "-s", "-c", "-k", "-e", "-f", "-p", "-K", "-b", "-h",
+                              "--uid", "--gid", "--groups", "--home", "--home-dir", "--shell", "--comment",
+                              "--gecos", "--ingroup", "--skel", "--expiredate", "--inactive", "--password",
+                              "--key", "--base-dir", "--firstuid", "--lastuid", "--add_extra_groups",
+                              "--extrausers", "--conf", "--root", "-R", "-P", "--prefix"})
+
+
+def accounts_created(stage) -> list[tuple[int, str]]:
+    """(line, name) for every user or group a RUN of the lineage creates (useradd, adduser,
+    groupadd, addgroup); a user also counts as a group of the same name (useradd and adduser
+    create one by default). Cached per stage."""
+    got = getattr(stage, "_accounts", None)
+    if got is not None:
+        return got
+    out = []
+    for run in stage.all_runs():
+        for c in run.commands:
+            if c.name not in ("useradd", "adduser", "groupadd", "addgroup") or c.in_substitution:
+                continue
+            operands = []
+            argv = c.argv
+            i = 1
+            while i < len(argv):
+                w = argv[i]
+                if w in _USER_VALUE_OPTS:
+                    i += 2
+                    continue
+                if not w.startswith("-"):
+                    operands.append(w)
+                i += 1
+            for name in operands[:2]:
+                if is_static(name):
+                    out.append((run.instruction.start_line, name))
+    stage._accounts = out
+    return out
