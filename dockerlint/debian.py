@@ -108,6 +108,7 @@ def known_releases() -> tuple[str, ...]:
 _TOKEN = re.compile(r"[-_:./@\s]+")
 
 
+@functools.lru_cache(maxsize=512)
 def release_of(codename_or_version: str | None) -> str | None:
     """The table's release key for a codename, version or image tag, else None.
 

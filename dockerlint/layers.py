@@ -230,50 +230,61 @@ def _mounted(run, path: str) -> bool:
     return False
 
 
-def _copy_added(ins, wd: str) -> list[Added]:
-    """What a COPY/ADD adds (its heredoc bodies too)."""
-    if ins.json or len(ins.args) < 2:
-        args = [w.text for w in ins.args]
-    else:
-        args = [w.text for w in ins.args]
+# Folders every Linux image has: `COPY x /tmp` puts the file in /tmp, not at /tmp.
+_EXISTING = frozenset({"/", "/tmp", "/opt", "/etc", "/root", "/srv", "/home", "/mnt", "/usr", "/usr/bin",
+                       "/usr/sbin", "/usr/lib", "/usr/share", "/usr/src", "/usr/local", "/usr/local/bin",
+                       "/usr/local/sbin", "/usr/local/lib", "/usr/local/share", "/var", "/var/tmp", "/var/lib",
+                       "/bin", "/sbin", "/lib"})
+
+
+def _copy_added(ins, wd: str, folders: set[str]) -> list[Added]:
+    """What a COPY/ADD adds (its heredoc bodies too). `folders`: paths known to be folders
+    when it runs (WORKDIRs so far); a destination that may be a file or a folder gives both."""
+    args = [w.text for w in ins.args]
     if len(args) < 2:
         return []
     dest = args[-1]
     srcs = args[:-1]
     if not is_static(dest):
         return []
-    as_dir = dest.endswith("/") or len(srcs) > 1
     d = norm(dest, wd)
+    known_dir = dest.endswith("/") or dest.endswith("/.") or dest in (".", "..") or len(srcs) > 1 \
+        or d in _EXISTING or d in folders
     out = []
     kw = ins.keyword
     for s in srcs:
         if s.startswith("<<"):
             name = s.lstrip("<-").strip("\"'")
-            out.append(Added(posixpath.join(d, name) if as_dir else d, kw, ins))
+            out.append(Added(posixpath.join(d, name) if known_dir else d, kw, ins))
             continue
         if not is_static(s):
             continue
         if kw == "ADD" and _URL.match(s):
             b = _basename_of_url(s)
-            if as_dir and b:
-                out.append(Added(posixpath.join(d, b), "download", ins))
-            elif not as_dir:
+            if known_dir:
+                if b:
+                    out.append(Added(posixpath.join(d, b), "download", ins))
+            else:
                 out.append(Added(d, "download", ins))
+                if b:
+                    out.append(Added(posixpath.join(d, b), "download", ins))
             continue
         if kw == "ADD" and _ARCHIVE.search(s):
             out.append(Added(d, kw, ins, contents=True))  # extracted into dest
             continue
         name = s.rstrip("/").rsplit("/", 1)[-1]
-        folder = s.endswith("/") or name in (".", "..", "") or _GLOB.search(name) is None and s in (".", "./")
-        if folder:
-            out.append(Added(d, kw, ins, contents=True))
-        elif as_dir:
+        if s.endswith("/") or name in (".", "..", ""):
+            out.append(Added(d, kw, ins, contents=True))  # a folder: its contents
+            continue
+        maybe_folder = "." not in name and not _GLOB.search(name)
+        if known_dir:
             out.append(Added(posixpath.join(d, name), kw, ins))
-            # a source without `/` may also be a folder: its contents land in dest
-            if "." not in name and not _GLOB.search(name):
-                out.append(Added(d, kw, ins, contents=True))
+            if maybe_folder:
+                out.append(Added(d, kw, ins, contents=True))  # `COPY bin /opt/`: bin's contents
         else:
-            out.append(Added(d, kw, ins, contents="." not in name))
+            out.append(Added(d, kw, ins, contents=maybe_folder))
+            if not maybe_folder:
+                out.append(Added(posixpath.join(d, name), kw, ins))  # dest may be a folder already
     return out
 
 
@@ -296,12 +307,14 @@ def additions(stage) -> list[Added]:
         return got
     wds = workdirs(stage)
     out: list[Added] = []
+    folders: set[str] = set()
     for s in stage.lineage:
         runs = {id(r.instruction): r for r in s.runs}
         for ins in s.instructions:
             wd = wds.get(id(ins), "/")
+            folders.add(wd)
             if ins.keyword in ("COPY", "ADD"):
-                out.extend(_copy_added(ins, wd))
+                out.extend(_copy_added(ins, wd, folders))
             elif ins.keyword == "RUN" and id(ins) in runs:
                 run = runs[id(ins)]
                 got_here: list[Added] = []
@@ -395,11 +408,11 @@ def base_ships(image, manager: str, name: str) -> BaseShipped | None:
         if name in listed:
             return BaseShipped(name, why)
         if name in debian.closure(sorted(listed), rel):
-            return BaseShipped(name, why + " (as a dependency)")
+            return BaseShipped(name, why + ", as a dependency of what it installs")
     if rel is not None and image.family == "debian":
         p = debian.package(name, rel)
         if p is not None and p.in_base and p.release == rel:
-            return BaseShipped(name, f"every Debian {rel} image has it (the debian:{rel}-slim package set)")
+            return BaseShipped(name, f"it is in every Debian {rel} image, the debian:{rel}-slim package set")
     return None
 
 
@@ -463,3 +476,34 @@ def accounts_created(stage) -> list[tuple[int, str]]:
                     out.append((run.instruction.start_line, name))
     stage._accounts = out
     return out
+
+
+class PathIndex:
+    """Additions by path, to find those a target (a path or a glob) covers without scanning them
+    all: the paths equal to the target or below it sit in one run of the sorted list."""
+
+    def __init__(self, added: list[Added]):
+        self._items = sorted(((a.path, k, a) for k, a in enumerate(added)), key=lambda t: (t[0], t[1]))
+        self._paths = [p for p, _k, _a in self._items]
+
+    def covered(self, target: str) -> list[Added]:
+        """Additions `removes(target, path)` holds for, in build order."""
+        from bisect import bisect_left
+
+        m = _GLOB.search(target)
+        if m is None:
+            t = target.rstrip("/") or "/"
+            out = []
+            i = bisect_left(self._paths, t)
+            while i < len(self._paths) and self._paths[i] == t:
+                out.append(self._items[i])
+                i += 1
+            base = t + "/" if t != "/" else "/"
+            lo, hi = bisect_left(self._paths, base), bisect_left(self._paths, base[:-1] + "0")
+            out.extend(self._items[lo:hi])
+        else:
+            prefix = target[:m.start()].rsplit("/", 1)[0] + "/"
+            lo, hi = bisect_left(self._paths, prefix), bisect_left(self._paths, prefix[:-1] + "0")
+            out = [it for it in self._items[lo:hi] if removes(target, it[0])]
+        out.sort(key=lambda t: t[1])
+        return [a for _p, _k, a in out]

@@ -40,7 +40,7 @@ def _word_text(run, span: Span) -> str | None:
 class _Data:
     """What the Debian archive says about one install: the recommends apt adds and their weight."""
 
-    def __init__(self, names: list[str], image, installed: set[str] = frozenset()):
+    def __init__(self, names: list[str], image, installed: set[str] = frozenset(), memo: dict | None = None):
         from .. import debian
 
         rel_key = debian.release_of(image.release) if image is not None and image.release else None
@@ -65,9 +65,12 @@ class _Data:
         if self.known:
             # what the recommends add: their closure, less what the install and the rest of the
             # lineage bring anyway
+            memo = {} if memo is None else memo
+            if self.release not in memo:
+                memo[self.release] = debian.closure(installed, self.release)
             extra = (debian.closure(self.known, self.release, recommends=True)
                      - debian.closure(self.known, self.release)
-                     - debian.closure(installed, self.release))
+                     - memo[self.release])
             self.extra_mb = debian.packages_size_mb(extra, self.release) if extra else 0.0
 
     @property
@@ -152,22 +155,24 @@ def check(model):
                          and not p.endswith(".deb")]
                 data = None
                 if names and len(names) == len(op.packages):
-                    installed = _installed(stage)
-                    if has_ca_certs(stage):
-                        installed = installed | {"ca-certificates"}
-                    data = _Data(names, stage.root_image, installed)
+                    data = _Data(names, stage.root_image, *_installed(stage, has_ca_certs))
                 if data is not None and data.nothing_at_stake:
                     continue
                 yield _hit(run, cmd, op, data, write, stage, has_ca_certs)
 
 
-def _installed(stage) -> set[str]:
-    """apt packages some RUN of the lineage installs by name (cached per stage)."""
+def _installed(stage, has_ca_certs) -> tuple[set[str], frozenset[str] | None]:
+    """(apt packages the lineage installs by name, with ca-certificates when the stage has it;
+    their Debian closure, computed on first use). Cached per stage: every install of the stage
+    asks the same."""
     got = getattr(stage, "_apt_named", None)
     if got is None:
         from ..needs import kept_packages
 
-        got = {name for manager, name in kept_packages(stage) if manager == "apt"}
+        names = {name for manager, name in kept_packages(stage) if manager == "apt"}
+        if has_ca_certs(stage):
+            names.add("ca-certificates")
+        got = (names, {})
         stage._apt_named = got
     return got
 

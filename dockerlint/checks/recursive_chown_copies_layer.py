@@ -36,15 +36,6 @@ def _recursive(argv) -> tuple[bool, list[tuple[int, str]], list[int]]:
     return bool(rec_words), operands, rec_words
 
 
-def _overlap(target: str, added) -> bool:
-    """`chown -R target` rewrites files that `added` put in the image."""
-    from ..layers import removes
-
-    # the addition is target, or under it; a target inside a copied folder may hold files a
-    # later RUN made (golang's `COPY /target/ /` then `mkdir /go && chmod -R 1777 /go`): not judged
-    return removes(target, added.path)
-
-
 def _what(a) -> str:
     if a.how == "download":
         return f"the ADD at line {a.line}" if a.run is None else f"a download in the RUN at line {a.line}"
@@ -56,7 +47,7 @@ def _what(a) -> str:
 
 
 def check(model):
-    from ..layers import Added, additions, cwd_installs, cwd_of, is_static, norm, workdirs
+    from ..layers import Added, PathIndex, additions, cwd_installs, cwd_of, is_static, norm, workdirs
 
     final = model.final
     if final is None:
@@ -68,6 +59,7 @@ def check(model):
         for idx, folder in cwd_installs(run, wd):
             adds.append(Added(folder, "install", run.instruction, run, idx, contents=True))
     adds.sort(key=lambda a: a.line)
+    index = PathIndex(adds)
     for stage in model.shipped:
         for run in stage.runs:
             if run.shell_kind != "posix":
@@ -92,7 +84,7 @@ def check(model):
                     target = norm(w, cwd)
                     if run.is_cached(target):
                         continue
-                    hit = [a for a in adds if a.line < line and a.run is not run and _overlap(target, a)]
+                    hit = [a for a in index.covered(target) if a.line < line and a.run is not run]
                     if c.name == "chown" and spec is not None and spec in _ROOT:
                         # files COPY/ADD bring are root's already: nothing changes for them
                         hit = [a for a in hit if a.how not in ("COPY", "ADD", "download") or a.instruction.flag("chown")]
@@ -113,12 +105,13 @@ def _hit(model, stage, run, cmd, spec, found, rec_words, n_paths, wds) -> Hit:
     prog = cmd.name
     offset = len(cmd.raw_argv) - len(cmd.argv)
     spans = [cmd.arg_spans[offset + i] if offset + i < len(cmd.arg_spans) else cmd.span for i, _t, _a in found]
-    targets = " ".join(f"`{t}`" for _i, t, _h in found)
+    names = [f"`{t}`" for _i, t, _h in found]
+    targets = ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1]
     whats = list(dict.fromkeys(_what(a) for _i, _t, hit in found for a in hit))
     whats_text = ", ".join(whats[:-1]) + (" and " if len(whats) > 1 else "") + whats[-1]
     what = "owner" if prog == "chown" else "mode"
     msg = (f"`{prog} -R` over {targets} writes what {whats_text} added into this RUN's layer again: changing "
-           f"a file's {what} copies the whole file, so the image stores those files twice")
+           f"a file's {what} copies the whole file, so the image stores them twice")
     fix, why = _fix(model, stage, run, cmd, spec, found, rec_words, n_paths, wds)
     flag = "--chown" if prog == "chown" else "--chmod"
     help_ = None
@@ -145,31 +138,32 @@ def _fix(model, stage, run, cmd, spec, found, rec_words, n_paths, wds):
     if n_paths != 1:
         return None, f"`{prog}` changes more than one path"
     _i, target, hit = found[0]
-    if len(hit) != 1:
+    if len({id(a.instruction) for a in hit}) != 1:
         return None, f"several instructions put files under `{target}`"
-    a = hit[0]
+    a = next((x for x in hit if x.path == target), hit[0])
     ins = a.instruction
     if a.how not in ("COPY", "ADD", "download") or a.run is not None:
         return None, f"what is under `{target}` was not copied by a COPY or ADD"
     if a.path != target:
         return None, f"the {ins.keyword} at line {a.line} copies to `{a.path}`, not `{target}`"
-    if ins not in stage.instructions:
+    if id(ins) not in _stage_facts(stage)[2]:
         return None, f"the {ins.keyword} at line {a.line} is in another stage"
     if ins.json or ins.heredocs:
         return None, f"the {ins.keyword} is in exec form or has a heredoc"
-    if _system_path(target):
-        return None, f"`{target}` may hold files of the base image, which `COPY --chown` would not own"
+    if a.contents and _system_path(target):
+        return None, f"`{target}` may hold files of the base image, which `{ins.keyword} --{'chown' if prog == 'chown' else 'chmod'}` would not change"
     if spec is None:
         return None, "the owner or mode comes from a variable"
     flag = "chown" if prog == "chown" else "chmod"
     if ins.flag(flag) is not None:
         return None, f"the {ins.keyword} already has --{flag}"
     # other writers between the COPY and this RUN (a RUN in that folder, a RUN naming it)
-    for other in stage.lineage:
-        for r in other.runs:
-            rl = r.instruction.start_line
-            if a.line < rl < run.instruction.start_line and _touches(r, target, wds):
-                return None, f"the RUN at line {rl} may write under `{target}` too"
+    from bisect import bisect_right
+
+    runs, starts, _own = _stage_facts(stage)
+    for r in runs[bisect_right(starts, a.line):bisect_right(starts, run.instruction.start_line - 1)]:
+        if _touches(r, target, wds):
+            return None, f"the RUN at line {r.instruction.start_line} may write under `{target}` too"
     title_extra = ""
     if prog == "chown":
         user, _sep, group = spec.partition(":")
@@ -214,6 +208,16 @@ def _fix(model, stage, run, cmd, spec, found, rec_words, n_paths, wds):
         rest = f"and drop this `{prog}`"
     title = f"Give the {ins.keyword} at line {a.line} `--{flag}={spec}` {rest}{title_extra}"
     return Fix(title, "unsafe", (copy_edit, *run_edits)), None
+
+
+def _stage_facts(stage):
+    """(the lineage's RUNs, their first lines, ids of the stage's own instructions), once per stage."""
+    got = getattr(stage, "_chown_facts", None)
+    if got is None:
+        runs = stage.all_runs()
+        got = (runs, [r.instruction.start_line for r in runs], {id(i) for i in stage.instructions})
+        stage._chown_facts = got
+    return got
 
 
 def _touches(run, target: str, wds) -> bool:

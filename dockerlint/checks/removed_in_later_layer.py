@@ -19,26 +19,74 @@ def _is_plain(name: str) -> bool:
 
 
 class _Packages:
-    """Packages installed by the RUNs walked so far (and not removed since): (manager, name) -> (run, via)."""
+    """Packages installed by the RUNs walked so far (and not removed since): (manager, name) -> run;
+    for apt, which installed package each dependency came with (Debian data), and how many
+    installed packages need each package (to tell what `--auto-remove` takes along). Each
+    package's closure is looked at once when it is installed and once when it is removed."""
 
-    def __init__(self):
-        self.by_name: dict[tuple[str, str], tuple[object, str | None]] = {}
+    def __init__(self, release: str, base: set[str]):
+        from collections import Counter
+
+        self.release = release
+        self.by_name: dict[tuple[str, str], object] = {}
         self.virtuals: dict[tuple[str, str], object] = {}
+        self.dependency: dict[str, tuple[object, str]] = {}  # apt package -> (run, the named package)
+        self.needed: Counter = Counter()  # apt package -> installed packages whose closure holds it
+        self.base = set(base)
+        for name in base:
+            self._need(name, +1)
+
+    def _need(self, name: str, step: int) -> None:
+        from .. import debian
+
+        for x in debian.closure([name], self.release):
+            self.needed[x] += step
 
     def add_run(self, run) -> None:
+        from .. import debian
         from ..packages import base_name
 
         for op, pkg in run.kept_packages:
-            self.by_name[(op.manager, base_name(pkg))] = (run, None)
+            key = (op.manager, base_name(pkg))
+            if op.manager == "apt" and key not in self.by_name:
+                self._need(key[1], +1)
+                for x in debian.closure([key[1]], self.release):
+                    if x != key[1]:
+                        self.dependency.setdefault(x, (run, key[1]))
+            self.by_name[key] = run
         for op in run.package_ops:
             if op.action == "install" and op.virtual:
                 removed = any(o.action == "remove" and op.virtual in o.packages for o in run.package_ops
                               if o.manager == op.manager and o.command_index > op.command_index)
                 if not removed:
                     self.virtuals[(op.manager, op.virtual)] = run
+            if op.action == "install":
+                for p in op.packages:
+                    self.virtuals.pop((op.manager, base_name(p)), None)
+
+    def remove(self, manager: str, name: str):
+        """The RUN that installed `name` by name, forgetting it; None when none did."""
+        run = self.by_name.pop((manager, name), None)
+        if run is not None and manager == "apt":
+            self._need(name, -1)
+        return run
+
+    def remove_base(self, name: str) -> None:
+        """A package of the base image's own list is removed: it no longer holds its dependencies."""
+        if name in self.base:
+            self.base.discard(name)
+            self._need(name, -1)
+
+    def left_over(self, names: list[str]) -> set[str]:
+        """What `apt-get purge --auto-remove NAMES` takes away: their closure, less what the
+        packages still installed (and the base image's) need. Call after remove()."""
+        from .. import debian
+
+        return {x for x in debian.closure(names, self.release) if self.needed[x] <= 0}
 
 
 def _debian_release(stage):
+    """(the release's key in the Debian data or None, the release whose data is used)."""
     from .. import debian
 
     img = stage.root_image
@@ -46,36 +94,21 @@ def _debian_release(stage):
     return rel, (rel or debian.DEFAULT_RELEASE)
 
 
-def _dependency_of(pkgs: _Packages, name: str, release: str) -> tuple[object, str] | None:
-    """An earlier RUN that installed `name` as a dependency of a package it named (Debian data)."""
-    from .. import debian
-
-    for (mgr, named), (run, _via) in pkgs.by_name.items():
-        if mgr == "apt" and named != name and name in debian.closure([named], release):
-            return run, named
-    return None
-
-
-def _base_names(image) -> set[str]:
-    """apt packages the base image installs by name (base_packages.toml), for size accounting."""
-    from ..layers import base_layer_packages
-
-    return set(base_layer_packages(image))
-
-
 def check(model):
-    from ..layers import additions, base_ships, cwd_of, is_static, norm, removal_targets, removes, workdirs
+    from ..layers import (PathIndex, additions, base_layer_packages, base_ships, cwd_of, is_static, norm,
+                          removal_targets, workdirs)
     from ..packages import base_name
 
     final = model.final
     if final is None:
         return
     adds = additions(final)
+    index = PathIndex(adds)
     wds = workdirs(final)
     gone: set[int] = set()  # additions deleted by a RUN walked already
-    pkgs = _Packages()
     exact_rel, release = _debian_release(final)
     image = final.root_image
+    pkgs = _Packages(release, set(base_layer_packages(image)))
     for run in final.all_runs():
         line = run.instruction.start_line
         # ---- packages
@@ -95,21 +128,21 @@ def check(model):
                 key = (op.manager, name)
                 if not _is_plain(name) or installed_here.get(key, 1 << 30) < op.command_index:
                     continue
-                if key in pkgs.by_name:
-                    src, _ = pkgs.by_name.pop(key)
+                src = pkgs.remove(op.manager, name)
+                if src is not None:
                     found.append((k, name, f"the RUN at line {src.instruction.start_line}", src))
                 elif key in pkgs.virtuals:
                     src = pkgs.virtuals.pop(key)
                     found.append((k, name, f"the RUN at line {src.instruction.start_line} (virtual package)", src))
-                elif op.manager == "apt" and (dep := _dependency_of(pkgs, name, release)) is not None:
-                    src, parent = dep
+                elif op.manager == "apt" and name in pkgs.dependency:
+                    src, parent = pkgs.dependency.pop(name)
                     found.append((k, name, f"the RUN at line {src.instruction.start_line} (a dependency of "
                                            f"`{parent}`)", src))
                 elif (shipped := base_ships(image, op.manager, name)) is not None:
                     found.append((k, name, f"the base image `{final.lineage[0].base}` ({shipped.via})", None))
+                    pkgs.remove_base(name)
             if found:
-                still = {n for (m, n) in pkgs.by_name if m == "apt"} | _base_names(image)
-                yield _package_hit(run, op, found, exact_rel, release, final, still)
+                yield _package_hit(run, op, found, exact_rel, release, final, pkgs)
         # ---- files
         wd = wds.get(id(run.instruction), "/")
         for c in run.commands:
@@ -118,33 +151,28 @@ def check(model):
             cwd = cwd_of(run, c.index, wd)
             if c.name == "mv":
                 # moved away first (`mv /tmp/x.so /usr/lib/ && rm -rf /tmp`): not what the rm deletes
-                srcs = [norm(w, cwd) for w in c.argv[1:-1] if not w.startswith("-") and is_static(w)]
-                for a in adds:
-                    if a.line < line and any(removes(t, a.path) for t in srcs):
-                        gone.add(id(a))
+                for w in c.argv[1:-1]:
+                    if not w.startswith("-") and is_static(w):
+                        for a in index.covered(norm(w, cwd)):
+                            if a.line < line:
+                                gone.add(id(a))
                 continue
             targets = removal_targets(c, cwd)
             if not targets:
                 continue
             hits: list[tuple[int, str, object]] = []  # (argv index of the target word, target, Added)
-            for a in adds:
-                if id(a) in gone or a.line >= line or a.run is run:
-                    continue
-                for ti, t in targets:
-                    if removes(t, a.path):
-                        hits.append((ti, t, a))
-                        gone.add(id(a))
-                        break
+            for ti, t in targets:
+                for a in index.covered(t):
+                    if id(a) in gone or a.line >= line or a.run is run:
+                        continue
+                    hits.append((ti, t, a))
+                    gone.add(id(a))
             if hits:
                 yield _file_hit(run, c, hits)
         pkgs.add_run(run)
-        for op in run.package_ops:
-            if op.action == "install":
-                for p in op.packages:
-                    pkgs.virtuals.pop((op.manager, base_name(p)), None)
 
 
-def _size(names: list[str], op, exact_rel, release, still: set[str]) -> str:
+def _size(names: list[str], op, exact_rel, release, pkgs) -> str:
     """The Debian Installed-Size at stake: the packages' own files, or with `--auto-remove` the
     dependencies that go with them (less what packages still installed need)."""
     if op.manager != "apt":
@@ -153,7 +181,7 @@ def _size(names: list[str], op, exact_rel, release, still: set[str]) -> str:
 
     where = f"on Debian {release}" if exact_rel else f"going by Debian {release}'s packages"
     if op.auto_remove:
-        gone = debian.closure(names, release) - debian.closure(sorted(still - set(names)), release)
+        gone = pkgs.left_over(names)
         mb = debian.packages_size_mb(gone, release) if gone else None
         what = "with the dependencies `--auto-remove` takes along"
     else:
@@ -164,7 +192,7 @@ def _size(names: list[str], op, exact_rel, release, still: set[str]) -> str:
     return f" (about {mb:g} MB {what}, {where})"
 
 
-def _package_hit(run, op, found, exact_rel, release, final, still) -> Hit:
+def _package_hit(run, op, found, exact_rel, release, final, pkgs) -> Hit:
     names = [n for _k, n, _w, _s in found]
     groups: dict[str, list[str]] = {}
     for _k, n, w, _s in found:
@@ -179,7 +207,7 @@ def _package_hit(run, op, found, exact_rel, release, final, still) -> Hit:
     one = len(names) == 1
     msg = ("; ".join(parts) + f": removing {'it' if one else 'them'} in a later RUN does not make the image "
            f"smaller — {'its' if one else 'their'} files stay in that earlier layer"
-           f"{_size(names, op, exact_rel, release, still)}, and this RUN only adds a layer that hides them")
+           f"{_size(names, op, exact_rel, release, pkgs)}, and this RUN only adds a layer that hides them")
     spans = [run.word_span(op, k) for k, *_x in found]
     if all(s is None for *_x, s in found):
         help_ = _base_help(final)
@@ -218,7 +246,9 @@ def _file_hit(run, cmd, hits) -> Hit:
     parts = []
     for t, adds in by_target.items():
         whats = list(dict.fromkeys(_what(a) for a in adds))
-        exact = all(a.path == t for a in adds)
+        # one COPY may stand for two paths (`COPY x /dest` when /dest may be a folder): exact when
+        # each instruction added `t` itself
+        exact = all(any(b.path == t for b in adds if b.instruction is a.instruction) for a in adds)
         if exact:
             parts.append(f"`{t}` was added by {' and '.join(whats)}")
         else:
@@ -229,8 +259,8 @@ def _file_hit(run, cmd, hits) -> Hit:
     kinds = {a.how for _ti, _t, a in hits}
     if kinds <= {"download", "git clone"} and all(a.run is not None for _ti, _t, a in hits):
         help_ = "download, use and delete it in the same RUN"
-    elif kinds <= {"download"}:
-        help_ = "download it in the RUN that uses it and delete it there, instead of `ADD <url>`"
+    elif kinds <= {"download", "git clone"}:
+        help_ = "download, use and delete it in the same RUN (a RUN with `curl`, instead of `ADD <url>`)"
     elif any(a.contents for _ti, _t, a in hits):
         help_ = ("leave it out of the copy (a `.dockerignore` entry, or copy only what the image needs), or use "
                  "it from a bind mount in the RUN that needs it (`RUN --mount=type=bind,source=…,target=… …`)")
