@@ -237,10 +237,19 @@ _EXISTING = frozenset({"/", "/tmp", "/opt", "/etc", "/root", "/srv", "/home", "/
                        "/bin", "/sbin", "/lib"})
 
 
-def _copy_added(ins, wd: str, folders: set[str]) -> list[Added]:
+def _copy_added(ins, wd: str, folders: set[str], env=None) -> list[Added]:
     """What a COPY/ADD adds (its heredoc bodies too). `folders`: paths known to be folders
-    when it runs (WORKDIRs so far); a destination that may be a file or a folder gives both."""
+    when it runs (WORKDIRs so far); a destination that may be a file or a folder gives both.
+    `env`: the stage's variables, for `COPY x ${HOME}/` (BuildKit expands them)."""
     args = [w.text for w in ins.args]
+    if env is not None and any("$" in a for a in args):
+        from .expand import expand
+
+        out_args = []
+        for a in args:
+            v, ok = expand(a, env) if "$" in a else (a, True)
+            out_args.append(v if ok else a)
+        args = out_args
     if len(args) < 2:
         return []
     dest = args[-1]
@@ -314,7 +323,7 @@ def additions(stage) -> list[Added]:
             wd = wds.get(id(ins), "/")
             folders.add(wd)
             if ins.keyword in ("COPY", "ADD"):
-                out.extend(_copy_added(ins, wd, folders))
+                out.extend(_copy_added(ins, wd, folders, s.env))
             elif ins.keyword == "RUN" and id(ins) in runs:
                 run = runs[id(ins)]
                 got_here: list[Added] = []
@@ -507,3 +516,30 @@ class PathIndex:
             out = [it for it in self._items[lo:hi] if removes(target, it[0])]
         out.sort(key=lambda t: t[1])
         return [a for _p, _k, a in out]
+
+
+def deletions(stage, index: "PathIndex") -> dict[int, int]:
+    """For additions of the lineage (by id) that a later RUN deletes (`rm`) or moves away (`mv`):
+    the line of that RUN. Cached per stage (for the index built over `additions(stage)`)."""
+    got = getattr(stage, "_layer_deletions", None)
+    if got is not None:
+        return got
+    wds = workdirs(stage)
+    out: dict[int, int] = {}
+    for run in stage.all_runs():
+        line = run.instruction.start_line
+        wd = wds.get(id(run.instruction), "/")
+        for c in run.commands:
+            if c.in_substitution or c.name not in ("rm", "unlink", "mv"):
+                continue
+            cwd = cwd_of(run, c.index, wd)
+            if c.name == "mv":
+                targets = [norm(w, cwd) for w in c.argv[1:-1] if not w.startswith("-") and is_static(w)]
+            else:
+                targets = [t for _i, t in removal_targets(c, cwd) or []]
+            for t in targets:
+                for a in index.covered(t):
+                    if a.line < line and a.run is not run:
+                        out.setdefault(id(a), line)
+    stage._layer_deletions = out
+    return out

@@ -8,6 +8,8 @@ from ..findings import Edit, Fix, Hit
 from ..spans import Span
 
 _OCTAL = re.compile(r"^0?[0-7]{3}$")
+# `chmod -R a+r`, `+rX`: files a COPY or a clone brings are readable already, so nothing changes
+_READ_ONLY = re.compile(r"^[ugoa]*\+[rX]+$")
 _ROOT = frozenset({"root", "0", "root:root", "0:0", "root:0", "0:root"})
 # Folders a base image already fills (or that hold the user's home skeleton): `chown -R` there also
 # owns files no COPY brought, which `COPY --chown` would not.
@@ -47,7 +49,7 @@ def _what(a) -> str:
 
 
 def check(model):
-    from ..layers import Added, PathIndex, additions, cwd_installs, cwd_of, is_static, norm, workdirs
+    from ..layers import Added, PathIndex, additions, cwd_installs, cwd_of, deletions, is_static, norm, workdirs
 
     final = model.final
     if final is None:
@@ -60,6 +62,8 @@ def check(model):
             adds.append(Added(folder, "install", run.instruction, run, idx, contents=True))
     adds.sort(key=lambda a: a.line)
     index = PathIndex(adds)
+    deleted = deletions(final, index)
+    owned: list[tuple[int, str, str, str]] = []  # earlier `chown -R`/`chmod -R`: (line, prog, spec, target)
     for stage in model.shipped:
         for run in stage.runs:
             if run.shell_kind != "posix":
@@ -75,6 +79,8 @@ def check(model):
                 spec = operands[0][1]
                 if not is_static(spec):
                     spec = None
+                if c.name == "chmod" and spec is not None and _READ_ONLY.match(spec):
+                    continue
                 cwd = cwd_of(run, c.index, wd)
                 paths = [(i, w) for i, w in operands[1:]]
                 if any(not is_static(w) for _i, w in paths):
@@ -84,7 +90,13 @@ def check(model):
                     target = norm(w, cwd)
                     if run.is_cached(target):
                         continue
-                    hit = [a for a in index.covered(target) if a.line < line and a.run is not run]
+                    hit = [a for a in index.covered(target) if a.line < line and a.run is not run
+                           and deleted.get(id(a), line) >= line]
+                    if spec is not None:
+                        # an earlier `chown -R` to the same owner over these files made them so already
+                        hit = [a for a in hit if not any(
+                            p == c.name and sp == spec and a.line < ln < line and _covers(t, a.path)
+                            for ln, p, sp, t in owned)]
                     if c.name == "chown" and spec is not None and spec in _ROOT:
                         # files COPY/ADD bring are root's already: nothing changes for them
                         hit = [a for a in hit if a.how not in ("COPY", "ADD", "download") or a.instruction.flag("chown")]
@@ -92,8 +104,16 @@ def check(model):
                         hit = [a for a in hit if not _already_owned(a, spec)]
                     if hit:
                         found.append((i, target, hit))
+                if spec is not None:
+                    owned.extend((line, c.name, spec, norm(w, cwd)) for _i, w in paths)
                 if found:
                     yield _hit(model, stage, run, c, spec, found, rec_words, len(paths), wds)
+
+
+def _covers(target: str, path: str) -> bool:
+    from ..layers import removes
+
+    return removes(target, path)
 
 
 def _already_owned(added, spec: str) -> bool:
@@ -135,6 +155,7 @@ def _fix(model, stage, run, cmd, spec, found, rec_words, n_paths, wds):
     from ..layers import accounts_created
 
     prog = cmd.name
+    flag = "chown" if prog == "chown" else "chmod"
     if n_paths != 1:
         return None, f"`{prog}` changes more than one path"
     _i, target, hit = found[0]
@@ -150,11 +171,16 @@ def _fix(model, stage, run, cmd, spec, found, rec_words, n_paths, wds):
         return None, f"the {ins.keyword} at line {a.line} is in another stage"
     if ins.json or ins.heredocs:
         return None, f"the {ins.keyword} is in exec form or has a heredoc"
+    img = stage.root_image
+    if a.contents and (img is None or img.family in (None, "unknown")):
+        return None, f"the base image is not known: `{target}` may hold files of it, which {ins.keyword} --{flag} would not change"
+    if a.contents and img.workdir and img.workdir != "/" and (
+            target == img.workdir or img.workdir.startswith(target.rstrip("/") + "/")):
+        return None, f"`{target}` holds the base image's working folder and its files"
     if a.contents and _system_path(target):
-        return None, f"`{target}` may hold files of the base image, which `{ins.keyword} --{'chown' if prog == 'chown' else 'chmod'}` would not change"
+        return None, f"`{target}` may hold files of the base image, which {ins.keyword} --{flag} would not change"
     if spec is None:
         return None, "the owner or mode comes from a variable"
-    flag = "chown" if prog == "chown" else "chmod"
     if ins.flag(flag) is not None:
         return None, f"the {ins.keyword} already has --{flag}"
     # other writers between the COPY and this RUN (a RUN in that folder, a RUN naming it)

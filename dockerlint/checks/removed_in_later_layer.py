@@ -241,8 +241,10 @@ def _what(a) -> str:
 def _file_hit(run, cmd, hits) -> Hit:
     # per target word: the instructions whose additions it deletes
     by_target: dict[str, list] = {}
-    for _ti, t, a in hits:
+    written: dict[str, str] = {}
+    for ti, t, a in hits:
         by_target.setdefault(t, []).append(a)
+        written.setdefault(t, cmd.argv[ti])  # as the RUN writes it: a relative path needs no WORKDIR
     parts = []
     for t, adds in by_target.items():
         whats = list(dict.fromkeys(_what(a) for a in adds))
@@ -250,10 +252,13 @@ def _file_hit(run, cmd, hits) -> Hit:
         # each instruction added `t` itself
         exact = all(any(b.path == t for b in adds if b.instruction is a.instruction) for a in adds)
         if exact:
-            parts.append(f"`{t}` was added by {' and '.join(whats)}")
+            parts.append(f"`{written[t]}` was added by {' and '.join(whats)}")
         else:
-            parts.append(f"`{t}` holds what {' and '.join(whats)} added")
-    one = len(hits) == 1
+            parts.append(f"`{written[t]}` holds what {' and '.join(whats)} added")
+    # one thing deleted: one target that is exactly what one instruction added
+    t0 = hits[0][1]
+    one = len(by_target) == 1 and len({id(a.instruction) for _ti, _t, a in hits}) == 1 and \
+        any(a.path == t0 for _ti, _t, a in hits)
     msg = (f"{'; '.join(parts)}: deleting {'it' if one else 'them'} in a later RUN does not make the image "
            "smaller — the bytes stay in that earlier layer, and this RUN only adds a layer that hides them")
     kinds = {a.how for _ti, _t, a in hits}
