@@ -15,8 +15,8 @@ from dockerlint.engine import lint_text
 
 ROOT = Path(__file__).resolve().parents[1]
 # DKL201 (apt lists) and DKL102 (libssl-dev headers), both warnings at line 2
-BAD = "FROM debian:bookworm\nRUN apt-get update && apt-get install -y libssl-dev curl\nCMD [\"curl\"]\n"
-APT = "FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl\nCMD [\"curl\"]\n"
+BAD = "FROM debian:bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends libssl-dev curl\nCMD [\"curl\"]\n"
+APT = "FROM debian:bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nCMD [\"curl\"]\n"
 GO = "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nENTRYPOINT [\"/app\"]\n"  # DKL101, unsafe fix
 
 
@@ -80,7 +80,7 @@ def test_per_file_ignores(repo):
 
 
 def test_target(repo):
-    text = "FROM debian AS runtime\nRUN apt-get update && apt-get install -y curl\nFROM scratch AS other\n"
+    text = "FROM debian AS runtime\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nFROM scratch AS other\n"
     r, doc = lint(repo, "Dockerfile", files={"Dockerfile": text, ".dockerlint.toml": 'target = "runtime"\n'})
     assert active(doc) == [("Dockerfile", 2, "DKL201")]
     (repo / ".dockerlint.toml").write_text('target = "other"\n')

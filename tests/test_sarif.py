@@ -21,7 +21,7 @@ from .conftest import SHARED
 
 SCHEMA = SHARED / "sarif" / "sarif-schema-2.1.0.json"
 
-APT = "FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl\n"
+APT = "FROM debian:bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends curl\n"
 from .helpers import APT_MSG  # noqa: E402
 APT_FIX = "Append `rm -rf /var/lib/apt/lists/*` to this RUN"
 GOLANG = """FROM ubuntu:latest
