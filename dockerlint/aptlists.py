@@ -113,8 +113,8 @@ _NO_AUTO_UPDATE = frozenset({"precise", "trusty", "xenial", "wheezy", "jessie", 
 
 def writes_lists(argv: tuple[str, ...], release: str | None = None) -> bool:
     """`apt-get update`, `apt update`, `aptitude update`, and `add-apt-repository` where it updates:
-    without -n/--no-update, or on releases before the default changed (`release` is the base
-    image's, e.g. 'xenial'; None: assume today's behaviour) only with -u/--update."""
+    without -n/--no-update on releases from Ubuntu bionic and Debian bookworm on; with -u/--update
+    on older releases and where the base image's release is not known (`release`: e.g. 'xenial')."""
     if not argv:
         return False
     name = argv[0].rsplit("/", 1)[-1]
@@ -123,7 +123,8 @@ def writes_lists(argv: tuple[str, ...], release: str | None = None) -> bool:
     if name == "add-apt-repository":
         flags = [a for a in argv[1:] if a.startswith("-")]
         short = "".join(a[1:] for a in flags if not a.startswith("--"))
-        if release in _NO_AUTO_UPDATE:
+        if release is None or release in _NO_AUTO_UPDATE:
+            # an unknown base may be an old release: only an explicit -u/--update is certain
             return "--update" in flags or "u" in short
         return not ("--no-update" in flags or "n" in short)
     return False

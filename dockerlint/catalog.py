@@ -9,31 +9,39 @@ from here.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib
 
 SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Known problems",
             "Fix safety", "References")
 
 
-@dataclass(frozen=True)
 class RuleDoc:
-    code: str
-    name: str
-    severity: str
-    summary: str
-    fix: str  # "safe", "unsafe", "safe or unsafe" (depends on the case) or "none"
-    hadolint: tuple[str, ...]
-    tags: tuple[str, ...]
-    precision: str
-    body: str  # Markdown after the front matter
-    path: Path
+    """One rule's document: its front matter as attributes, its Markdown body, and its path.
+
+    code, name, severity ("info"|"warning"|"error"), summary, fix ("safe", "unsafe", "safe or
+    unsafe" (depends on the case) or "none"), hadolint (codes it maps to), tags, precision, and
+    `meta` (every front-matter key, for keys a rule adds).
+    """
+
+    __slots__ = ("code", "name", "severity", "summary", "fix", "hadolint", "tags", "precision", "body",
+                 "path", "meta")
+
+    def __init__(self, meta: dict, body: str, path):
+        self.meta = meta
+        self.code = meta["code"]
+        self.name = meta["name"]
+        self.severity = meta["severity"]
+        self.summary = meta["summary"]
+        self.fix = meta.get("fix", "none")
+        self.hadolint = tuple(meta.get("hadolint", ()))
+        self.tags = tuple(meta.get("tags", ()))
+        self.precision = meta.get("precision", "high")
+        self.body = body
+        self.path = Path(path)
+
+    def __repr__(self) -> str:
+        return f"RuleDoc({self.code} {self.name})"
 
     @property
     def sections(self) -> dict[str, str]:
@@ -49,30 +57,34 @@ class RuleDoc:
 
 
 def rules_dir() -> Path:
-    here = Path(__file__).parent
-    installed = here / "_rules"
-    return installed if installed.is_dir() else here.parent / "rules"
+    from .compiled import rules_dir as root
+
+    return Path(root())
 
 
-def _parse(path: Path) -> RuleDoc:
-    text = path.read_text("utf-8")
+def split_document(text: str, path="") -> tuple[dict, str]:
+    """(front matter as a dict, Markdown body) of a rule document; ValueError without front matter."""
     m = re.match(r"\+\+\+\n(.*?)\n\+\+\+\n", text, re.S)
     if not m:
         raise ValueError(f"{path}: no +++ front matter")
-    meta = tomllib.loads(m.group(1))
-    return RuleDoc(
-        code=meta["code"], name=meta["name"], severity=meta["severity"], summary=meta["summary"],
-        fix=meta.get("fix", "none"), hadolint=tuple(meta.get("hadolint", ())),
-        tags=tuple(meta.get("tags", ())), precision=meta.get("precision", "high"),
-        body=text[m.end():], path=path,
-    )
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    return tomllib.loads(m.group(1)), text[m.end():]
 
 
 @cache
 def catalog() -> dict[str, RuleDoc]:
-    """All rule documents by code, in code order."""
-    docs = [_parse(p) for p in sorted(rules_dir().glob("DKL*.md"))]
-    return {d.code: d for d in docs}
+    """All rule documents by code, in code order (from the compiled tables, see compiled.py)."""
+    from . import compiled
+
+    root = rules_dir()
+    out = {}
+    for code in compiled.rule_names():
+        meta, body = compiled.table(f"rule:{code}")
+        out[meta["code"]] = RuleDoc(meta, body, root / f"{code}.md")
+    return out
 
 
 @cache

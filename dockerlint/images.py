@@ -272,10 +272,9 @@ def _release_name(token: str) -> str | None:
 
 @functools.cache
 def _history() -> dict[str, Any]:
-    from .knowledge import knowledge_dir
+    from .compiled import table
 
-    with open(knowledge_dir() / "image_history.json", encoding="utf-8") as f:
-        return json.load(f)
+    return table("image_history")
 
 
 def _history_value(name: str, table: str, version: str | None) -> str | None:

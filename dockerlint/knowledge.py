@@ -17,10 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
 
 __all__ = [
     "ImageInfo", "PackageInfo", "RuntimeImage", "ToolchainInfo",
@@ -38,11 +34,11 @@ def knowledge_dir() -> Path:
     return Path(__file__).parent.parent / "rules" / "knowledge"
 
 
-@functools.cache
 def load_table(name: str) -> dict[str, Any]:
-    """The parsed TOML table ``rules/knowledge/<name>.toml``."""
-    with open(knowledge_dir() / f"{name}.toml", "rb") as f:
-        return tomllib.load(f)
+    """The table ``rules/knowledge/<name>.toml`` (compiled at build time, see compiled.py)."""
+    from .compiled import table
+
+    return table(name)
 
 
 # ---------------------------------------------------------------------------
@@ -376,6 +372,12 @@ def build_label(argv: list[str]) -> str | None:
     return found[1] if found else None
 
 
+# make targets that do not build: cleaning, testing, installing what is already built is a build
+# only with `install` (it builds the default target first in most Makefiles)
+_MAKE_NOT_BUILDING = frozenset({"clean", "distclean", "mrproper", "realclean", "maintainer-clean", "test",
+                                "check", "tests", "uninstall", "help", "lint", "fmt", "format", "dist", "tags"})
+
+
 @functools.lru_cache(maxsize=4096)
 def _matching_commands(program: str) -> tuple[_Command, ...]:
     return tuple(c for c in _commands()[0] if c.matches(program))
@@ -396,6 +398,8 @@ def _toolchain_for(argv: tuple[str, ...]) -> tuple[str, str] | None:
             if len(rest) < cmd.min_args:
                 return None
             pos = _positionals(cmd, rest)
+            if cmd.toolchain == "make" and pos and all(p in _MAKE_NOT_BUILDING for p in pos):
+                return None
             goal = next((p for p in pos if p in ("install", "all")), None) if cmd.toolchain == "make" else None
             return cmd.toolchain, f"{shown} {goal}" if goal else shown
         pos = [p.lower() for p in _positionals(cmd, rest)]

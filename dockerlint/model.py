@@ -10,9 +10,11 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Mapping
 
 from . import knowledge
 from .expand import expand
+from .scope import Scope
 from .packages import PackageOp, base_name, package_ops, strip_wrappers
 from .spans import Span, TextMap
 from .syntax import Instruction, ParsedFile
@@ -48,6 +50,7 @@ class SimpleCommand:
     errexit: bool = False
     shell: object = None  # dockerlint.shell.Command when parsed from shell text
     arg_spans: tuple[Span, ...] = ()  # where each word of raw_argv comes from (an expanded $deps: its word)
+    nested: bool = False  # run by `sh -c "…"` inside the RUN: its span is the whole string, no edits
 
     @property
     def name(self) -> str:
@@ -149,7 +152,8 @@ class Run:
             return ()
         return self._expanded(script.commands)
 
-    def _expanded(self, commands, span: Span | None = None) -> tuple[SimpleCommand, ...]:
+    def _expanded(self, commands, span: Span | None = None, depth: int = 0, start: int = 0,
+                  vars_=None) -> tuple[SimpleCommand, ...]:
         """SimpleCommands with `$VAR` words replaced where the value is known.
 
         Values come from ARG/ENV in scope and from the RUN's own assignments before the
@@ -157,9 +161,10 @@ class Run:
         expansion is split into words, as the shell does; anything else unknown (a name that
         may come from the base image, `$(…)`) stays as written.
         """
-        vars_ = _ShellVars(self.env)
-        out = []
-        for i, c in enumerate(commands):
+        vars_ = vars_ if vars_ is not None else _ShellVars(self.env)
+        out: list[SimpleCommand] = []
+        for c in commands:
+            i = start + len(out)
             raw: list[str] = []
             spans: list[Span] = []
             for w in c.argv:
@@ -171,11 +176,21 @@ class Run:
                 raw.extend(more)
                 spans.extend([w.span] * len(more))
             assigns = tuple((name, _expand_value(w, vars_)) for name, w in c.assignments)
+            argv = tuple(strip_wrappers(list(raw)))
             out.append(SimpleCommand(
-                tuple(strip_wrappers(list(raw))), tuple(raw), assigns,
-                span or c.span, i, c.connector, c.conditional, c.in_substitution, c.errexit, c,
-                tuple(spans) if span is None else (),
+                argv, tuple(raw), assigns,
+                span or c.span, i, c.connector, c.conditional, c.in_substitution, c.errexit,
+                c if span is None else None, tuple(spans) if span is None else (), depth > 0,
             ))
+            inner = _shell_c_script(argv)
+            if inner is not None and depth < 3 and not c.in_substitution:
+                # `bash -c "apt-get update && …"`: the string is a script too
+                from .shell import parse_shell
+
+                k = len(argv) - len(raw) + raw.index(inner) if inner in raw else -1
+                where = spans[k] if 0 <= k < len(spans) else (span or c.span)
+                out.extend(self._expanded(parse_shell(inner).commands, where, depth + 1, start + len(out),
+                                          _ShellVars(self.env)))
             if c.in_subshell or c.in_pipeline or c.in_substitution or c.in_function:
                 continue
             if not c.argv:
@@ -274,7 +289,7 @@ class Stage:
     runs: list[Run] = field(default_factory=list)
     copies: list[tuple[Instruction, "Stage | None", str]] = field(default_factory=list)  # COPY --from
     mount_sources: list[tuple[Instruction, "Stage | None", str]] = field(default_factory=list)
-    env: dict = field(default_factory=dict)  # at the end of the stage, inherited included
+    env: Mapping = field(default_factory=dict)  # scope.View: ARG/ENV so far (at the end, once built)
     declared_args: dict = field(default_factory=dict)
     shell_kind: str = "posix"
     shell_argv: tuple[str, ...] | None = None  # the last SHELL, own or inherited; None: /bin/sh -c
@@ -388,7 +403,7 @@ class Model:
         esc = self.escape
         global_env: dict[str, str | None] = {n: None for n in PREDEFINED_ARGS}
         stage: Stage | None = None
-        env: dict[str, str | None] = {}
+        env = Scope()
         for ins in parsed.instructions:
             kw = ins.keyword
             if kw == "FROM":
@@ -396,8 +411,8 @@ class Model:
                 self.stages.append(stage)
                 if stage.name is not None:
                     self._by_name.setdefault(stage.name, []).append(stage.index)
-                env = dict(stage.parent.env) if stage.parent else {}
-                stage.env = env
+                env = Scope(stage.parent.env if stage.parent else None)
+                stage.env = env.view()
                 continue
             if stage is None:
                 if kw == "ARG":
@@ -417,19 +432,21 @@ class Model:
                         # A re-declared global ARG takes the global value (PARSING.md §7).
                         value = self.global_args.get(name.text) if name.text in self.global_args else None
                     else:
-                        v, ok = expand(val.text, env, esc)
+                        v, ok = expand(val.text, env.view(), esc)
                         value = v if ok else None
-                    env[name.text] = value
+                    env.set(name.text, value)
                     stage.declared_args[name.text] = value
+                stage.env = env.view()
             elif kw == "ENV":
-                snapshot = dict(env)
+                snapshot = env.view()  # every pair expands with the values before this ENV
                 for name, val in ins.pairs:
                     if val is None:
                         continue
                     v, ok = expand(val.text, snapshot, esc)
-                    env[name.text] = v if ok else None
+                    env.set(name.text, v if ok else None)
+                stage.env = env.view()
             elif kw == "RUN":
-                run = Run(ins, stage, dict(env), stage.shell_kind, esc)
+                run = Run(ins, stage, stage.env, stage.shell_kind, esc)
                 run.file_lines = parsed.lines
                 run.position = len(stage.runs)  # index in stage.runs
                 stage.runs.append(run)
@@ -446,7 +463,7 @@ class Model:
             elif kw == "HEALTHCHECK":
                 stage.healthcheck = ins
             elif kw == "LABEL":
-                stage.labels.extend((k.text.strip("\"'"), expand(v.text, env, esc)[0] if v else "")
+                stage.labels.extend((k.text.strip("\"'"), expand(v.text, stage.env, esc)[0] if v else "")
                                     for k, v in ins.pairs)
             elif kw == "SHELL" and ins.json and ins.args:
                 stage.shell_argv = tuple(w.text for w in ins.args)
@@ -460,7 +477,7 @@ class Model:
                 else:
                     stage.shell_kind = "other"
             elif kw == "WORKDIR" and ins.args:
-                stage.workdir = expand(ins.args[0].text, env, esc)[0]
+                stage.workdir = expand(ins.args[0].text, stage.env, esc)[0]
             elif kw == "USER" and ins.args:
                 stage.user = ins.args[0].text
         for st in self.stages:
@@ -580,6 +597,19 @@ def _expand_value(w, vars_) -> str:
         return w.text
     value, known = expand(raw, vars_, "\\")
     return value if known else w.text
+
+
+def _shell_c_script(argv: tuple[str, ...]) -> str | None:
+    """The script of `sh -c SCRIPT` / `bash -lc SCRIPT` (a static word), or None."""
+    if len(argv) < 3 or argv[0].rsplit("/", 1)[-1] not in _POSIX_SHELLS:
+        return None
+    for k, a in enumerate(argv[1:], 1):
+        if not a.startswith("-"):
+            return None
+        if "c" in a[1:] and not a.startswith("--"):
+            script = argv[k + 1] if k + 1 < len(argv) else None
+            return script if script and "$(" not in script else None
+    return None
 
 
 _POSIX_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"})

@@ -188,8 +188,18 @@ def _workdirs_by_line(stage) -> dict[int, str]:
 
 def runtime_libraries(manager: str, dev: str, release: str | None) -> tuple[str, ...] | None:
     """The shared libraries a -dev package stands for on the final base's release, or None
-    when unknown.  apt: Debian's archive data (dockerlint/debian.py); apk: APK_RUNTIME."""
+    when unknown.
+
+    apt: Debian's archive data (dockerlint/debian.py), only for the releases the table holds
+    (bullseye, bookworm, trixie) and packages the release has: the table's fallback to bookworm
+    is right for sizes but not for names (libssl-dev is `libssl1.1` on bullseye, buster and
+    Ubuntu 18.04/20.04, `libssl3` on bookworm), and a name the release lacks fails `apt-get
+    install`.  apk: APK_RUNTIME, which is Alpine 3.20's index, for alpine3.20 and later only
+    (openssl-dev stood for libssl1.1 up to Alpine 3.16).
+    """
     if manager == "apk":
+        if not _alpine_at_least(release, (3, 20)):
+            return None
         return APK_RUNTIME.get(dev)
     if manager != "apt":
         return None
@@ -197,7 +207,23 @@ def runtime_libraries(manager: str, dev: str, release: str | None) -> tuple[str,
         from . import debian
     except ImportError:
         return None
-    return debian.runtime_libraries(dev, release)
+    rel = debian.release_of(release) if release else None
+    if rel is None:
+        return None
+    pkg = debian.package(dev, rel)
+    if pkg is None or pkg.release != rel:
+        return None
+    return pkg.runtime_libraries
+
+
+def release_label(release: str | None) -> str:
+    """How a help line names a release: `bionic`, or `an unknown release`."""
+    return release or "an unknown release"
+
+
+def _alpine_at_least(release: str | None, version: tuple[int, int]) -> bool:
+    m = re.fullmatch(r"alpine(\d+)\.(\d+)", release or "")
+    return bool(m) and (int(m.group(1)), int(m.group(2))) >= version
 
 
 def is_dev_package(manager: str, name: str) -> bool:

@@ -1,4 +1,4 @@
-"""Keeps the README's rule tables in step with rules/: `python -m dockerlint.readme` rewrites them.
+"""Keeps the README's rule tables and sample outputs in step: `python -m dockerlint.readme` rewrites them.
 
 The tables sit between `<!-- NAME:start -->` and `<!-- NAME:end -->` markers; a test
 fails when the README differs from what this module generates.
@@ -32,6 +32,24 @@ def hadolint_table() -> str:
 
 TABLES = {"rules-table": rules_table, "hadolint-table": hadolint_table}
 
+#: README sample outputs: the ```text block right after a `<!-- sample: COMMAND -->` line holds
+#: what COMMAND prints in the repository's root (colour off).
+_SAMPLE = re.compile(r"(<!-- sample: (dockerlint [^>]*?) -->\n```text\n)(.*?)(```)", re.S)
+
+
+def sample_output(command: str, root: Path) -> str:
+    """What `command` (a dockerlint command line) prints on stdout when run in ``root``."""
+    import os
+    import subprocess
+
+    r = subprocess.run([sys.executable, "-m", "dockerlint", *command.split()[1:]], cwd=root,
+                       capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"})
+    return r.stdout
+
+
+def regenerate_samples(text: str, root: Path) -> str:
+    return _SAMPLE.sub(lambda m: m.group(1) + sample_output(m.group(2), root) + m.group(4), text)
+
 
 def regenerate(text: str) -> str:
     for name, make in TABLES.items():
@@ -45,7 +63,7 @@ def regenerate(text: str) -> str:
 def main() -> int:
     path = Path(sys.argv[1] if len(sys.argv) > 1 else "README.md")
     old = path.read_text("utf-8")
-    new = regenerate(old)
+    new = regenerate_samples(regenerate(old), path.resolve().parent)
     if new != old:
         path.write_text(new, "utf-8")
         print(f"updated {path}")

@@ -436,6 +436,25 @@ def multistage_rewrite(model, stage, build) -> tuple[Rewrite | None, str | None]
         elif manager == "apt" and base_info.name == "debian":
             final.packages.append("tzdata")
 
+    # runtime packages the original installed and kept (not build-only): installed again on a base
+    # of the same distribution and release (the same names exist there), else no rewrite
+    from .packages import base_name
+
+    same_release = base_info.family == img.family and base_info.release == img.release and img.release
+    recommends = False
+    for run in stage.all_runs():
+        for op, pkg in run.kept_packages:
+            if op.manager not in ("apt", "apk"):
+                continue
+            name = base_name(pkg)
+            if knowledge.build_only_package(op.manager, name) is not None or name in ("ca-certificates", "tzdata"):
+                continue
+            if not same_release or op.manager != manager or "/" in pkg:
+                return None, (f"the image also installs `{name}`, which `{base}` does not have: dockerlint cannot "
+                              "show the program runs without it")
+            final.packages.append(pkg)
+            recommends = recommends or (op.manager == "apt" and not op.has_option("--no-install-recommends"))
+
     # runtime libraries of the -dev packages the build linked against
     if build.toolchain != "go" or cgo:
         release = base_info.release
@@ -444,7 +463,8 @@ def multistage_rewrite(model, stage, build) -> tuple[Rewrite | None, str | None]
                 continue
             libs = needs.runtime_libraries(mgr, name, release)
             if libs is None:
-                return None, f"dockerlint does not know which runtime library `{name}` stands for"
+                return None, (f"dockerlint does not know which runtime library `{name}` stands for on "
+                              f"{needs.release_label(release)}")
             final.packages.extend(libs)
         # C++ links libstdc++, which alpine does not carry: make/CMake builds may be C++
         cxx = build.toolchain in ("make", "cmake") or build.command.name in ("g++", "c++", "clang++")
@@ -517,7 +537,8 @@ def multistage_rewrite(model, stage, build) -> tuple[Rewrite | None, str | None]
     pkgs = sorted(dict.fromkeys(final.packages))
     if pkgs:
         if manager == "apt":
-            tail.append(f"{kw('RUN')} apt-get update && apt-get install -y --no-install-recommends "
+            recs = "" if recommends else "--no-install-recommends "
+            tail.append(f"{kw('RUN')} apt-get update && apt-get install -y {recs}"
                         f"{' '.join(pkgs)} && rm -rf /var/lib/apt/lists/*")
         elif manager == "apk":
             tail.append(f"{kw('RUN')} apk add --no-cache {' '.join(pkgs)}")
@@ -578,8 +599,16 @@ def may_compile(c) -> bool:
 
 
 def compiles_anything(stage) -> bool:
-    """Whether any RUN of the stage may compile native code (so a slim base alone could break it)."""
-    return any(may_compile(c) for run in stage.all_runs() for c in run.commands if not c.in_substitution)
+    """Whether any RUN of the stage may compile native code (so a slim base alone could break it):
+    a compiling command, or an install of compilers (nobody installs build-essential for nothing;
+    the compile may hide in a script)."""
+    if any(may_compile(c) for run in stage.all_runs() for c in run.commands if not c.in_substitution):
+        return True
+    for mgr, name in needs.kept_packages(stage):
+        info = knowledge.build_only_package(mgr, name)
+        if info is not None and info.category == "compiler":
+            return True
+    return False
 
 
 def slim_from_edit(model, stage):
@@ -633,9 +662,304 @@ def _venv(stage) -> str | None:
     return None
 
 
+# Programs every Debian slim and Alpine image has (Debian: Priority required packages passwd,
+# coreutils, sed, login; Alpine: busybox), so a RUN that uses only them can run again in the
+# final stage (tests/rewrites/DECISIONS.md "RUNs that are run again").
+_REPLAY_PROGRAMS = frozenset({"useradd", "groupadd", "usermod", "adduser", "addgroup", "chown", "chgrp",
+                              "chmod", "mkdir", "ln", "touch", "sed"})
+_USER_PROGRAMS = frozenset({"useradd", "groupadd", "usermod", "adduser", "addgroup"})
+# Commands that leave nothing in the image outside the RUN (or only remove files).
+_NOOP_PROGRAMS = frozenset({"cd", "set", "export", "true", ":", "rm", "ls", "which", "test", "[", "pwd", "sleep",
+                            "whoami", "id", "echo", "printf", "env", "unset", "type", "command"})
+# Files a dependency install reads: a context COPY of only these before the install is not
+# repeated in a Python final stage (the venv/site-packages copy holds what they produced).
+_MANIFESTS = re.compile(r"^(requirements[^/]*\.(txt|in)|constraints[^/]*\.txt|Pipfile(\.lock)?|pyproject\.toml|"
+                        r"poetry\.lock|setup\.(py|cfg)|Gemfile(\.lock)?|Gemfile\*|[^/]*\.gemspec|"
+                        r"package(-lock)?\.json|package\*\.json|yarn\.lock|pnpm-lock\.yaml|\.npmrc)$")
+# node-gyp needs Python, make and a C++ compiler (github.com/nodejs/node-gyp README, "On Unix"):
+# python installed next to a compiler in a Node image is node-gyp's, not the app's.
+_NODE_GYP_PYTHON = frozenset({"python", "python2", "python3", "python-is-python3"})
+# pip packages whose data files (outside site-packages and bin) the program reads at start.
+_PIP_DATA_PACKAGES = frozenset({"jupyter", "jupyterlab", "notebook", "voila", "jupyterhub", "nbclassic"})
+
+
+@dataclass
+class _Plan:
+    """What the final stage of an interpreted app's rewrite holds, gathered from the stage's RUNs."""
+
+    copies: list = field(default_factory=list)  # (src, dest) from the build stage
+    packages: list = field(default_factory=list)  # runtime packages installed again, as written
+    recommends: bool = False  # a kept package was installed with Recommends
+    replay: list = field(default_factory=list)  # RUN instructions run again in the final stage
+    users: set = field(default_factory=set)  # names the replayed RUNs create
+    last_install: int = 0  # line of the last RUN that installs dependencies
+
+
+def _python_xy(img) -> str | None:
+    """`3.12` for python:3.12 / 3.12.4 / 3.12-bookworm; None when the tag names no minor version."""
+    m = re.fullmatch(r"(\d+)\.(\d+)(?:\.\d+)*", img.version or "")
+    return f"{m.group(1)}.{m.group(2)}" if m else None
+
+
+def _path_args(c) -> list[str]:
+    """The operands of a file command that are paths (options and chown/chmod's first operand dropped)."""
+    args = [a for a in c.argv[1:] if not a.startswith("-")]
+    if c.name in ("chown", "chgrp", "chmod") and args:
+        args = args[1:]
+    if c.name in _USER_PROGRAMS or c.name in ("sed", "bundle", "bundler"):
+        return []
+    return args
+
+
+def _inside(path: str, root: str) -> bool:
+    return root != "/" and (path == root or path.startswith(root.rstrip("/") + "/"))
+
+
+def _interpreted_plan(stage, lang: str, workdir: str, app_copied: bool, rt_ref: str, base_info):
+    """(_Plan, None) or (None, why): what every RUN of the stage leaves in the image, and how the
+    final stage gets it again — copied from the build stage, installed again, run again — or why
+    one of them cannot be had."""
+    from .packages import base_name, package_ops
+    from .runtime import runs_unseen_script
+
+    plan = _Plan()
+    wds = needs._workdirs_by_line(stage)
+    runtime = stage.runtime_programs
+    unseen = runs_unseen_script(stage)
+    used_programs = {c.name for r in stage.all_runs() for c in r.commands}
+    gem_home = None
+    if lang == "ruby":
+        gem_home = stage.env.get("GEM_HOME") or "/usr/local/bundle"
+        if "$" in gem_home:
+            return None, "GEM_HOME is set through a variable"
+        plan.copies.append((gem_home, gem_home))
+        bundle_path = stage.env.get("BUNDLE_PATH")
+        if bundle_path and bundle_path != gem_home:
+            bp = posixpath.normpath(posixpath.join(workdir, bundle_path))
+            if "$" in bp:
+                return None, "BUNDLE_PATH is set through a variable"
+            if not (app_copied and _inside(bp, workdir)):
+                plan.copies.append((bp, bp))
+    venv = _venv(stage) if lang == "python" else None
+    site = None
+    if lang == "python":
+        if venv is not None:
+            plan.copies.append((venv, venv))
+        else:
+            img = stage.root_image
+            xy = _python_xy(img) if img.name.rsplit("/", 1)[-1] == "python" else None
+            if xy is None:
+                return None, (f"`{img.ref}` does not name the Python version (X.Y), so dockerlint cannot tell which "
+                              f"site-packages directory pip installed into: pin the tag (`python:3.12`) or install into "
+                              "a virtual environment (`python -m venv /opt/venv` and `ENV PATH=/opt/venv/bin:$PATH`)")
+            site = f"/usr/local/lib/python{xy}/site-packages"
+    global_npm = False
+    user_site = False
+    for run in stage.all_runs():
+        ins = run.instruction
+        line = ins.start_line
+        if ins.json or run.shell_script is None or run.shell_script.has_errors or ins.heredocs or run.mounts:
+            return None, f"the RUN at line {line} cannot be read through its shell syntax"
+        cwd = wds.get(line, "/")
+        kinds = set()
+        replay_cwd_free = True
+        for c in run.commands:
+            if not c.argv:
+                continue
+            name = c.name
+            argv = list(c.argv)
+            text = " ".join(argv) + " " + " ".join(c.shell.redirects if c.shell is not None else ())
+            if "/etc/apt" in text or "sources.list" in text:
+                return None, f"the RUN at line {line} changes apt's sources, which the final stage would not have"
+            if c.in_substitution:
+                continue
+            if name == "cd":
+                target = argv[1] if len(argv) > 1 else "/root"
+                if "$" in target:
+                    return None, f"the RUN at line {line} changes to a directory dockerlint cannot resolve"
+                cwd = posixpath.normpath(posixpath.join(cwd, target))
+                continue
+            ops = [o for o in package_ops(list(c.raw_argv), c.index)]
+            if ops:
+                for op in ops:
+                    why = _dependency_op(op, lang, line)
+                    if why:
+                        return None, why
+                    if op.manager in ("npm", "pnpm") and op.action == "install" and op.has_option("-g", "--global"):
+                        global_npm = True
+                    if op.manager == "pip" and op.action == "install" and op.has_option("--user"):
+                        user_site = True
+                    if op.manager == "pip" and any(base_name(p).lower() in _PIP_DATA_PACKAGES for p in op.packages):
+                        return None, (f"the RUN at line {line} installs a Jupyter package, whose data files under "
+                                      "/usr/local/share the rewrite would not copy")
+                    if op.manager in ("pip", "npm", "yarn", "pnpm", "gem") and op.action == "install":
+                        plan.last_install = max(plan.last_install, line)
+                kinds.add("dep")
+                continue
+            if any(a in ("--version", "-v", "-V", "version") for a in argv[1:2]):
+                continue  # `node --version`, `python -V`: prints and leaves nothing
+            dep = _dependency_command(argv, lang)
+            if dep == "install":
+                plan.last_install = max(plan.last_install, line)
+                kinds.add("dep")
+                continue
+            if dep == "app" and app_copied and _inside(cwd, workdir) or dep == "app" and app_copied and cwd == workdir:
+                kinds.add("dep")  # writes into the app dir, which is copied
+                continue
+            if dep == "refuse":
+                return None, f"the RUN at line {line} runs `{' '.join(argv[:3])}`, whose result dockerlint cannot locate"
+            if name in _NOOP_PROGRAMS and not (c.shell is not None and c.shell.redirects):
+                continue
+            if name == "mkdir" and all(workdir == p or _inside(workdir, p) or (app_copied and _inside(p, workdir))
+                                       for p in (posixpath.normpath(posixpath.join(cwd, a)) for a in _path_args(c))
+                                       if "$" not in p) and "$" not in " ".join(argv):
+                continue  # WORKDIR or the copied app dir creates it
+            if name in _REPLAY_PROGRAMS or name in ("echo", "printf", "rm") or dep == "app" or \
+                    name == "bundle" and argv[1:2] == ["config"]:
+                if any(not a.startswith("/") for a in _path_args(c)) or name == "sed" or dep == "app" or \
+                        name in ("echo", "printf"):
+                    replay_cwd_free = False
+                if name in _USER_PROGRAMS:
+                    plan.users.update(a for a in argv[1:] if not a.startswith("-"))
+                kinds.add("replay")
+                continue
+            pkg = knowledge.build_only_package(base_info.family == "alpine" and "apk" or "apt", name)
+            if pkg is not None or name in ("git", "curl", "wget"):
+                return None, f"the RUN at line {line} runs `{name}`, which `{rt_ref}` does not have"
+            return None, (f"the RUN at line {line} runs `{name}`: dockerlint cannot tell what it leaves in the image, "
+                          "so the final stage could not repeat it")
+        if "replay" in kinds and "dep" in kinds:
+            return None, (f"the RUN at line {line} installs dependencies and also changes the image otherwise: "
+                          "dockerlint could not repeat only the second part in the final stage")
+        if "replay" in kinds:
+            if not replay_cwd_free and wds.get(line, "/") != workdir:
+                return None, (f"the RUN at line {line} runs in `{wds.get(line, '/')}`, not in the final WORKDIR "
+                              f"`{workdir}`")
+            plan.replay.append(ins)
+        # packages the RUN installs and keeps
+        for op, pkg in run.kept_packages:
+            if op.manager not in ("apt", "apk"):
+                continue
+            name = base_name(pkg)
+            if "/" in pkg or pkg.endswith(".deb"):
+                return None, f"the RUN at line {line} installs a package from a file"
+            info = knowledge.build_only_package(op.manager, name)
+            if info is not None and info.category in ("compiler", "build-tool", "toolchain"):
+                continue
+            if info is not None and info.category == "headers":
+                libs = needs.runtime_libraries(op.manager, name, base_info.release)
+                if libs is None:
+                    return None, (f"dockerlint does not know which runtime library `{name}` stands for on "
+                                  f"{needs.release_label(base_info.release)}")
+                plan.packages.extend(libs)
+                continue
+            if info is not None and info.category in ("downloader", "vcs"):
+                program = {"git": "git", "mercurial": "hg", "subversion": "svn"}.get(name, name)
+                if program in used_programs and program not in runtime and not unseen:
+                    continue
+            if lang == "node" and name in _NODE_GYP_PYTHON and any(
+                    (knowledge.build_only_package(op.manager, base_name(q)) or _NOTHING).category
+                    in ("compiler", "build-tool") for q in op.packages):
+                continue
+            plan.packages.append(pkg)
+            if op.manager == "apt" and not op.has_option("--no-install-recommends") and \
+                    "--no-install-recommends" not in op.options:
+                plan.recommends = True
+    if site is not None:
+        plan.copies.append((site, site))
+        plan.copies.append(("/usr/local/bin", "/usr/local/bin"))
+    if user_site:
+        plan.copies.append(("/root/.local", "/root/.local"))
+    if global_npm:
+        plan.copies.append(("/usr/local/lib/node_modules", "/usr/local/lib/node_modules"))
+        plan.copies.append(("/usr/local/bin", "/usr/local/bin"))
+    return plan, None
+
+
+class _Nothing:
+    category = None
+
+
+_NOTHING = _Nothing()
+
+
+def _dependency_op(op, lang: str, line: int) -> str | None:
+    """Why a package-manager command cannot be carried by the rewrite, or None."""
+    if op.manager == "apt":
+        if op.has_option("-t", "--target-release"):
+            return f"the RUN at line {line} installs from another release (`-t`)"
+        return None
+    if op.manager == "apk":
+        if op.has_option("-X", "--repository", "--repositories-file", "--allow-untrusted"):
+            return f"the RUN at line {line} installs from another Alpine repository"
+        return None
+    if op.manager == "pip":
+        if lang != "python":
+            return f"the RUN at line {line} installs Python packages into a {lang} image"
+        if op.has_option("-t", "--target", "--prefix", "--root"):
+            return f"the RUN at line {line} installs Python packages into a directory of its own"
+        return None
+    if op.manager in ("npm", "yarn", "pnpm"):
+        if lang != "node":
+            return f"the RUN at line {line} installs Node packages into a {lang} image"
+        if op.manager == "yarn" and op.action == "install" and "global" in op.tool:
+            return f"the RUN at line {line} installs Node packages globally with yarn"
+        if op.manager == "npm" and op.action == "install" and op.has_option("--prefix"):
+            return f"the RUN at line {line} installs Node packages under a prefix of its own"
+        return None
+    if op.manager == "gem":
+        if lang != "ruby":
+            return f"the RUN at line {line} installs gems into a {lang} image"
+        if op.has_option("-i", "--install-dir", "-n", "--bindir"):
+            return f"the RUN at line {line} installs gems into a directory of its own"
+        return None
+    return f"the RUN at line {line} uses {op.manager}, which the rewrite does not carry"
+
+
+def _dependency_command(argv: list[str], lang: str) -> str | None:
+    """How a command that is not a package-manager operation counts: "install" (its result is in
+    the copied dependency dirs), "app" (it builds inside the app dir, or runs the app's own code),
+    "refuse", or None (judge it as a plain program)."""
+    name = argv[0].rsplit("/", 1)[-1]
+    sub = argv[1] if len(argv) > 1 else ""
+    if lang == "python":
+        if name.startswith("python") and argv[1:3] == ["-m", "venv"] or name in ("virtualenv",) or \
+                name == "uv" and sub == "venv":
+            return "install"
+        if name.startswith("python") and "setup.py" in argv[1:2] and any(a in ("install", "develop") for a in argv):
+            return "install"
+        if name.startswith("python") and argv[1:3] == ["-m", "pip"]:
+            return "install"
+        if name == "pipenv":
+            return "install" if sub == "install" and "--system" in argv else "refuse"
+        if name in ("poetry", "conda", "pdm", "hatch", "easy_install"):
+            return "refuse"
+        if name.startswith("python") or name in ("django-admin",):
+            return "app"
+    if lang == "node":
+        if name in ("npm", "yarn", "pnpm", "npx", "node", "corepack"):
+            return "app" if not (name == "npm" and sub == "link") else "refuse"
+    if lang == "ruby":
+        if name in ("bundle", "bundler"):
+            if sub == "config":
+                return "install" if "--local" in argv else None
+            return "install" if sub in ("install", "package", "clean", "binstubs", "lock", "check") else "app"
+        if name == "gem":
+            return "install"
+        if name in ("rake", "rails", "ruby", "bin/rails", "bin/rake"):
+            return "app"
+    return None
+
+
 def interpreted_rewrite(model, stage) -> tuple[Rewrite | None, str | None]:
-    """The multi-stage rewrite for a Python or Node app whose dependencies need the toolchain:
-    build as written, final stage on the slim variant with the environment copied."""
+    """The multi-stage rewrite for a Python, Node or Ruby app whose dependencies need the toolchain:
+    the build stage as written, the final stage on the slim variant with what the build installed
+    copied (a virtual environment or the system site-packages and /usr/local/bin; the app dir with
+    node_modules; the bundle dir), the runtime packages and libraries installed again, the RUNs
+    that use only a slim image's programs run again, and the run-time instructions.
+
+    Returns (Rewrite, None), or (None, why) when something the app may need cannot be shown to be
+    in the final stage (tests/rewrites 45, 50)."""
     if len(model.stages) != 1 or stage.parent is not None:
         return None, "the Dockerfile has more than one stage"
     img = stage.root_image
@@ -645,30 +969,27 @@ def interpreted_rewrite(model, stage) -> tuple[Rewrite | None, str | None]:
     if rt is None:
         return None, f"dockerlint knows no slim variant of `{img.ref}`"
     lang = img.name.rsplit("/", 1)[-1]
+    lang = {"pypy": "python"}.get(lang, lang)
+    if lang not in ("python", "node", "ruby"):
+        return None, f"dockerlint does not know how to split a {lang} image"
+    if img.name.rsplit("/", 1)[-1] == "pypy" and _venv(stage) is None:
+        return None, "pypy installs into a site-packages dockerlint does not know: use a virtual environment"
+    if any(ins.keyword == "SHELL" for ins in stage.instructions):
+        return None, "the stage sets its own SHELL"
     workdir = _final_workdir(stage)
+    if lang == "node" and workdir == "/":
+        return None, "the app has no WORKDIR of its own to copy"
+    app_copied = lang in ("node", "ruby") and workdir != "/"
     parsed = model.parsed
     lines = list(parsed.lines)
     lower = stage.from_instruction.raw_keyword.islower()
     base_info = knowledge.image_info(rt.ref)
     manager = {"debian": "apt", "alpine": "apk"}.get(base_info.family or "")
-    copies: list[tuple[str, str]] = []
-    repeat: list = []
+    plan, why = _interpreted_plan(stage, lang, workdir, app_copied, rt.ref, base_info)
+    if plan is None:
+        return None, why
     prune_edit = None
-    if lang in ("python", "pypy"):
-        venv = _venv(stage)
-        if venv is None:
-            return None, ("pip installs into the system site-packages: create a virtual environment "
-                          "(`python -m venv /opt/venv` and `ENV PATH=/opt/venv/bin:$PATH`) so that the rewrite "
-                          "can copy it to the slim image")
-        copies.append((venv, venv))
-        last_install = max((r.instruction.start_line for r in stage.all_runs() for c in r.commands
-                            if may_compile(c)), default=0)
-        repeat = [ins for ins in stage.instructions if ins.keyword in ("COPY", "ADD")
-                  and ins.flag("from") is None and ins.start_line > last_install]
-    elif lang == "node":
-        if workdir == "/":
-            return None, "the app has no WORKDIR of its own to copy"
-        copies.append((workdir, workdir))
+    if lang == "node":
         npm_runs = [r for r in stage.all_runs() if any(c.name in ("npm", "yarn", "pnpm") for c in r.commands)]
         omits = any(o in ("--omit=dev", "--production", "--only=production", "--prod")
                     for r in npm_runs for c in r.commands for o in c.argv)
@@ -679,22 +1000,48 @@ def interpreted_rewrite(model, stage) -> tuple[Rewrite | None, str | None]:
             prune_edit, why = append_command(npm_runs[-1], "npm prune --omit=dev")
             if prune_edit is None:
                 return None, why
-    else:
-        return None, f"dockerlint does not know how to split a {lang} image"
+    if app_copied:
+        plan.copies.append((workdir, workdir))
 
-    # runtime libraries of the -dev packages installed with apt/apk
-    packages: list[str] = []
-    for mgr, name in needs.kept_packages(stage):
-        if not needs.is_dev_package(mgr, name):
+    # context COPY/ADD the final stage repeats: Python's app files (the copied environment holds
+    # only the dependencies), and for Node and Ruby whatever lands outside the copied app dir
+    wds = needs._workdirs_by_line(stage)
+    repeat = []
+    for ins in stage.instructions:
+        if ins.keyword not in ("COPY", "ADD") or ins.flag("from") is not None or len(ins.args) < 2:
             continue
-        libs = needs.runtime_libraries(mgr, name, base_info.release)
-        if libs is None:
-            return None, f"dockerlint does not know which runtime library `{name}` stands for"
-        packages.extend(libs)
+        srcs = [a.text for a in ins.args[:-1]]
+        if any("://" in s for s in srcs):
+            return None, f"the {ins.keyword} at line {ins.start_line} downloads a file"
+        dest = ins.args[-1].text
+        if "$" in dest or any("$" in s for s in srcs):
+            return None, f"the {ins.keyword} at line {ins.start_line} names its files through variables"
+        dest_abs = posixpath.normpath(posixpath.join(wds.get(ins.start_line, "/"), dest))
+        if app_copied and (dest_abs == workdir or _inside(dest_abs, workdir)):
+            continue
+        if ins.start_line < plan.last_install and all(_MANIFESTS.match(posixpath.basename(s.rstrip("/")))
+                                                      for s in srcs):
+            continue
+        repeat.append(ins)
+
+    # users USER names: the final base's, or made by a RUN that runs again before it
+    made: set[str] = set()
+    replay_lines = {i.start_line for i in plan.replay}
+    for ins in stage.instructions:
+        if ins.start_line in replay_lines:
+            made |= plan.users
+        if ins.keyword != "USER" or not ins.args:
+            continue
+        user = ins.args[0].text.split(":", 1)[0]
+        if user.isdigit() or "$" in user or user in made:
+            continue
+        if not needs.base_has_user(base_info, user):
+            return None, f"USER {user}: dockerlint cannot show that `{rt.ref}` has that user"
+
     for p in _health_programs(stage):
         if manager is None:
             return None, f"HEALTHCHECK uses {p}, which `{rt.ref}` does not have"
-        packages.append(p)
+        plan.packages.append(p)
 
     directive_lines = {d.span.line for d in parsed.directives}
     items = _collect(stage, lines, directive_lines)
@@ -707,22 +1054,36 @@ def interpreted_rewrite(model, stage) -> tuple[Rewrite | None, str | None]:
         from .model import build as build_model
         from .syntax import parse
 
+        texts = {id(i): "\n".join(parsed.lines[i.start_line - 1:i.end_line]) for i in repeat + plan.replay}
         model2 = build_model(parse("\n".join(lines) + "\n"))
-        stage = model2.stages[0]
+        old_stage, stage = stage, model2.stages[0]
         items = _collect(stage, lines, directive_lines)
-        repeat = [i for i in stage.instructions if i.keyword in ("COPY", "ADD") and i.flag("from") is None
-                  and any(i.rest == r.rest for r in repeat)]
+        order = {id(a): b for a, b in zip(old_stage.instructions, stage.instructions)}
+        repeat = [order[id(i)] for i in repeat]
+        plan.replay = [order[id(i)] for i in plan.replay]
+        del texts
     head = _build_stage(lines, stage, items, build_name, lower, None)
+
+    # replayed RUNs and the COPYs after the first of them go among the moved items, in order
+    first_replay = min((i.start_line for i in plan.replay), default=None)
+    late = [i for i in repeat if first_replay is not None and i.start_line > first_replay]
+    repeat = [i for i in repeat if i not in late]
+    for ins in plan.replay + late:
+        items.append(_Item(lines[ins.start_line - 1: ins.end_line], ins.start_line, ins.end_line, ins.keyword,
+                           ins, False))
+    items.sort(key=lambda it: it.first)
 
     def kw(word: str) -> str:
         return word.lower() if lower else word
 
-    moved_text = "\n".join(line for it in items for line in it.lines)
+    moved_text = "\n".join(line for it in items for line in it.lines) + "\n" + "\n".join(
+        line for ins in repeat for line in lines[ins.start_line - 1: ins.end_line])
     tail = ["", f"{kw('FROM')} {rt.ref}"]
     tail.extend(f"{kw('ARG')} {a}" for a in _arg_lines(stage, moved_text, model))
-    pkgs = sorted(dict.fromkeys(packages))
+    pkgs = sorted(dict.fromkeys(plan.packages))
     if pkgs and manager == "apt":
-        tail.append(f"{kw('RUN')} apt-get update && apt-get install -y --no-install-recommends "
+        recs = "" if plan.recommends else "--no-install-recommends "
+        tail.append(f"{kw('RUN')} apt-get update && apt-get install -y {recs}"
                     f"{' '.join(pkgs)} && rm -rf /var/lib/apt/lists/*")
     elif pkgs and manager == "apk":
         tail.append(f"{kw('RUN')} apk add --no-cache {' '.join(pkgs)}")
@@ -730,7 +1091,7 @@ def interpreted_rewrite(model, stage) -> tuple[Rewrite | None, str | None]:
         return None, f"`{rt.ref}` has no package manager dockerlint knows for {', '.join(pkgs)}"
     if workdir != "/":
         tail.append(f"{kw('WORKDIR')} {workdir}")
-    tail.extend(f"{kw('COPY')} --from={build_name} {src} {dest}" for src, dest in copies)
+    tail.extend(f"{kw('COPY')} --from={build_name} {src} {dest}" for src, dest in dict.fromkeys(plan.copies))
     for ins in repeat:
         tail.extend(lines[ins.start_line - 1: ins.end_line])
     tail.extend(_final_items(items, lines))
@@ -756,10 +1117,9 @@ def _joiner(run, line: int) -> str:
     return f" && {esc}\n{indent}"
 
 
-def _used_after(stage, run, names: set[str]) -> bool:
-    """Whether a RUN after `run` (in the stage or a stage built on it) may use the packages."""
-    from .model import Stage  # noqa: F401
-
+def _used_after(stage, run, names: set[str]):
+    """The first RUN after `run` (in the stage or a stage built on it) that may use the packages,
+    as (its line, the command), or None."""
     later = False
     for r in stage.all_runs():
         if r is run:
@@ -769,8 +1129,8 @@ def _used_after(stage, run, names: set[str]) -> bool:
             continue
         for c in r.commands:
             if may_compile(c) or c.name in names or c.name in {"git", "curl", "wget"} & names:
-                return True
-    return False
+                return r.instruction.start_line, " ".join(c.argv[:3])
+    return None
 
 
 def same_run_purge(model, stage, run, found) -> tuple[object, str | None]:
@@ -790,8 +1150,11 @@ def same_run_purge(model, stage, run, found) -> tuple[object, str | None]:
         return None, "only apt and apk installs get a same-RUN removal"
     if run.instruction.json or run.shell_script is None or run.shell_script.has_errors or run.instruction.heredocs:
         return None, "the RUN cannot be edited through its shell syntax"
-    if _used_after(stage, run, names):
-        return None, "a later RUN may use them"
+    used = _used_after(stage, run, names)
+    if used is not None:
+        line, cmd = used
+        return None, (f"the RUN at line {line} may use them (`{cmd}`), so they must stay until then: install them in "
+                      "that RUN instead")
     ops = list(dict.fromkeys(op for op, _k, _n in found))
     if len(ops) != 1:
         return None, "they come from more than one install command"
@@ -803,7 +1166,8 @@ def same_run_purge(model, stage, run, found) -> tuple[object, str | None]:
         if needs.is_dev_package(mgr, n):
             got = needs.runtime_libraries(mgr, n, release)
             if got is None:
-                return None, f"dockerlint does not know which runtime library `{n}` stands for"
+                return None, (f"dockerlint does not know which runtime library `{n}` stands for on "
+                              f"{needs.release_label(release)}")
             libs.extend(x for x in got if x not in libs)
     cmd = run.command(op.command_index)
     if cmd.shell is None or cmd.shell.in_pipeline or cmd.shell.in_subshell or cmd.shell.conditional:

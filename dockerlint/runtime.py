@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "fish", "ksh", "pwsh", "powershell", "cmd", "busybox"})
+SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "fish", "ksh", "pwsh", "powershell", "cmd", "busybox",
+                    "tcsh", "csh", "mksh", "xonsh", "nu", "elvish", "arsh", "osh", "ysh"})
 # Programs that are toolchains or build tools: an image whose CMD runs one of these builds.
 BUILD_PROGRAMS = frozenset({"go", "cargo", "rustc", "make", "cmake", "gcc", "g++", "cc", "clang", "mvn", "mvnw",
                             "gradle", "gradlew", "javac", "ninja", "bazel", "bazelisk", "ghc", "cabal", "stack",
@@ -33,7 +34,8 @@ APP_VERBS = {
 }
 # Dev servers: the toolchain is used at run time, so the image is a development environment.
 DEV_SERVER_ARGS = {
-    "npm": {"dev", "watch", "serve"}, "yarn": {"dev", "watch", "serve"}, "pnpm": {"dev", "watch", "serve"},
+    "npm": {"dev", "watch", "serve", "test", "ci"}, "yarn": {"dev", "watch", "serve", "test", "ci"},
+    "pnpm": {"dev", "watch", "serve", "test", "ci"},
     "ng": {"serve"}, "vue-cli-service": {"serve"}, "react-scripts": {"start"}, "gatsby": {"develop"},
     "next": {"dev"}, "nuxt": {"dev"}, "hugo": {"server", "serve"}, "jekyll": {"serve", "s"},
     "mkdocs": {"serve"}, "gulp": {"watch", "serve", "default"}, "grunt": {"watch", "serve"},
@@ -46,7 +48,12 @@ DEV_SERVERS = frozenset({"webpack-dev-server", "nodemon", "live-server", "browse
                          "react-scripts", "gatsby", "reflex", "air", "watchexec", "entr", "cargo-watch"})
 # An interpreter or REPL started with no arguments is an interactive development image.
 INTERACTIVE = frozenset({"python", "python2", "python3", "node", "irb", "iex", "erl", "ghci", "jshell", "pry",
-                         "lua", "R", "julia", "scala", "clj", "sbcl", "racket", "swift", "php", "perl", "ipython"})
+                         "lua", "R", "julia", "scala", "clj", "sbcl", "racket", "swift", "php", "perl", "ipython",
+                         "bpython", "hy", "guile", "ocaml", "utop", "rlwrap", "psysh", "tclsh", "wish"})
+# Editors and notebook/IDE servers: the image is where people work, its toolchain is theirs.
+WORKBENCHES = frozenset({"vim", "nvim", "vi", "emacs", "nano", "micro", "helix", "hx", "code-server", "jupyter",
+                         "jupyter-lab", "jupyter-notebook", "jupyterhub", "start-notebook.sh", "start-singleuser.sh",
+                         "rserver", "rstudio-server", "theia", "openvscode-server"})
 # Programs that only set up and then run CMD (an init, a privilege drop).
 WRAPPERS = frozenset({"tini", "dumb-init", "gosu", "su-exec", "catatonit", "s6-svscan", "/init", "init", "tini-static"})
 # Commands that keep a container alive for `docker exec` (a toolbox), or let people log in.
@@ -62,6 +69,12 @@ _PREP = frozenset({"export", "set", "cd", "source", ".", "echo", "umask", "ulimi
                    "printf", "sleep", "mkdir", "chmod", "chown", "ln", "cp", "rm", "test", "[", "sed", "envsubst",
                    "unset", "declare", "local", "wait"})
 _S2I_LABELS = ("io.openshift.s2i.scripts-url", "io.s2i.scripts-url")
+# What an image's own name/title/description label says it is, in the author's words.
+_SAYS_BUILD_ENV = re.compile(r"\bCI\b|continuous integration|\b(build|development|dev|developer) environment\b|"
+                             r"\bdevcontainer\b|\btoolbox\b|\bbuild (image|container)\b", re.I)
+# Packages that make an image a notebook or IDE workspace, whatever its CMD starts.
+_NOTEBOOK_PORTS = frozenset({"8888", "8787"})  # Jupyter's and RStudio Server's defaults
+NOTEBOOK_PACKAGES = frozenset({"jupyter", "jupyterlab", "notebook", "jupyterhub", "rstudio-server", "code-server"})
 # Cross-compilers and flashers for microcontrollers: an image that keeps them builds and flashes
 # firmware at run time (home-automation and maker images), so its compilers are its purpose.
 FIRMWARE_TOOLS = frozenset({"avrdude", "gcc-avr", "avr-libc", "gcc-arm-none-eabi", "arduino", "arduino-cli",
@@ -195,15 +208,26 @@ def purpose(stage) -> Purpose:
     an sshd to log in to, and OpenShift S2I builder images.
     """
     for s in stage.lineage:
-        for key, _value in s.labels:
+        for key, value in s.labels:
             if key in _S2I_LABELS:
                 return Purpose("build-environment", f"an S2I builder image (LABEL {key})")
+            if key.rsplit(".", 1)[-1].lower() in ("name", "title", "description") and _SAYS_BUILD_ENV.search(value):
+                return Purpose("build-environment", f"its LABEL {key} says so: {value!r}")
     from .packages import base_name
 
     for run in stage.all_runs():
         for _op, pkg in run.kept_packages:
-            if base_name(pkg) in FIRMWARE_TOOLS:
-                return Purpose("build-environment", f"it keeps `{base_name(pkg)}`: it builds firmware at run time")
+            name = base_name(pkg)
+            if name in FIRMWARE_TOOLS:
+                return Purpose("build-environment", f"it keeps `{name}`: it builds firmware at run time")
+            if name.lower() in NOTEBOOK_PACKAGES:
+                return Purpose("build-environment", f"it installs `{name}`: a notebook workspace")
+    # a script we cannot read, behind Jupyter's or RStudio's port: a notebook workspace
+    if runs_unseen_script(stage):
+        for s in stage.lineage:
+            for ins in s.instructions:
+                if ins.keyword == "EXPOSE" and any(w.text.split("/")[0] in _NOTEBOOK_PORTS for w in ins.args):
+                    return Purpose("build-environment", "it exposes a notebook port and starts a script")
     img = stage.root_image
     if img is not None and getattr(img, "kind", None) == "ci-agent":
         return Purpose("build-environment", f"built on the CI agent image `{img.ref}`")
@@ -219,13 +243,23 @@ def purpose(stage) -> Purpose:
                    f"{_classify(progs[-1])}")
 
 
+_VERSIONED = re.compile(r"^(perl|python|ruby|php|node|lua|tclsh|pypy)[0-9][0-9.]*$")
+
+
 def _classify(argv: tuple[str, ...]) -> str | None:
     """Why a started program means a build/dev environment, or None for an application."""
     prog = _base(argv[0])
+    m = _VERSIONED.match(prog)
+    if m:
+        prog = m.group(1)  # perl5.24.0, python3.8 …
     args = argv[1:]
     if prog in SHELLS:
         rest = [a for a in args if a not in ("-l", "-i", "--login", "-il", "-li")]
         if not rest:
+            return "an interactive shell"
+        if rest in (["-c"], ["-lc"], ["-ec"]):
+            return "a shell that runs whatever command it is given (a build or CI container)"
+        if all(a.startswith("-") and a not in ("-c", "-ec", "-lc") for a in rest):
             return "an interactive shell"
         if rest[0] in ("-c", "-ec", "-lc") and len(rest) > 1:
             inner = programs(RuntimeCommand("CMD", None, (prog, "-c", rest[1]), False, ""))
@@ -245,8 +279,15 @@ def _classify(argv: tuple[str, ...]) -> str | None:
     dev = DEV_SERVER_ARGS.get(prog)
     if dev and any(a in dev for a in args[:2]):
         return "a development server"
-    if prog in ("npm", "yarn", "pnpm") and args[:1] == ("run",) and len(args) > 1 and args[1] in ("dev", "watch", "serve", "build"):
-        return "a development server"
+    if prog in ("npm", "yarn", "pnpm") and args[:1] == ("run",) and len(args) > 1 and args[1] in (
+            "dev", "watch", "serve", "build", "test", "ci", "lint"):
+        return "a development server" if args[1] in ("dev", "watch", "serve") else "a build or CI task"
+    if prog in WORKBENCHES or prog.startswith("jupyter"):
+        return "an editor or notebook where people work"
+    if prog in ("dind", "dockerd-entrypoint.sh", "dockerd"):
+        return "Docker-in-Docker, a build environment"
+    if prog == "perl" and any(a.startswith("-d") for a in args):
+        return "an interactive interpreter"
     if prog in BUILD_PROGRAMS:
         if args and args[0] in APP_VERBS.get(prog, ()):
             return None
@@ -290,3 +331,22 @@ def runtime_program_names(stage) -> set[str]:
             for w in argv:
                 out.add(_base(w))
     return out
+
+
+# Scripts an image ships so that images built FROM it compile extensions: the official php images'
+# docker-php-ext-install/-configure/-enable and docker-php-source, which run the phpize compilers
+# (gcc, make, autoconf … of PHPIZE_DEPS) those images keep on purpose. Source: docker-library__php
+# Dockerfiles in ../shared/corpus ("# phpize deps", COPY docker-php-* /usr/local/bin/).
+_EXTENSION_BUILD_SCRIPTS = ("docker-php-",)
+
+
+def keeps_toolchain_for_derived_builds(stage) -> str | None:
+    """Why the stage's compilers are its interface for images built on it, or None."""
+    for s in stage.lineage:
+        if "PHPIZE_DEPS" in s.env:
+            return "it keeps PHPIZE_DEPS for extension builds"
+        for ins in s.instructions:
+            if ins.keyword in ("COPY", "ADD") and any(
+                    a.text.rsplit("/", 1)[-1].startswith(_EXTENSION_BUILD_SCRIPTS) for a in ins.args[:-1]):
+                return "it ships docker-php-ext-* scripts that compile extensions"
+    return None

@@ -9,15 +9,17 @@ layers can map an index in that text back to the file.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from collections import namedtuple
 
 
-@dataclass(frozen=True, order=True)
-class Span:
-    line: int
-    column: int
-    end_line: int
-    end_column: int
+class Span(namedtuple("Span", "line column end_line end_column")):
+    """(line, column, end_line, end_column), 1-based characters, end column exclusive.
+
+    A tuple: made in the hot path of every shell word, where a frozen dataclass's
+    constructor cost a measurable share of a large file's run; order is the tuple's.
+    """
+
+    __slots__ = ()
 
     def contains(self, other: "Span") -> bool:
         return (self.line, self.column) <= (other.line, other.column) and (

@@ -114,7 +114,12 @@ def check_file(text: str, path: str, out: Outcome, unsafe: bool = True, lint_kw=
                 out.refused[(f.code, (f.suggestion or "")[:60])] += 1
             continue
         out.with_fix[f.code] += 1
-        if f.fix.rewrite is not None or (f.fix.safety == "unsafe" and not unsafe):
+        if f.fix.rewrite is not None:
+            out.checked[f.code + " rewrite"] += 1
+            for what in _check_rewrite(res, f.fix.rewrite, path, lint_kw):
+                out.problems.append((path, f.code, f.line, what))
+            continue
+        if f.fix.safety == "unsafe" and not unsafe:
             continue
         out.checked[f.code] += 1
 
@@ -223,6 +228,76 @@ def check_file(text: str, path: str, out: Outcome, unsafe: bool = True, lint_kw=
         twice, _a, refused2 = fixed_text(again, opts)
         if twice is not None and twice != once:
             out.problems.append((path, "*", 0, "a second --fix changes the file again"))
+
+
+_MOVED = {"EXPOSE", "USER", "LABEL", "HEALTHCHECK", "STOPSIGNAL", "VOLUME", "CMD", "ENTRYPOINT"}
+
+
+def _check_rewrite(res, text: str, path: str, lint_kw) -> list[str]:
+    """A whole-file rewrite (DKL101, DKL102): it parses into a build stage and a final stage; the
+    build stage keeps every original instruction (run-time ones move; `AS build`, `CGO_ENABLED=0`
+    and an appended `npm prune --omit=dev` are the only edits); the final stage installs again
+    every package the original kept that is not build-only (a -dev package: the runtime
+    libraries it stands for, from the Debian data); a named USER of the final stage exists there
+    (the base's accounts, a copied /etc/passwd, or a RUN before it that creates it); and the
+    final stage brings no finding of a code the original did not have."""
+    from dockerlint import knowledge
+    from dockerlint.needs import base_has_user, kept_packages
+    from dockerlint.packages import base_name
+
+    out = []
+    after = lint_text(text, path, **lint_kw)
+    if after.error or after.parsed.issues:
+        return ["the rewrite does not parse"]
+    if len(after.model.stages) != 2:
+        return [f"the rewrite has {len(after.model.stages)} stages"]
+    build, final = after.model.stages
+    # the build stage keeps the original instructions
+    build_lines = after.parsed.lines[:final.from_instruction.start_line - 1]
+    for ins in res.parsed.instructions:
+        if ins.keyword in _MOVED or ins.keyword == "FROM":
+            continue
+        for line in res.parsed.lines[ins.start_line - 1:ins.end_line]:
+            if line in build_lines or line + " && npm prune --omit=dev" in build_lines \
+                    or line + " && \\" in build_lines:  # the prune on a new continuation line
+                continue
+            if "go build" in line or "go install" in line:
+                continue
+            out.append(f"the build stage lost {line.strip()[:60]!r}")
+            break
+    # runtime packages
+    final_pkgs = {n for _m, n in kept_packages(final)}
+    for mgr, name in kept_packages(res.model.final):
+        if mgr not in ("apt", "apk"):
+            continue  # pip, npm and gem installs are carried by the copied directories
+        info = knowledge.build_only_package(mgr, name)
+        if info is not None:
+            continue
+        # node-gyp's Python (github.com/nodejs/node-gyp README: Python, make and a C/C++ compiler)
+        if name.startswith("python") and (res.model.final.root_image or knowledge.image_info("scratch")).name \
+                .rsplit("/", 1)[-1] == "node":
+            continue
+        if name not in final_pkgs and name not in ("ca-certificates", "tzdata"):
+            out.append(f"the final stage lacks the runtime package `{name}` the original installed")
+            break
+    # users
+    base = final.root_image
+    made = set()
+    for ins in final.instructions:
+        if ins.keyword == "RUN" and any(w in ("useradd", "adduser") for w in ins.rest.split()):
+            made.update(ins.rest.split())
+        if ins.keyword == "COPY" and "/etc/passwd" in ins.rest:
+            made.add("*")
+        if ins.keyword == "USER" and ins.args:
+            name = ins.args[0].text.split(":")[0]
+            if not (name.isdigit() or "$" in name or name in made or "*" in made or base_has_user(base, name)):
+                out.append(f"USER {name} does not exist in the final stage")
+    # no new kind of finding in the final stage
+    old_codes = {g.code for g in res.findings}
+    new_codes = {g.code for g in after.findings if g.line >= final.from_instruction.start_line}
+    if new_codes - old_codes:
+        out.append(f"the final stage brings new findings: {sorted(new_codes - old_codes)}")
+    return out
 
 
 def _slim_edit(res, after, a, b) -> bool:

@@ -91,7 +91,12 @@ def test_expected_rewrites_start(case: Path):
         # a named USER is resolvable: copied passwd, or the base has it
         for ins in final.instructions:
             if ins.keyword == "USER" and not ins.args[0].text.split(":")[0].isdigit():
+                name = ins.args[0].text.split(":")[0]
                 copies_passwd = any(i.keyword == "COPY" and "/etc/passwd" in i.rest for i in final.instructions)
+                # or a RUN of the final stage, before the USER, creates it
+                made = any(i.keyword == "RUN" and i.start_line < ins.start_line
+                           and any(w in ("useradd", "adduser") for w in i.rest.split())
+                           and name in i.rest.split() for i in final.instructions)
                 from dockerlint.needs import base_has_user
 
-                assert copies_passwd or base_has_user(base, ins.args[0].text.split(":")[0]), case.name
+                assert copies_passwd or made or base_has_user(base, name), case.name

@@ -383,3 +383,36 @@ def test_dkl101_names_the_maven_goal():
     text = "FROM maven:3.9-eclipse-temurin-21\nWORKDIR /app\nCOPY . .\nRUN mvn -B -q -DskipTests clean package\nCMD [\"java\", \"-jar\", \"target/app.jar\"]\n"
     (f,) = findings(text, "DKL101")
     assert f.message.startswith("`mvn package` compiles the application")
+
+
+def test_make_clean_is_not_a_build():
+    text = ("FROM debian:bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends build-essential "
+            "&& rm -rf /var/lib/apt/lists/*\nCOPY . /src\nRUN make -C /src\nRUN make -C /src clean\nCMD [\"/src/app\"]\n")
+    (f,) = findings(text, "DKL101")
+    assert f.line == 4
+
+
+def test_dkl101_not_when_the_base_ships_the_compiler_anyway():
+    # php images keep their phpize compilers: a multi-stage build on php ships them as well
+    text = ("FROM php:8.2-fpm\nRUN apt-get update && apt-get install -y --no-install-recommends g++ libicu-dev "
+            "&& rm -rf /var/lib/apt/lists/*\nRUN docker-php-ext-configure intl && make -C /tmp/x\n")
+    assert only("DKL101", text) == []
+    assert all("`g++`" not in f.message for f in findings(text, "DKL102"))
+
+
+def test_dkl201_add_apt_repository_only_updates_where_the_release_does():
+    old = "FROM ubuntu:precise\nRUN add-apt-repository ppa:x/y\n"
+    assert only("DKL201", old) == []
+    assert only("DKL201", "FROM someorg/base:1\nRUN add-apt-repository ppa:x/y\n") == []  # release unknown
+    assert only("DKL201", "FROM someorg/base:1\nRUN add-apt-repository -u ppa:x/y\n") == [2]
+
+
+def test_dkl102_full_image_not_reported_when_the_app_runs_its_tools():
+    text = "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD git pull && node server.js\n"
+    assert [f for f in findings(text, "DKL102") if f.line == 1] == []
+
+
+def test_dkl102_full_image_size_only_for_the_measured_release():
+    new = findings("FROM node:20-bookworm\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD [\"node\", \"s.js\"]\n", "DKL102")
+    old = findings("FROM node:6\nWORKDIR /app\nCOPY . .\nRUN npm install\nCMD [\"node\", \"s.js\"]\n", "DKL102")
+    assert "(about 800 MB)" in new[0].message and "MB" not in old[0].message

@@ -86,3 +86,12 @@ def test_firmware_tools_mean_the_compilers_are_the_point():
     p = purpose(_final(text))
     assert p.kind == "build-environment" and "`gcc-avr`" in p.why
     assert only("DKL101", text) == []
+
+
+@pytest.mark.parametrize("tail", [
+    'CMD ["nvim"]', 'ENTRYPOINT ["emacs"]', 'CMD ["jupyter", "lab", "--ip=0.0.0.0"]', 'CMD ["npm", "run", "ci"]',
+    'CMD ["npm", "test"]', 'CMD ["perl", "-de0"]', 'CMD ["hy"]', 'ENTRYPOINT ["hack/dind"]',
+])
+def test_workbenches_ci_tasks_and_repls_are_build_environments(tail):
+    # issue 10 fresh review (seed 2): editors, notebooks, CI tasks and REPLs were taken for applications
+    assert purpose(_final(f"FROM debian:bookworm\n{tail}\n")).kind == "build-environment"

@@ -13,6 +13,9 @@ from .single_stage_build import fed_by_another_stage, shipped_toolchain, used_at
 _USE_NEEDED = {"downloader", "vcs"}
 _GENERAL_TOOLS = {"patch"}
 _VCS_PROGRAMS = {"git": "git", "mercurial": "hg", "subversion": "svn"}
+# Tools a full language image (buildpack-deps) has and its -slim variant lacks.
+_FULL_IMAGE_TOOLS = frozenset({"git", "curl", "wget", "ssh", "scp", "rsync", "make", "gcc", "g++", "cc", "hg", "svn",
+                               "patch", "unzip", "bzip2", "xz", "gpg", "openssl"})
 
 
 def _used_in_build(stage, program: str) -> bool:
@@ -54,12 +57,22 @@ def check(model):
                 for p in o.packages:
                     removed_at.setdefault(base_name(p), r.instruction.span.line)
     reported: set[tuple[str, str]] = set()  # (manager, package): one fact, one finding
+    img = final.root_image
+    base_tc = img.toolchains if img is not None else frozenset()
+    from ..runtime import keeps_toolchain_for_derived_builds
+
+    if keeps_toolchain_for_derived_builds(final):
+        skip_tc = set(skip_tc) | {"gcc", "make", "cmake"}
     for run in runs:
         found: list[tuple[object, int, str, str]] = []  # (op, k, name, category)
+        # kept packages grouped by op once: a heredoc RUN can hold thousands of installs
+        kept_by_op: dict[int, set[str]] = {}
+        for o, p in run.kept_packages:
+            kept_by_op.setdefault(id(o), set()).add(p)
         for op in run.package_ops:
             if op.action != "install":
                 continue
-            kept = {p for o, p in run.kept_packages if o is op}
+            kept = kept_by_op.get(id(op), ())
             for k, pkg in enumerate(op.packages):
                 if pkg not in kept:
                     continue
@@ -69,6 +82,8 @@ def check(model):
                 # "remove a build-only package", so it is not reported here.
                 if info is None or info.toolchain in skip_tc or info.toolchain == "jdk":
                     continue
+                if info.toolchain and info.toolchain in base_tc:
+                    continue  # the base image ships it anyway: removing this install frees nothing
                 if (op.manager, name) in reported:
                     continue
                 program = _VCS_PROGRAMS.get(name, name)
@@ -160,6 +175,10 @@ def _base_hit(model, final, skip_tc) -> Hit | None:
         return None
     if img.toolchains & skip_tc:
         return None
+    # the app runs a tool the full image has and the slim one does not (CMD git pull …)
+    installed = {n for _m, n in _kept(final)}
+    if (final.runtime_programs & _FULL_IMAGE_TOOLS) - installed:
+        return None
     slim = knowledge.runtime_image(img.ref)
     if slim is None or slim.ref == img.ref:
         return None
@@ -167,7 +186,9 @@ def _base_hit(model, final, skip_tc) -> Hit | None:
 
     word = root.from_instruction.args[0]
     compiles = compiles_anything(final)
-    msg = (f"`{img.ref}` carries compilers, -dev headers and version-control tools (about {img.build_only_mb} MB) "
+    # the figure was measured for the bookworm-based tags; older tags carry other amounts
+    size = f" (about {img.build_only_mb} MB)" if img.release == "bookworm" else ""
+    msg = (f"`{img.ref}` carries compilers, -dev headers and version-control tools{size} "
            f"that `{slim.ref}` does not")
     msg += (": the build may need them, but the image it ships does not" if compiles
             else ", and nothing in this image uses them")
@@ -187,3 +208,9 @@ def _base_hit(model, final, skip_tc) -> Hit | None:
             help_ = (f"build in a stage on `{img.ref}` and run on `{slim.ref}`, copying the installed "
                      f"dependencies; no automatic rewrite: {why}")
     return Hit(word.span, msg, fix, help_)
+
+
+def _kept(stage):
+    from ..needs import kept_packages
+
+    return kept_packages(stage)

@@ -33,6 +33,12 @@ def shipped_toolchain(stage, tc: str):
         for w in wanted:
             if w in img.toolchains:
                 return f"the base image `{img.ref}`", w, None
+    if img is not None and img.kind != "toolchain" and set(wanted) & img.toolchains:
+        # The base already ships it (php keeps its phpize compilers): installing it again adds
+        # nothing, and unless a variant without it exists a multi-stage build ships it as well.
+        rt = knowledge.runtime_image(img.ref)
+        if rt is None or rt.ref == img.ref:
+            return None
     for run in stage.all_runs():
         for op, pkg in run.kept_packages:
             info = knowledge.build_only_package(op.manager, base_name(pkg))
@@ -92,6 +98,10 @@ def _candidates(final):
 def check(model):
     final = model.final
     if final is None or fed_by_another_stage(final) or final.purpose != "application":
+        return
+    from ..runtime import keeps_toolchain_for_derived_builds
+
+    if keeps_toolchain_for_derived_builds(final):
         return
     cands = _candidates(final)
     if not cands:
