@@ -354,7 +354,8 @@ def test_list_rules_and_explain_by_name():
     r = CliRunner().invoke(cli, ["--list-rules"])
     lines = r.stdout.splitlines()
     assert r.exit_code == 0 and [ln.split()[0] for ln in lines] == ["DKL001", "DKL002", "DKL101", "DKL102",
-                                                                  "DKL103", "DKL201"]
+                                                                  "DKL103", "DKL104", "DKL105", "DKL201",
+                                                                  "DKL202"]
     assert lines[1].split()[:3] == ["DKL002", "unused-suppression", "info"]
     r = CliRunner().invoke(cli, ["--explain", "unused-suppression"])
     assert r.exit_code == 0 and r.stdout.startswith("# DKL002 unused-suppression\n")
