@@ -57,14 +57,24 @@ class Added:
         return self.instruction.start_line
 
 
-def norm(path: str, cwd: str = "/") -> str:
-    """`path` made absolute against `cwd` and normalised (`/app/./x/` -> `/app/x`)."""
+def norm(path: str, cwd: str | None = "/") -> str | None:
+    """`path` made absolute against `cwd` and normalised (`/app/./x/` -> `/app/x`); None when it
+    cannot be told: a relative path in a folder that is not known (`cwd` None), or `~/x` (the
+    home folder depends on the user the RUN runs as)."""
+    if path.startswith("~"):
+        return None
+    if not path.startswith("/"):
+        if cwd is None:
+            return None
+        if cwd == "":
+            cwd = "/"
     p = posixpath.normpath(posixpath.join(cwd or "/", path))
     return "/" + p.lstrip("/") if p.startswith("//") else p
 
 
 def is_static(word: str) -> bool:
-    return "$" not in word and "`" not in word
+    """A word whose text is the path the shell passes: no variable, no command substitution, no `~`."""
+    return "$" not in word and "`" not in word and not word.startswith("~")
 
 
 def workdirs(stage) -> dict[int, str]:
@@ -74,11 +84,21 @@ def workdirs(stage) -> dict[int, str]:
     return _workdirs(stage)
 
 
-def cwd_of(run, index: int, wd: str) -> str:
-    """The folder command `index` of `run` runs in: WORKDIR, then its `cd`s."""
+def cwd_of(run, index: int, wd: str) -> str | None:
+    """The folder command `index` of `run` runs in: WORKDIR, then its `cd`s; None when a `cd`
+    went to a folder that cannot be told (`cd ~/x`, `cd $DIR`)."""
     from .builds import _cwd
 
-    return _cwd(run, index, wd)
+    for prev in run.commands:
+        if prev.index >= index:
+            break
+        if prev.name == "cd" and len(prev.argv) > 1 and not prev.in_substitution and (
+                prev.argv[1].startswith("~") or not is_static(prev.argv[1])):
+            if prev.shell is not None and prev.shell.in_subshell:
+                continue
+            return None
+    got = _cwd(run, index, wd)
+    return got
 
 
 def _basename_of_url(url: str) -> str | None:
@@ -186,12 +206,13 @@ def downloads(cmd, cwd: str) -> list[str]:
         else:
             b = operands[0].rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1]
             paths = [b[:-4] if b.endswith(".git") else b]
-    return [norm(p, cwd) for p in paths if p and is_static(p)]
+    return [n for p in paths if p and is_static(p) and (n := norm(p, cwd)) is not None]
 
 
 def removal_targets(cmd, cwd: str) -> list[tuple[int, str]] | None:
     """What an `rm`/`unlink` command deletes: (index in cmd.argv, absolute path or glob) per
-    operand; None when it is no removal or an operand is not known (a `$VAR`)."""
+    operand whose path is known; None when it is no removal or no operand is known. An operand
+    that is not known (`$VAR`, `~/x`) is left out: the known ones are deleted all the same."""
     if cmd.name not in ("rm", "unlink") or cmd.in_substitution:
         return None
     out = []
@@ -202,9 +223,9 @@ def removal_targets(cmd, cwd: str) -> list[tuple[int, str]] | None:
             continue
         if not opts_done and w.startswith("-") and len(w) > 1:
             continue
-        if not is_static(w) or not w:
-            return None
-        out.append((i, norm(w, cwd)))
+        t = norm(w, cwd) if w and is_static(w) else None
+        if t is not None:
+            out.append((i, t))
     return out or None
 
 
@@ -257,6 +278,8 @@ def _copy_added(ins, wd: str, folders: set[str], env=None) -> list[Added]:
     if not is_static(dest):
         return []
     d = norm(dest, wd)
+    if d is None:
+        return []
     known_dir = dest.endswith("/") or dest.endswith("/.") or dest in (".", "..") or len(srcs) > 1 \
         or d in _EXISTING or d in folders
     out = []
@@ -340,7 +363,7 @@ def additions(stage) -> list[Added]:
                     elif c.name in ("rm", "unlink", "mv") and got_here:
                         cwd = cwd_of(run, c.index, wd)
                         if c.name == "mv":
-                            targets = [norm(w, cwd) for w in c.argv[1:-1] if not w.startswith("-") and is_static(w)]
+                            targets = [t for w in c.argv[1:-1] if not w.startswith("-") and is_static(w) and (t := norm(w, cwd)) is not None]
                         else:
                             targets = [t for _i, t in removal_targets(c, cwd) or []]
                         got_here = [a for a in got_here if not any(removes(t, a.path) for t in targets)]
@@ -446,7 +469,9 @@ def cwd_installs(run, wd: str) -> list[tuple[int, str]]:
         sub = next((w for w in c.argv[1:] if not w.startswith("-")), "install" if name == "yarn" else "")
         if sub in ("install", "i", "ci", "add", "update", "require") and not any(
                 w in ("-g", "--global") for w in c.argv[1:]) and "global" not in c.argv[1:2]:
-            out.append((c.index, norm(_INTO_CWD[name], cwd_of(run, c.index, wd))))
+            folder = norm(_INTO_CWD[name], cwd_of(run, c.index, wd))
+            if folder is not None:
+                out.append((c.index, folder))
     return out
 
 
@@ -534,7 +559,7 @@ def deletions(stage, index: "PathIndex") -> dict[int, int]:
                 continue
             cwd = cwd_of(run, c.index, wd)
             if c.name == "mv":
-                targets = [norm(w, cwd) for w in c.argv[1:-1] if not w.startswith("-") and is_static(w)]
+                targets = [t for w in c.argv[1:-1] if not w.startswith("-") and is_static(w) and (t := norm(w, cwd)) is not None]
             else:
                 targets = [t for _i, t in removal_targets(c, cwd) or []]
             for t in targets:

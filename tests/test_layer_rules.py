@@ -186,6 +186,12 @@ def test_dkl104_packages_of_the_base_image(image, package, found):
     ("COPY .env /tmp/", "rm -rf /tmp/*", False),  # the glob skips dot-files
     ("RUN --mount=type=tmpfs,target=/scratch wget -P /scratch https://x/a.zip", "rm -rf /scratch/a.zip", False),
     ("COPY app.tgz /tmp/", "rm -rf /var/lib/apt/lists/*", False),
+    ("COPY app.tgz /tmp/", "rm -rf \"$GNUPGHOME\" /tmp/app.tgz", True),  # an unknown operand beside it
+    # a download removed by its own RUN, next to an operand that is not known
+    ("RUN curl -o /tmp/a.asc https://x/a.asc && rm -rf \"$TMPD\" /tmp/a.asc", "rm -rf /tmp", False),
+    # `~` is the home of the RUN's user: not a folder named `~` below the WORKDIR
+    ("RUN wget https://x/a.tgz -O ~/a.tgz && cd ~ && tar xf a.tgz && rm ~/a.tgz", "rm -rf /*", False),
+    ("COPY app.tgz /tmp/", "cd ~/tmp && rm app.tgz", False),  # not /tmp: where ~ is is not known
 ])
 def test_dkl104_files(add, remove, found):
     text = f"FROM debian:bookworm-slim\n{add}\nRUN {remove}\n"
@@ -222,11 +228,24 @@ def test_dkl104_apt_purge_of_a_dependency_installed_earlier():
     ("WORKDIR /app\nRUN npm install\nRUN chown -R app /app", True),  # node_modules
     ("RUN mkdir /data\nRUN chown -R app /data", False),  # nothing known there
     ("COPY . /app\nRUN --mount=type=cache,target=/app chown -R app /app", False),
+    ("RUN wget https://x/a.tgz -O ~/a.tgz && rm -f ~/a.tgz\nRUN chown -R app /root", False),
+    ("RUN curl -o /srv/a.asc https://x && rm -rf \"$G\" /srv/a.asc\nRUN chown -R app /srv", False),
 ])
 def test_dkl105_what_counts(body, found):
     text = f"FROM debian:bookworm-slim\nRUN useradd app\n{body}\n"
     got = lines(text, "DKL105")
     assert bool(got) == found, got
+
+
+def test_dkl105_one_finding_per_run_for_the_same_files():
+    # the chown already wrote the files into this RUN's layer: the chmod after it adds no copy
+    text = ("FROM debian:bookworm-slim\nRUN useradd app\nCOPY keys /home/app/.ssh/\n"
+            "RUN chown -R app /home/app/.ssh && chmod -R 700 /home/app/.ssh\n")
+    f = finding(text, "DKL105")
+    assert f.message.startswith("`chown -R`")
+    # in a later RUN it copies them again
+    text += "RUN chmod -R 600 /home/app/.ssh\n"
+    assert lines(text, "DKL105") == [4, 5]
 
 
 def test_dkl105_not_in_a_stage_that_does_not_ship():

@@ -185,7 +185,8 @@ def _hit(run, cmd, op, data, write, stage, has_ca_certs) -> Hit:
     dropped = list(data.recommends) if data is not None else []
     if data is not None and dropped:
         msg += f": {data.where()}, {data.listed()}"
-        if data.extra_mb:
+        if data.extra_mb and data.exact:
+            # a size only for the release the data measured: another release's packages differ
             msg += f", about {data.extra_mb:g} MB with their dependencies"
         if data.unknown:
             msg += f" (not counting {', '.join(f'`{n}`' for n in data.unknown[:3])}, unknown to the Debian data)"
@@ -210,7 +211,8 @@ def _hit(run, cmd, op, data, write, stage, has_ca_certs) -> Hit:
     if dropped:
         shown = ", ".join(f"`{n}`" for n in dropped[:_SHOWN]) + (f" and {len(dropped) - _SHOWN} more"
                                                                   if len(dropped) > _SHOWN else "")
-        title += f"; no longer installed: {shown} — check that nothing needs them"
+        going_by = "" if data.exact else f" going by Debian {data.release}'s packages,"
+        title += f";{going_by} no longer installed: {shown} — check that nothing needs them"
     elif data is None or data.unknown:
         title += "; check that nothing needs what the packages recommend"
     return Hit(where, msg, Fix(title, "unsafe", tuple(sorted(edits, key=lambda e: (e.span.line, e.span.column)))))

@@ -63,13 +63,16 @@ def check(model):
     adds.sort(key=lambda a: a.line)
     index = PathIndex(adds)
     deleted = deletions(final, index)
-    owned: list[tuple[int, str, str, str]] = []  # earlier `chown -R`/`chmod -R`: (line, prog, spec, target)
+    owned = _Owned()  # earlier `chown -R`/`chmod -R` with a known owner or mode
     for stage in model.shipped:
         for run in stage.runs:
             if run.shell_kind != "posix":
                 continue
             line = run.instruction.start_line
             wd = wds.get(id(run.instruction), "/")
+            # folders an earlier `chown -R`/`chmod -R` of this RUN rewrote already: a second one over
+            # the same files writes them into the same layer, it adds no copy (one fact, one finding)
+            rewritten = _Owned()  # keyed ("", "", folder), by command index
             for c in run.commands:
                 if c.name not in ("chown", "chmod") or c.in_substitution or not c.argv:
                     continue
@@ -86,17 +89,16 @@ def check(model):
                 if any(not is_static(w) for _i, w in paths):
                     continue
                 found = []  # (argv index, target, [Added])
-                for i, w in paths:
-                    target = norm(w, cwd)
-                    if run.is_cached(target):
+                targets = [(i, norm(w, cwd)) for i, w in paths]
+                for i, target in targets:
+                    if target is None or run.is_cached(target):
                         continue
                     hit = [a for a in index.covered(target) if a.line < line and a.run is not run
-                           and deleted.get(id(a), line) >= line]
+                           and deleted.get(id(a), line) >= line
+                           and not rewritten.covers("", "", a.path, -1, c.index)]
                     if spec is not None:
                         # an earlier `chown -R` to the same owner over these files made them so already
-                        hit = [a for a in hit if not any(
-                            p == c.name and sp == spec and a.line < ln < line and _covers(t, a.path)
-                            for ln, p, sp, t in owned)]
+                        hit = [a for a in hit if not owned.covers(c.name, spec, a.path, a.line, line)]
                     if c.name == "chown" and spec is not None and spec in _ROOT:
                         # files COPY/ADD bring are root's already: nothing changes for them
                         hit = [a for a in hit if a.how not in ("COPY", "ADD", "download") or a.instruction.flag("chown")]
@@ -105,9 +107,50 @@ def check(model):
                     if hit:
                         found.append((i, target, hit))
                 if spec is not None:
-                    owned.extend((line, c.name, spec, norm(w, cwd)) for _i, w in paths)
+                    for _i, t in targets:
+                        if t is not None:
+                            owned.add(c.name, spec, t, line)
+                for _i, t in targets:
+                    if t is not None:
+                        rewritten.add("", "", t, c.index)
                 if found:
                     yield _hit(model, stage, run, c, spec, found, rec_words, len(paths), wds)
+
+
+class _Owned:
+    """The `chown -R`/`chmod -R` commands walked so far, by (program, owner or mode, folder), to ask
+    whether one set what a path has between two lines without scanning them all: a plain folder
+    is looked up by each folder above the path; globs (rare) are scanned."""
+
+    def __init__(self):
+        self._plain: dict[tuple[str, str, str], list[int]] = {}
+        self._globs: list[tuple[str, str, str, int]] = []
+
+    def add(self, prog: str, spec: str, target: str, line: int) -> None:
+        from ..layers import _GLOB
+
+        if _GLOB.search(target):
+            self._globs.append((prog, spec, target, line))
+        else:
+            self._plain.setdefault((prog, spec, target.rstrip("/") or "/"), []).append(line)
+
+    def covers(self, prog: str, spec: str, path: str, after: int, before: int) -> bool:
+        """Whether a command recorded at a line strictly between `after` and `before` set `spec`
+        over `path` (the folder itself or one above it)."""
+        from bisect import bisect_right
+
+        p = path
+        while True:
+            lines = self._plain.get((prog, spec, p))
+            if lines:
+                k = bisect_right(lines, after)
+                if k < len(lines) and lines[k] < before:
+                    return True
+            if p == "/":
+                break
+            p = p.rsplit("/", 1)[0] or "/"
+        return any(pr == prog and sp == spec and after < ln < before and _covers(t, path)
+                   for pr, sp, t, ln in self._globs)
 
 
 def _covers(target: str, path: str) -> bool:

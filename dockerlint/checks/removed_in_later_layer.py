@@ -152,8 +152,8 @@ def check(model):
             if c.name == "mv":
                 # moved away first (`mv /tmp/x.so /usr/lib/ && rm -rf /tmp`): not what the rm deletes
                 for w in c.argv[1:-1]:
-                    if not w.startswith("-") and is_static(w):
-                        for a in index.covered(norm(w, cwd)):
+                    if not w.startswith("-") and is_static(w) and (src := norm(w, cwd)) is not None:
+                        for a in index.covered(src):
                             if a.line < line:
                                 gone.add(id(a))
                 continue
