@@ -77,11 +77,42 @@ def is_static(word: str) -> bool:
     return "$" not in word and "`" not in word and not word.startswith("~")
 
 
-def workdirs(stage) -> dict[int, str]:
-    """WORKDIR in force at each instruction (by id) of the stage's lineage."""
-    from .builds import _workdirs
+# The WORKDIR of a base image whose facts are not known: a folder of its own, so that relative
+# paths written under it match each other (`COPY x x` then `RUN rm x`) but never an absolute path
+# (`RUN rm -rf /tmp/*` is not about them). `shown()` writes it back for a message.
+BASE_WD = "/\x00base-workdir"
 
-    return _workdirs(stage)
+
+def workdirs(stage) -> dict[int, str]:
+    """WORKDIR in force at each instruction (by id) of the stage's lineage, starting from the base
+    image's own (golang's is /go) where the image facts know it, else from BASE_WD. Cached per stage."""
+    got = getattr(stage, "_layer_workdirs", None)
+    if got is not None:
+        return got
+    from .expand import expand
+
+    img = stage.root_image
+    wd = (img.workdir or "/") if img is not None and img.workdir is not None else BASE_WD
+    out: dict[int, str] = {}
+    for s in stage.lineage:
+        for ins in s.instructions:
+            if ins.keyword == "WORKDIR" and ins.args:
+                val = expand(ins.args[0].text, s.env, "\\")[0]
+                wd = posixpath.normpath(posixpath.join(wd, val)) if val else wd
+                if wd.startswith("//"):
+                    wd = "/" + wd.lstrip("/")
+            out[id(ins)] = wd
+    stage._layer_workdirs = out
+    return out
+
+
+def shown(path: str) -> str:
+    """A path as a message shows it: under an unknown base image's WORKDIR, relative to it."""
+    if path == BASE_WD:
+        return "."
+    if path.startswith(BASE_WD + "/"):
+        return path[len(BASE_WD) + 1:]
+    return path
 
 
 def cwd_of(run, index: int, wd: str) -> str | None:
@@ -258,19 +289,37 @@ _EXISTING = frozenset({"/", "/tmp", "/opt", "/etc", "/root", "/srv", "/home", "/
                        "/bin", "/sbin", "/lib"})
 
 
-def _copy_added(ins, wd: str, folders: set[str], env=None) -> list[Added]:
+_VAR = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def expand_known(word: str, env, image=None) -> str:
+    """`word` with its variables expanded as BuildKit does, where each value is known: from the
+    stage's ARG/ENV, else from the base image's facts when they hold its whole environment (a name
+    the image does not define is then empty). Else `word` unchanged (it keeps its `$`, so callers
+    see it is not static): a base image's own ENV (`$STI_SCRIPTS_PATH`) is not "" for us."""
+    from .expand import expand
+
+    img_env = getattr(image, "env", None) or {}
+    complete = bool(getattr(image, "env_complete", False))
+    scope = {}
+    for name in _VAR.findall(word):
+        if env.get(name) is not None:
+            scope[name] = env[name]
+        elif name in env or not complete and name not in img_env:
+            return word
+        else:
+            scope[name] = img_env.get(name, "")
+    v, ok = expand(word, scope)
+    return v if ok else word
+
+
+def _copy_added(ins, wd: str, folders: set[str], env=None, image=None) -> list[Added]:
     """What a COPY/ADD adds (its heredoc bodies too). `folders`: paths known to be folders
     when it runs (WORKDIRs so far); a destination that may be a file or a folder gives both.
     `env`: the stage's variables, for `COPY x ${HOME}/` (BuildKit expands them)."""
     args = [w.text for w in ins.args]
     if env is not None and any("$" in a for a in args):
-        from .expand import expand
-
-        out_args = []
-        for a in args:
-            v, ok = expand(a, env) if "$" in a else (a, True)
-            out_args.append(v if ok else a)
-        args = out_args
+        args = [expand_known(a, env, image) if "$" in a else a for a in args]
     if len(args) < 2:
         return []
     dest = args[-1]
@@ -346,7 +395,7 @@ def additions(stage) -> list[Added]:
             wd = wds.get(id(ins), "/")
             folders.add(wd)
             if ins.keyword in ("COPY", "ADD"):
-                out.extend(_copy_added(ins, wd, folders, s.env))
+                out.extend(_copy_added(ins, wd, folders, s.env, stage.root_image))
             elif ins.keyword == "RUN" and id(ins) in runs:
                 run = runs[id(ins)]
                 got_here: list[Added] = []

@@ -294,3 +294,26 @@ def test_big_files_stay_fast(code, unit):
     a, b = cpu(small), cpu(big)
     # 8x the input must not cost more than ~8x (generous margin for noise); quadratic would be 64x
     assert b < max(30 * a, 0.5), (a, b)
+
+
+# ---------------------------------------------------------------------------
+# Paths under a base image whose facts are not known
+# ---------------------------------------------------------------------------
+
+def test_relative_paths_under_an_unknown_base_image_workdir():
+    # the base may set a WORKDIR: `./` is not `/`, but relative paths still match each other
+    text = ("FROM myorg/base\nADD etc /etc/httpd\nRUN chmod -R g+rw ./\n"
+            "ADD crontab crontab\nRUN crontab crontab\nRUN rm crontab\n")
+    assert lines(text, "DKL105") == []
+    f = finding(text, "DKL104")
+    assert f.line == 6 and f.message.startswith("`crontab` was added by the ADD at line 4")
+    # a known image's WORKDIR is used
+    assert lines("FROM debian:bookworm-slim\nADD etc /etc/httpd\nRUN chmod -R g+rw ./\n", "DKL105") == [3]
+
+
+def test_a_base_image_variable_is_not_empty():
+    # $STI_SCRIPTS_PATH comes from the base image's ENV: not "" (which would make the COPY go to WORKDIR)
+    text = "FROM myorg/base\nWORKDIR /app\nADD bin $STI_SCRIPTS_PATH\nRUN chmod -R g+rw /app\n"
+    assert lines(text, "DKL105") == []
+    text = "FROM debian:bookworm-slim\nENV D=/app\nADD bin $D/\nRUN chmod -R g+rw /app\n"
+    assert lines(text, "DKL105") == [4]
