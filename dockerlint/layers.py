@@ -28,7 +28,7 @@ import fnmatch
 import functools
 import posixpath
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 _GLOB = re.compile(r"[*?\[]")
 _ARCHIVE = re.compile(r"\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst|tar\.lz|tzst)$", re.IGNORECASE)
@@ -68,6 +68,10 @@ def norm(path: str, cwd: str | None = "/") -> str | None:
             return None
         if cwd == "":
             cwd = "/"
+    return settle(_joined(path, cwd))
+
+
+def _joined(path: str, cwd: str) -> str:
     p = posixpath.normpath(posixpath.join(cwd or "/", path))
     return "/" + p.lstrip("/") if p.startswith("//") else p
 
@@ -77,10 +81,20 @@ def is_static(word: str) -> bool:
     return "$" not in word and "`" not in word and not word.startswith("~")
 
 
-# The WORKDIR of a base image whose facts are not known: a folder of its own, so that relative
-# paths written under it match each other (`COPY x x` then `RUN rm x`) but never an absolute path
-# (`RUN rm -rf /tmp/*` is not about them). `shown()` writes it back for a message.
+# The WORKDIR of a base image whose facts are not known. Most images set none, so a path under it
+# is taken as under `/` (`settle`), except the folder itself and all of it: `chmod -R g+rw ./` or
+# `rm -rf *` there may be about a folder the base image chose (s2i images work in /opt/app-root/src).
 BASE_WD = "/\x00base-workdir"
+
+
+def settle(path: str | None) -> str | None:
+    """A path made from BASE_WD taken as under `/`; None for BASE_WD itself or `*` in it."""
+    if path is None or not path.startswith(BASE_WD):
+        return path
+    rest = path[len(BASE_WD):]
+    if rest in ("", "/", "/*", "/.*"):
+        return None
+    return rest
 
 
 def workdirs(stage) -> dict[int, str]:
@@ -104,15 +118,6 @@ def workdirs(stage) -> dict[int, str]:
             out[id(ins)] = wd
     stage._layer_workdirs = out
     return out
-
-
-def shown(path: str) -> str:
-    """A path as a message shows it: under an unknown base image's WORKDIR, relative to it."""
-    if path == BASE_WD:
-        return "."
-    if path.startswith(BASE_WD + "/"):
-        return path[len(BASE_WD) + 1:]
-    return path
 
 
 def cwd_of(run, index: int, wd: str) -> str | None:
@@ -326,9 +331,9 @@ def _copy_added(ins, wd: str, folders: set[str], env=None, image=None) -> list[A
     srcs = args[:-1]
     if not is_static(dest):
         return []
-    d = norm(dest, wd)
-    if d is None:
+    if dest.startswith("~"):
         return []
+    d = _joined(dest, wd)  # settled below, with the names joined to it
     known_dir = dest.endswith("/") or dest.endswith("/.") or dest in (".", "..") or len(srcs) > 1 \
         or d in _EXISTING or d in folders
     out = []
@@ -366,7 +371,12 @@ def _copy_added(ins, wd: str, folders: set[str], env=None, image=None) -> list[A
             out.append(Added(d, kw, ins, contents=maybe_folder))
             if not maybe_folder:
                 out.append(Added(posixpath.join(d, name), kw, ins))  # dest may be a folder already
-    return out
+    settled = []
+    for a in out:
+        p = settle(a.path)
+        if p is not None:
+            settled.append(a if p == a.path else replace(a, path=p))
+    return settled
 
 
 @dataclass

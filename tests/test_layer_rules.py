@@ -301,12 +301,15 @@ def test_big_files_stay_fast(code, unit):
 # ---------------------------------------------------------------------------
 
 def test_relative_paths_under_an_unknown_base_image_workdir():
-    # the base may set a WORKDIR: `./` is not `/`, but relative paths still match each other
+    # most images set no WORKDIR: a name under it is taken as under `/`; but the folder itself
+    # (`./`, `*`) may be one the base image chose, so a command over all of it is not judged
     text = ("FROM myorg/base\nADD etc /etc/httpd\nRUN chmod -R g+rw ./\n"
-            "ADD crontab crontab\nRUN crontab crontab\nRUN rm crontab\n")
+            "ADD crontab crontab\nRUN crontab crontab\nRUN rm crontab\n"
+            "COPY app.war.1 ./\nRUN rm /app.war.*\nCOPY a.tgz /\nRUN rm -f *.tgz\nCOPY b.tgz /\nRUN rm -rf *\n")
     assert lines(text, "DKL105") == []
-    f = finding(text, "DKL104")
-    assert f.line == 6 and f.message.startswith("`crontab` was added by the ADD at line 4")
+    assert lines(text, "DKL104") == [6, 8, 10]
+    f = finding(text.split("COPY app.war")[0], "DKL104")
+    assert f.message.startswith("`crontab` was added by the ADD at line 4")
     # a known image's WORKDIR is used
     assert lines("FROM debian:bookworm-slim\nADD etc /etc/httpd\nRUN chmod -R g+rw ./\n", "DKL105") == [3]
 

@@ -165,12 +165,10 @@ def _already_owned(added, spec: str) -> bool:
 
 
 def _hit(model, stage, run, cmd, spec, found, rec_words, n_paths, wds) -> Hit:
-    from ..layers import shown
-
     prog = cmd.name
     offset = len(cmd.raw_argv) - len(cmd.argv)
     spans = [cmd.arg_spans[offset + i] if offset + i < len(cmd.arg_spans) else cmd.span for i, _t, _a in found]
-    names = [f"`{shown(t)}`" for _i, t, _h in found]
+    names = [f"`{t}`" for _i, t, _h in found]
     targets = ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1]
     whats = list(dict.fromkeys(_what(a) for _i, _t, hit in found for a in hit))
     whats_text = ", ".join(whats[:-1]) + (" and " if len(whats) > 1 else "") + whats[-1]
@@ -197,7 +195,7 @@ def _system_path(p: str) -> bool:
 def _fix(model, stage, run, cmd, spec, found, rec_words, n_paths, wds):
     """Move the ownership (or mode) into the COPY's --chown/--chmod: (Fix, None) or (None, why)."""
     from ..edits import delete_instruction, remove_command
-    from ..layers import accounts_created, shown
+    from ..layers import accounts_created
 
     prog = cmd.name
     flag = "chown" if prog == "chown" else "chmod"
@@ -205,25 +203,25 @@ def _fix(model, stage, run, cmd, spec, found, rec_words, n_paths, wds):
         return None, f"`{prog}` changes more than one path"
     _i, target, hit = found[0]
     if len({id(a.instruction) for a in hit}) != 1:
-        return None, f"several instructions put files under `{shown(target)}`"
+        return None, f"several instructions put files under `{target}`"
     a = next((x for x in hit if x.path == target), hit[0])
     ins = a.instruction
     if a.how not in ("COPY", "ADD", "download") or a.run is not None:
-        return None, f"what is under `{shown(target)}` was not copied by a COPY or ADD"
+        return None, f"what is under `{target}` was not copied by a COPY or ADD"
     if a.path != target:
-        return None, f"the {ins.keyword} at line {a.line} copies to `{shown(a.path)}`, not `{shown(target)}`"
+        return None, f"the {ins.keyword} at line {a.line} copies to `{a.path}`, not `{target}`"
     if id(ins) not in _stage_facts(stage)[2]:
         return None, f"the {ins.keyword} at line {a.line} is in another stage"
     if ins.json or ins.heredocs:
         return None, f"the {ins.keyword} is in exec form or has a heredoc"
     img = stage.root_image
     if a.contents and (img is None or img.family in (None, "unknown")):
-        return None, f"the base image is not known: `{shown(target)}` may hold files of it, which {ins.keyword} --{flag} would not change"
+        return None, f"the base image is not known: `{target}` may hold files of it, which {ins.keyword} --{flag} would not change"
     if a.contents and img.workdir and img.workdir != "/" and (
             target == img.workdir or img.workdir.startswith(target.rstrip("/") + "/")):
-        return None, f"`{shown(target)}` holds the base image's working folder and its files"
+        return None, f"`{target}` holds the base image's working folder and its files"
     if a.contents and _system_path(target):
-        return None, f"`{shown(target)}` may hold files of the base image, which {ins.keyword} --{flag} would not change"
+        return None, f"`{target}` may hold files of the base image, which {ins.keyword} --{flag} would not change"
     if spec is None:
         return None, "the owner or mode comes from a variable"
     if ins.flag(flag) is not None:
@@ -234,7 +232,7 @@ def _fix(model, stage, run, cmd, spec, found, rec_words, n_paths, wds):
     runs, starts, _own = _stage_facts(stage)
     for r in runs[bisect_right(starts, a.line):bisect_right(starts, run.instruction.start_line - 1)]:
         if _touches(r, target, wds):
-            return None, f"the RUN at line {r.instruction.start_line} may write under `{shown(target)}` too"
+            return None, f"the RUN at line {r.instruction.start_line} may write under `{target}` too"
     title_extra = ""
     if prog == "chown":
         user, _sep, group = spec.partition(":")
@@ -265,7 +263,7 @@ def _fix(model, stage, run, cmd, spec, found, rec_words, n_paths, wds):
         run_edits = _drop_recursive(run, cmd, rec_words)
         if run_edits is None:
             return None, "the `-R` cannot be taken out of the text"
-        rest = (f"and make this `{prog}` non-recursive: it still sets `{shown(target)}` itself, which {ins.keyword} "
+        rest = (f"and make this `{prog}` non-recursive: it still sets `{target}` itself, which {ins.keyword} "
                 f"--{flag} does not change when the folder exists already")
     else:
         others = [c for c in run.commands if (c.argv or c.assignments) and c is not cmd]
@@ -293,7 +291,11 @@ def _stage_facts(stage):
 
 def _touches(run, target: str, wds) -> bool:
     """A RUN that may write under `target`: it names a path there, or works in that folder."""
-    wd = wds.get(id(run.instruction), "/")
+    from ..layers import settle
+
+    wd = settle(wds.get(id(run.instruction), "/"))
+    if wd is None:
+        return True  # the base image's own WORKDIR, which is not known
     if wd == target or wd.startswith(target.rstrip("/") + "/"):
         return True
     text = run.instruction.rest + "".join(h.body for h in run.instruction.heredocs)
