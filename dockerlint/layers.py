@@ -28,7 +28,7 @@ import fnmatch
 import functools
 import posixpath
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 _GLOB = re.compile(r"[*?\[]")
 _ARCHIVE = re.compile(r"\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst|tar\.lz|tzst)$", re.IGNORECASE)
@@ -379,17 +379,6 @@ def _copy_added(ins, wd: str, folders: set[str], env=None, image=None) -> list[A
     return settled
 
 
-@dataclass
-class _Walk:
-    """The lineage walked once: additions still present before each instruction."""
-
-    events: list = field(default_factory=list)  # (instruction, [Added]) in build order
-
-
-def lineage_instructions(stage) -> list:
-    return [ins for s in stage.lineage for ins in s.instructions]
-
-
 def additions(stage) -> list[Added]:
     """Every path a COPY/ADD or a download in a RUN of the stage's lineage added, in build order,
     except what the same RUN deletes again (cached per stage)."""
@@ -412,19 +401,14 @@ def additions(stage) -> list[Added]:
                 for c in run.commands:
                     if not c.argv or c.in_substitution:
                         continue
-                    if c.name in ("curl", "wget", "git"):
-                        cwd = cwd_of(run, c.index, wd)
-                        for p in downloads(c, cwd):
-                            if _mounted(run, p):
-                                continue
-                            got_here.append(Added(p, "git clone" if c.name == "git" else "download", ins, run,
-                                                  c.index, contents=c.name == "git"))
-                    elif c.name in ("rm", "unlink", "mv") and got_here:
-                        cwd = cwd_of(run, c.index, wd)
-                        if c.name == "mv":
-                            targets = [t for w in c.argv[1:-1] if not w.startswith("-") and is_static(w) and (t := norm(w, cwd)) is not None]
-                        else:
-                            targets = [t for _i, t in removal_targets(c, cwd) or []]
+                    name = c.name
+                    if name in ("curl", "wget", "git"):
+                        for p in downloads(c, cwd_of(run, c.index, wd)):
+                            if not _mounted(run, p):
+                                got_here.append(Added(p, "git clone" if name == "git" else "download", ins, run,
+                                                      c.index, contents=name == "git"))
+                    elif name in ("rm", "unlink", "mv") and got_here:
+                        targets = [t for _i, t in removal_words(c, cwd_of(run, c.index, wd)) or ()]
                         got_here = [a for a in got_here if not any(removes(t, a.path) for t in targets)]
                 out.extend(got_here)
     stage._layer_additions = out
@@ -571,59 +555,126 @@ def accounts_created(stage) -> list[tuple[int, str]]:
     return out
 
 
-class PathIndex:
-    """Additions by path, to find those a target (a path or a glob) covers without scanning them
-    all: the paths equal to the target or below it sit in one run of the sorted list."""
+class _Node:
+    __slots__ = ("children", "items", "n")
 
-    def __init__(self, added: list[Added]):
-        self._items = sorted(((a.path, k, a) for k, a in enumerate(added)), key=lambda t: (t[0], t[1]))
-        self._paths = [p for p, _k, _a in self._items]
-
-    def covered(self, target: str) -> list[Added]:
-        """Additions `removes(target, path)` holds for, in build order."""
-        from bisect import bisect_left
-
-        m = _GLOB.search(target)
-        if m is None:
-            t = target.rstrip("/") or "/"
-            out = []
-            i = bisect_left(self._paths, t)
-            while i < len(self._paths) and self._paths[i] == t:
-                out.append(self._items[i])
-                i += 1
-            base = t + "/" if t != "/" else "/"
-            lo, hi = bisect_left(self._paths, base), bisect_left(self._paths, base[:-1] + "0")
-            out.extend(self._items[lo:hi])
-        else:
-            prefix = target[:m.start()].rsplit("/", 1)[0] + "/"
-            lo, hi = bisect_left(self._paths, prefix), bisect_left(self._paths, prefix[:-1] + "0")
-            out = [it for it in self._items[lo:hi] if removes(target, it[0])]
-        out.sort(key=lambda t: t[1])
-        return [a for _p, _k, a in out]
+    def __init__(self):
+        self.children: dict[str, _Node] = {}
+        self.items: dict[int, Added] = {}  # by sequence number
+        self.n = 0  # live items in this subtree
 
 
-def deletions(stage, index: "PathIndex") -> dict[int, int]:
-    """For additions of the lineage (by id) that a later RUN deletes (`rm`) or moves away (`mv`):
-    the line of that RUN. Cached per stage (for the index built over `additions(stage)`)."""
+class LiveTree:
+    """The additions present at a point of the build, by path, for the questions DKL104 and DKL105
+    ask as they walk the lineage: which present additions does `rm TARGET` (a path or a glob, as
+    `rm -rf` reads it: see `removes`) or `chown -R TARGET` reach? Additions are put in as the walk
+    passes them and taken out when deleted, and a query visits only folders that hold present
+    additions, so a walk costs time linear in the file even with a `rm -rf /tmp/*` in every RUN.
+    Each addition is identified by its sequence number (its index in `additions()`)."""
+
+    def __init__(self):
+        self.root = _Node()
+        # seq -> (nodes from the root to the item's folder, the path's parts)
+        self._where: dict[int, tuple[list[_Node], list[str]]] = {}
+
+    @staticmethod
+    def _parts(path: str) -> list[str]:
+        return [c for c in path.split("/") if c]
+
+    def add(self, seq: int, item: Added) -> None:
+        node = self.root
+        parts = self._parts(item.path)
+        chain = [node]
+        for c in parts:
+            node = node.children.get(c) or node.children.setdefault(c, _Node())
+            chain.append(node)
+        node.items[seq] = item
+        for nd in chain:
+            nd.n += 1
+        self._where[seq] = (chain, parts)
+
+    def remove(self, seq: int) -> None:
+        got = self._where.pop(seq, None)
+        if got is None:
+            return
+        chain, parts = got
+        del chain[-1].items[seq]
+        for nd in chain:
+            nd.n -= 1
+        # a folder left with nothing is dropped, so that a glob over its parent never meets it again
+        for i in range(len(chain) - 1, 0, -1):
+            if chain[i].n:
+                break
+            if chain[i - 1].children.get(parts[i - 1]) is chain[i]:
+                del chain[i - 1].children[parts[i - 1]]
+
+    def __contains__(self, seq: int) -> bool:
+        return seq in self._where
+
+    def covered(self, target: str) -> list[tuple[int, Added]]:
+        """(seq, addition) for the present additions `removes(target, path)` holds for, in build order."""
+        frontier = [self.root]
+        for c in self._parts(target):
+            nxt = []
+            glob = _GLOB.search(c) is not None
+            for nd in frontier:
+                if not glob:
+                    ch = nd.children.get(c)
+                    if ch is not None and ch.n:
+                        nxt.append(ch)
+                    continue
+                for name, ch in nd.children.items():
+                    # `rm -rf /tmp/*` does not delete dot-files (the shell's glob skips them)
+                    if ch.n and fnmatch.fnmatchcase(name, c) and not (name.startswith(".") and c.startswith("*")):
+                        nxt.append(ch)
+            frontier = nxt
+            if not frontier:
+                return []
+        out: list[tuple[int, Added]] = []
+        stack = list(frontier)
+        while stack:
+            nd = stack.pop()
+            out.extend(nd.items.items())
+            stack.extend(ch for ch in nd.children.values() if ch.n)
+        out.sort(key=lambda t: t[0])
+        return out
+
+
+def removal_words(cmd, cwd) -> list[tuple[int, str]] | None:
+    """What an `rm`/`unlink`/`mv` command takes away from where it was: (index in cmd.argv, absolute
+    path or glob); for `mv`, its sources. None when it is none of them or nothing is known."""
+    if cmd.in_substitution:
+        return None
+    if cmd.name == "mv":
+        out = [(i, t) for i, w in enumerate(cmd.argv[1:-1], 1)
+               if not w.startswith("-") and is_static(w) and (t := norm(w, cwd)) is not None]
+        return out or None
+    return removal_targets(cmd, cwd)
+
+
+def deletions(stage) -> dict[int, int]:
+    """For additions of the lineage (by sequence number in `additions(stage)`) that a later RUN
+    deletes (`rm`) or moves away (`mv`): the line of that RUN. Cached per stage."""
     got = getattr(stage, "_layer_deletions", None)
     if got is not None:
         return got
+    adds = additions(stage)
     wds = workdirs(stage)
+    tree = LiveTree()
     out: dict[int, int] = {}
+    k = 0
     for run in stage.all_runs():
         line = run.instruction.start_line
+        while k < len(adds) and adds[k].line < line:
+            tree.add(k, adds[k])
+            k += 1
         wd = wds.get(id(run.instruction), "/")
         for c in run.commands:
-            if c.in_substitution or c.name not in ("rm", "unlink", "mv"):
+            if c.name not in ("rm", "unlink", "mv"):
                 continue
-            cwd = cwd_of(run, c.index, wd)
-            if c.name == "mv":
-                targets = [t for w in c.argv[1:-1] if not w.startswith("-") and is_static(w) and (t := norm(w, cwd)) is not None]
-            else:
-                targets = [t for _i, t in removal_targets(c, cwd) or []]
-            for t in targets:
-                for a in index.covered(t):
-                    if a.line < line and a.run is not run:
-                        out.setdefault(id(a), line)
+            for _i, t in removal_words(c, cwd_of(run, c.index, wd)) or ():
+                for seq, _a in tree.covered(t):
+                    out[seq] = line
+                    tree.remove(seq)
     stage._layer_deletions = out
     return out

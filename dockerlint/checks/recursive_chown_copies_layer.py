@@ -49,72 +49,97 @@ def _what(a) -> str:
 
 
 def check(model):
-    from ..layers import Added, PathIndex, additions, cwd_installs, cwd_of, deletions, is_static, norm, workdirs
+    from ..layers import Added, LiveTree, additions, cwd_installs, cwd_of, is_static, norm, removal_words, workdirs
 
     final = model.final
     if final is None:
         return
     adds = list(additions(final))
     wds = workdirs(final)
-    for run in final.all_runs():
+    runs = final.all_runs()
+    for run in runs:
         wd = wds.get(id(run.instruction), "/")
         for idx, folder in cwd_installs(run, wd):
             adds.append(Added(folder, "install", run.instruction, run, idx, contents=True))
     adds.sort(key=lambda a: a.line)
-    index = PathIndex(adds)
-    deleted = deletions(final, index)
-    owned = _Owned()  # earlier `chown -R`/`chmod -R` with a known owner or mode
-    for stage in model.shipped:
-        for run in stage.runs:
-            if run.shell_kind != "posix":
+    # What is present as the walk goes (`live`), and per (program, owner or mode) what an earlier
+    # `chown -R`/`chmod -R` to that value has not covered yet: an earlier `chown -R app` over these
+    # files made them app's already, so a second one is not this rule's finding. Each addition
+    # leaves a tree when a RUN deletes it or the command of that tree covers it: linear in the file.
+    live = LiveTree()
+    by_value: dict[tuple[str, str], LiveTree] = {}
+    passed = 0
+    for run in runs:
+        line = run.instruction.start_line
+        while passed < len(adds) and adds[passed].line < line:
+            live.add(passed, adds[passed])
+            for tree in by_value.values():
+                tree.add(passed, adds[passed])
+            passed += 1
+        wd = wds.get(id(run.instruction), "/")
+        if run.shell_kind == "posix":
+            yield from _run_hits(model, run, line, wd, wds, live, by_value)
+        for c in run.commands:
+            if c.name in ("rm", "unlink", "mv"):
+                for _i, t in removal_words(c, cwd_of(run, c.index, wd)) or ():
+                    for seq, _a in live.covered(t):
+                        live.remove(seq)
+                        for tree in by_value.values():
+                            tree.remove(seq)
+
+
+def _run_hits(model, run, line, wd, wds, live, by_value):
+    from ..layers import LiveTree, cwd_of, is_static, norm
+
+    # folders an earlier `chown -R`/`chmod -R` of this RUN rewrote already: a second one over
+    # the same files writes them into the same layer, it adds no copy (one fact, one finding)
+    rewritten = _Owned()  # keyed ("", "", folder), by command index
+    for c in run.commands:
+        if c.name not in ("chown", "chmod") or c.in_substitution or not c.argv:
+            continue
+        rec, operands, rec_words = _recursive(c.argv)
+        if not rec or len(operands) < 2 or any(w.startswith("--reference") for w in c.argv):
+            continue
+        spec = operands[0][1]
+        if not is_static(spec):
+            spec = None
+        if c.name == "chmod" and spec is not None and _READ_ONLY.match(spec):
+            continue
+        cwd = cwd_of(run, c.index, wd)
+        paths = [(i, w) for i, w in operands[1:]]
+        if any(not is_static(w) for _i, w in paths):
+            continue
+        tree = live
+        if spec is not None:
+            tree = by_value.get((c.name, spec))
+            if tree is None:
+                tree = by_value[(c.name, spec)] = LiveTree()
+                for seq, a in live.covered("/"):
+                    tree.add(seq, a)
+        found = []  # (argv index, target, [Added])
+        targets = [(i, norm(w, cwd)) for i, w in paths]
+        for i, target in targets:
+            if target is None:
                 continue
-            line = run.instruction.start_line
-            wd = wds.get(id(run.instruction), "/")
-            # folders an earlier `chown -R`/`chmod -R` of this RUN rewrote already: a second one over
-            # the same files writes them into the same layer, it adds no copy (one fact, one finding)
-            rewritten = _Owned()  # keyed ("", "", folder), by command index
-            for c in run.commands:
-                if c.name not in ("chown", "chmod") or c.in_substitution or not c.argv:
-                    continue
-                rec, operands, rec_words = _recursive(c.argv)
-                if not rec or len(operands) < 2 or any(w.startswith("--reference") for w in c.argv):
-                    continue
-                spec = operands[0][1]
-                if not is_static(spec):
-                    spec = None
-                if c.name == "chmod" and spec is not None and _READ_ONLY.match(spec):
-                    continue
-                cwd = cwd_of(run, c.index, wd)
-                paths = [(i, w) for i, w in operands[1:]]
-                if any(not is_static(w) for _i, w in paths):
-                    continue
-                found = []  # (argv index, target, [Added])
-                targets = [(i, norm(w, cwd)) for i, w in paths]
-                for i, target in targets:
-                    if target is None or run.is_cached(target):
-                        continue
-                    hit = [a for a in index.covered(target) if a.line < line and a.run is not run
-                           and deleted.get(id(a), line) >= line
-                           and not rewritten.covers("", "", a.path, -1, c.index)]
-                    if spec is not None:
-                        # an earlier `chown -R` to the same owner over these files made them so already
-                        hit = [a for a in hit if not owned.covers(c.name, spec, a.path, a.line, line)]
-                    if c.name == "chown" and spec is not None and spec in _ROOT:
-                        # files COPY/ADD bring are root's already: nothing changes for them
-                        hit = [a for a in hit if a.how not in ("COPY", "ADD", "download") or a.instruction.flag("chown")]
-                    if c.name == "chown" and spec is not None:
-                        hit = [a for a in hit if not _already_owned(a, spec)]
-                    if hit:
-                        found.append((i, target, hit))
-                if spec is not None:
-                    for _i, t in targets:
-                        if t is not None:
-                            owned.add(c.name, spec, t, line)
-                for _i, t in targets:
-                    if t is not None:
-                        rewritten.add("", "", t, c.index)
-                if found:
-                    yield _hit(model, stage, run, c, spec, found, rec_words, len(paths), wds)
+            covered = tree.covered(target)
+            if spec is not None:
+                for seq, _a in covered:
+                    tree.remove(seq)  # set to `spec` from here on
+            if run.is_cached(target):
+                continue
+            hit = [a for _seq, a in covered if not rewritten.covers("", "", a.path, -1, c.index)]
+            if c.name == "chown" and spec is not None and spec in _ROOT:
+                # files COPY/ADD bring are root's already: nothing changes for them
+                hit = [a for a in hit if a.how not in ("COPY", "ADD", "download") or a.instruction.flag("chown")]
+            if c.name == "chown" and spec is not None:
+                hit = [a for a in hit if not _already_owned(a, spec)]
+            if hit:
+                found.append((i, target, hit))
+        for _i, t in targets:
+            if t is not None:
+                rewritten.add("", "", t, c.index)
+        if found:
+            yield _hit(model, run.stage, run, c, spec, found, rec_words, len(paths), wds)
 
 
 class _Owned:
@@ -171,6 +196,8 @@ def _hit(model, stage, run, cmd, spec, found, rec_words, n_paths, wds) -> Hit:
     names = [f"`{t}`" for _i, t, _h in found]
     targets = ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1]
     whats = list(dict.fromkeys(_what(a) for _i, _t, hit in found for a in hit))
+    if len(whats) > 5:
+        whats = whats[:4] + [f"{len(whats) - 4} more instructions"]
     whats_text = ", ".join(whats[:-1]) + (" and " if len(whats) > 1 else "") + whats[-1]
     what = "owner" if prog == "chown" else "mode"
     msg = (f"`{prog} -R` over {targets} writes what {whats_text} added into this RUN's layer again: changing "

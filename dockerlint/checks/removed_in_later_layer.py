@@ -33,13 +33,21 @@ class _Packages:
         self.dependency: dict[str, tuple[object, str]] = {}  # apt package -> (run, the named package)
         self.needed: Counter = Counter()  # apt package -> installed packages whose closure holds it
         self.base = set(base)
+        self._closures: dict[str, frozenset[str]] = {}
         for name in base:
             self._need(name, +1)
 
-    def _need(self, name: str, step: int) -> None:
-        from .. import debian
+    def closure(self, name: str) -> frozenset[str]:
+        """debian.closure([name]) on the release, asked once per name."""
+        got = self._closures.get(name)
+        if got is None:
+            from .. import debian
 
-        for x in debian.closure([name], self.release):
+            got = self._closures[name] = debian.closure([name], self.release)
+        return got
+
+    def _need(self, name: str, step: int) -> None:
+        for x in self.closure(name):
             self.needed[x] += step
 
     def add_run(self, run) -> None:
@@ -50,7 +58,7 @@ class _Packages:
             key = (op.manager, base_name(pkg))
             if op.manager == "apt" and key not in self.by_name:
                 self._need(key[1], +1)
-                for x in debian.closure([key[1]], self.release):
+                for x in self.closure(key[1]):
                     if x != key[1]:
                         self.dependency.setdefault(x, (run, key[1]))
             self.by_name[key] = run
@@ -95,7 +103,7 @@ def _debian_release(stage):
 
 
 def check(model):
-    from ..layers import (PathIndex, additions, base_layer_packages, base_ships, cwd_of, is_static, norm,
+    from ..layers import (LiveTree, additions, base_layer_packages, base_ships, cwd_of, is_static, norm,
                           removal_targets, workdirs)
     from ..packages import base_name
 
@@ -103,14 +111,17 @@ def check(model):
     if final is None:
         return
     adds = additions(final)
-    index = PathIndex(adds)
+    live = LiveTree()  # additions present before the RUN walked: put in as passed, out when deleted
+    passed = 0
     wds = workdirs(final)
-    gone: set[int] = set()  # additions deleted by a RUN walked already
     exact_rel, release = _debian_release(final)
     image = final.root_image
     pkgs = _Packages(release, set(base_layer_packages(image)))
     for run in final.all_runs():
         line = run.instruction.start_line
+        while passed < len(adds) and adds[passed].line < line:
+            live.add(passed, adds[passed])
+            passed += 1
         # ---- packages
         installed_here: dict[tuple[str, str], int] = {}  # installed earlier in this RUN (command index)
         for op in run.package_ops:
@@ -153,20 +164,17 @@ def check(model):
                 # moved away first (`mv /tmp/x.so /usr/lib/ && rm -rf /tmp`): not what the rm deletes
                 for w in c.argv[1:-1]:
                     if not w.startswith("-") and is_static(w) and (src := norm(w, cwd)) is not None:
-                        for a in index.covered(src):
-                            if a.line < line:
-                                gone.add(id(a))
+                        for seq, _a in live.covered(src):
+                            live.remove(seq)
                 continue
             targets = removal_targets(c, cwd)
             if not targets:
                 continue
             hits: list[tuple[int, str, object]] = []  # (argv index of the target word, target, Added)
             for ti, t in targets:
-                for a in index.covered(t):
-                    if id(a) in gone or a.line >= line or a.run is run:
-                        continue
+                for seq, a in live.covered(t):
                     hits.append((ti, t, a))
-                    gone.add(id(a))
+                    live.remove(seq)
             if hits:
                 yield _file_hit(run, c, hits)
         pkgs.add_run(run)
@@ -248,6 +256,8 @@ def _file_hit(run, cmd, hits) -> Hit:
     parts = []
     for t, adds in by_target.items():
         whats = list(dict.fromkeys(_what(a) for a in adds))
+        if len(whats) > 4:
+            whats = whats[:3] + [f"{len(whats) - 3} more instructions"]
         # one COPY may stand for two paths (`COPY x /dest` when /dest may be a folder): exact when
         # each instruction added `t` itself
         exact = all(any(b.path == t for b in adds if b.instruction is a.instruction) for a in adds)
