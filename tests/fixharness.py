@@ -402,7 +402,8 @@ def _check_chown(res, after, f):
     def cmds(r, prog):
         return [c.argv for run in _runs(r) for c in run.commands if c.name == prog]
     before, now = cmds(res, name), cmds(after, name)
-    touched = [argv for argv in before if argv not in now]
+    # as multisets: a Dockerfile may run the very same `chown -R` twice
+    touched = list((Counter(before) - Counter(now)).elements())
     if len(touched) != 1:
         out.append(f"changes {len(touched)} `{name}` commands")
         return out
@@ -412,7 +413,7 @@ def _check_chown(res, after, f):
     flat = [w for w in old_argv if w != "-R" and w != "--recursive"]
     flat = [w.replace("R", "", 1) if w.startswith("-") and not w.startswith("--") and "R" in w else w for w in flat]
     flat = [w for w in flat if w != "-"]
-    appeared = [argv for argv in now if argv not in before]
+    appeared = list((Counter(now) - Counter(before)).elements())
     if appeared and appeared != [tuple(flat)]:
         out.append(f"`{' '.join(old_argv)}` became {appeared}, not the same without -R")
     others = [[c.argv for c in run.commands if c.argv and c.name != name] for run in _runs(res)]

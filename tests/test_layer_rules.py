@@ -66,6 +66,12 @@ def test_dkl202_command_line_options(option):
     assert lines(text, "DKL202") == []
 
 
+def test_dkl202_recommends_asked_for_by_name_are_not_reported():
+    # the author wants them (wine needs its recommends); adding the flag would not clear it either
+    text = "FROM debian:bookworm-slim\nRUN apt-get update && apt install -y curl wine --install-recommends\n"
+    assert lines(text, "DKL202") == []
+
+
 @pytest.mark.parametrize("before,found", [
     ("RUN echo 'APT::Install-Recommends \"true\";' > /etc/apt/apt.conf.d/99rec", [3]),
     ("RUN echo 'Acquire::Retries \"3\";' > /etc/apt/apt.conf.d/80retries", [3]),  # says nothing about it

@@ -148,6 +148,8 @@ def check(model):
                     continue
                 if any("$" in p or "`" in p for p in op.packages):
                     continue  # an unknown variable may hold the flag
+                if any(o.partition("=")[0] == "--install-recommends" for o in op.options):
+                    continue  # asked for by name (`--install-recommends`): the author wants them
                 state, write = recommends_state(run, op)
                 if state is not True:
                     continue
