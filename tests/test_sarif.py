@@ -29,7 +29,7 @@ GOLANG = """FROM ubuntu:latest
 WORKDIR /app
 
 RUN apt update \\
-   && apt install -y golang
+   && apt install -y --no-install-recommends golang
 
 COPY /hello-world-go/main.go .
 
@@ -162,7 +162,7 @@ def test_messages_levels_and_fixes(tree):
     (change,) = fix["artifactChanges"]
     assert change["artifactLocation"] == {"uri": ODD_URI, "uriBaseId": "%SRCROOT%"}
     assert change["replacements"] == [{
-        "deletedRegion": {"startLine": 2, "startColumn": 46, "endLine": 2, "endColumn": 46},
+        "deletedRegion": {"startLine": 2, "startColumn": 70, "endLine": 2, "endColumn": 70},
         "insertedContent": {"text": " && rm -rf /var/lib/apt/lists/*"},
     }]
     # the multi-stage rewrite replaces the whole file
