@@ -34,6 +34,7 @@ from .knowledge import knowledge_dir
 __all__ = [
     "DebPackage", "AptFacts", "DEFAULT_RELEASE",
     "package", "runtime_libraries", "install_size_mb", "apt_facts", "release_of", "known_releases",
+    "closure", "packages_size_mb",
 ]
 
 DEFAULT_RELEASE = "bookworm"
@@ -107,6 +108,7 @@ def known_releases() -> tuple[str, ...]:
 _TOKEN = re.compile(r"[-_:./@\s]+")
 
 
+@functools.lru_cache(maxsize=512)
 def release_of(codename_or_version: str | None) -> str | None:
     """The table's release key for a codename, version or image tag, else None.
 
@@ -276,6 +278,43 @@ def install_size_mb(names: Iterable[str], release: str | None = None, recommends
             return None
         extra += row[7] if recommends else row[6]
     return _mb(_size_kib(rel, union) + extra)
+
+
+def closure(names: Iterable[str], release: str | None = None, recommends: bool = False) -> frozenset[str]:
+    """The packages ``apt-get install NAMES`` installs on the release's base: the names (resolved)
+    and their Depends/Pre-Depends closure (with Recommends when *recommends*), base packages
+    left out. A name the dependency graph does not hold adds only itself (its dependencies are
+    not known); an unknown name adds nothing."""
+    rel = _release(release)
+    body = _table()["releases"][rel]
+    base = _base(rel)
+    out: set[str] = set()
+    for word in names:
+        name = _resolve(rel, word)
+        if name in base:
+            continue
+        if name in body["graph"]:
+            out |= _closure(rel, name, recommends)
+        elif name in body["packages"]:
+            out.add(name)
+    return frozenset(out)
+
+
+def packages_size_mb(names: Iterable[str], release: str | None = None) -> float | None:
+    """MB of the named packages' own files (Installed-Size, each counted once, base packages
+    included), or None when one of them has no known size in the release."""
+    rel = _release(release)
+    body = _table()["releases"][rel]
+    total = 0
+    for word in set(_resolve(rel, w) for w in names):
+        if word in body["graph"]:
+            total += body["graph"][word][0]
+            continue
+        row = body["packages"].get(word)
+        if row is None or len(row) < 6 or row[5] is None:
+            return None
+        total += row[5]
+    return _mb(total)
 
 
 def apt_facts(release: str | None) -> AptFacts | None:

@@ -65,6 +65,16 @@ class _Final:
 
 # --------------------------------------------------------------------------- the artifact
 
+
+def _with_recommends(run, op) -> bool:
+    """An `apt-get install` that installs recommended packages too (no `--no-install-recommends`),
+    so the rewrite keeps them for the packages it carries; `build-dep`/`satisfy` name no package
+    the final stage gets, and DKL202 does not count them either."""
+    if op.manager != "apt" or op.has_option("--no-install-recommends") or "--no-install-recommends" in op.options:
+        return False
+    argv = run.command(op.command_index).argv
+    return "build-dep" not in argv and "satisfy" not in argv
+
 def _program(stage) -> tuple[list[str], object] | None:
     """argv of what the container starts (ENTRYPOINT wrapper judged by CMD), with its command."""
     from .runtime import is_wrapper, programs, runtime_commands
@@ -552,7 +562,7 @@ def multistage_rewrite(model, stage, build) -> tuple[Rewrite | None, str | None]
                 return None, (f"the image also installs `{name}`, which `{base}` does not have: dockerlint cannot "
                               "show the program runs without it")
             final.packages.append(pkg)
-            recommends = recommends or (op.manager == "apt" and not op.has_option("--no-install-recommends"))
+            recommends = recommends or _with_recommends(run, op)
 
     # runtime libraries of the -dev packages the build linked against
     if build.toolchain != "go" or cgo:
@@ -970,8 +980,7 @@ def _interpreted_plan(stage, lang: str, workdir: str, app_copied: bool, rt_ref: 
                     in ("compiler", "build-tool") for q in op.packages):
                 continue
             plan.packages.append(pkg)
-            if op.manager == "apt" and not op.has_option("--no-install-recommends") and \
-                    "--no-install-recommends" not in op.options:
+            if _with_recommends(run, op):
                 plan.recommends = True
     if site is not None:
         plan.copies.append((site, site))

@@ -242,6 +242,11 @@ def check_file(text: str, path: str, out: Outcome, unsafe: bool = True, lint_kw=
         new_runs = {id(r.instruction): r for r in _runs(after)}
         lost = [c.argv for i in res.parsed.instructions if i.start_line in deleted
                 for c in (old_runs[id(i)].commands if id(i) in old_runs else ()) if c.argv]
+        if f.code == "DKL105":
+            # the chown/chmod moved into the COPY's flag: checked by _check_chown below
+            lost = [argv for argv in lost if argv[:1] not in (("chown",), ("chmod",))]
+            for problem in _check_chown(res, after, f):
+                bad(problem)
         added_ok = ADDED.get(f.code, ())
         for a, b in zip(old_ins, new_ins):
             same_text = _text(res, a) == _text(after, b)
@@ -254,7 +259,8 @@ def check_file(text: str, path: str, out: Outcome, unsafe: bool = True, lint_kw=
                     bad(problem)
                 continue
             if a.keyword != "RUN":
-                if not same_text and not (f.code == "DKL102" and a.keyword == "FROM" and _slim_edit(res, after, a, b)):
+                if not same_text and not (f.code == "DKL102" and a.keyword == "FROM" and _slim_edit(res, after, a, b)) \
+                        and not (f.code == "DKL105" and a.keyword in ("COPY", "ADD")):
                     bad(f"edits a {a.keyword}")
                 continue
             ra, rb = old_runs[id(a)], new_runs[id(b)]
@@ -262,6 +268,12 @@ def check_file(text: str, path: str, out: Outcome, unsafe: bool = True, lint_kw=
                 for problem in _check_purge(ra, rb, res, after):
                     bad(problem)
                 continue
+            if f.code == "DKL202":
+                for problem in _check_recommends(ra, rb):
+                    bad(problem)
+                continue
+            if f.code == "DKL105":
+                continue  # _check_chown
             old_argv, new_argv = _argvs(ra, f.code), _argvs(rb, f.code)
             extra = list(new_argv)
             for argv in old_argv:
@@ -385,9 +397,17 @@ def _check_rewrite(res, text: str, path: str, lint_kw) -> list[str]:
             name = ins.args[0].text.split(":")[0]
             if not (name.isdigit() or "$" in name or name in made or "*" in made or base_has_user(base, name)):
                 out.append(f"USER {name} does not exist in the final stage")
-    # no new kind of finding in the final stage
+    # no new kind of finding in the final stage, but for DKL105 on a RUN the original ran word for
+    # word: replaying the user's `chown -R` after the COPY --from=build that brings the files back
+    # is what keeps their owner (the rewrite cannot give the COPY --chown=: the user is made later)
     old_codes = {g.code for g in res.findings}
-    new_codes = {g.code for g in after.findings if g.line >= final.from_instruction.start_line}
+    old_texts = {" ".join(i.rest.split()) for i in res.parsed.instructions if i.keyword == "RUN"}
+
+    def replayed(g) -> bool:
+        ins = next((i for i in after.parsed.instructions if i.start_line <= g.line <= i.end_line), None)
+        return g.code == "DKL105" and ins is not None and " ".join(ins.rest.split()) in old_texts
+
+    new_codes = {g.code for g in after.findings if g.line >= final.from_instruction.start_line and not replayed(g)}
     if new_codes - old_codes:
         out.append(f"the final stage brings new findings: {sorted(new_codes - old_codes)}")
     return out
@@ -493,6 +513,80 @@ def _check_purge(ra, rb, res, after):
         out.append(f"keeps packages that stand for nothing removed: {sorted(added - wanted)}")
     if wanted - new:
         out.append(f"purges the runtime libraries {sorted(wanted - new)} the build linked against")
+    return out
+
+
+def _check_recommends(ra, rb):
+    """DKL202's edit: every command unchanged but apt installs, which only gain
+    `--no-install-recommends` (and `ca-certificates`, when a recommend it was), keep every word
+    in order, and no longer install recommends."""
+    from dockerlint.aptconf import option_turns_off
+
+    out = []
+    old = [c for c in ra.commands if c.argv]
+    new = [c for c in rb.commands if c.argv]
+    if len(old) != len(new):
+        return [f"the RUN at line {ra.instruction.start_line} gains or loses commands"]
+    ops = {op.command_index: op for op in rb.package_ops if op.manager == "apt" and op.action == "install"}
+    for a, b in zip(old, new):
+        if a.argv == b.argv:
+            continue
+        extra = list(b.argv)
+        for w in a.argv:
+            if w in extra:
+                extra.remove(w)
+        if not _is_super(list(a.argv), list(b.argv)):
+            out.append(f"`{' '.join(a.argv)}` loses words or changes their order")
+        if sorted(extra) not in (["--no-install-recommends"], ["--no-install-recommends", "ca-certificates"]):
+            out.append(f"`{' '.join(a.argv)}` gains {extra}")
+        op = ops.get(b.index)
+        if op is None or not option_turns_off(op):
+            out.append(f"`{' '.join(b.argv)}` still installs recommends")
+    return out
+
+
+def _check_chown(res, after, f):
+    """DKL105's edit: one COPY/ADD gains exactly `--chown=SPEC`/`--chmod=SPEC` (the chown's own
+    owner or mode, its sources and destination unchanged), and the chown/chmod it replaces loses
+    `-R` (kept for the folder itself) or goes; nothing else changes."""
+    out = []
+    old_copies = [i for i in res.parsed.instructions if i.keyword in ("COPY", "ADD")]
+    new_copies = [i for i in after.parsed.instructions if i.keyword in ("COPY", "ADD")]
+    changed = [(a, b) for a, b in zip(old_copies, new_copies)
+               if [(x.name, x.value) for x in a.flags] != [(x.name, x.value) for x in b.flags]
+               or [w.text for w in a.args] != [w.text for w in b.args]]
+    if len(old_copies) != len(new_copies) or len(changed) != 1:
+        return ["does not edit exactly one COPY/ADD"]
+    a, b = changed[0]
+    if [w.text for w in a.args] != [w.text for w in b.args]:
+        out.append("changes what a COPY copies")
+    gained = [(x.name, x.value) for x in b.flags if (x.name, x.value) not in [(y.name, y.value) for y in a.flags]]
+    if len(gained) != 1 or gained[0][0] not in ("chown", "chmod"):
+        out.append(f"the COPY gains {gained}")
+        return out
+    name, spec = gained[0]
+    # the chown/chmod commands, before and after, in order
+    def cmds(r, prog):
+        return [c.argv for run in _runs(r) for c in run.commands if c.name == prog]
+    before, now = cmds(res, name), cmds(after, name)
+    # as multisets: a Dockerfile may run the very same `chown -R` twice
+    touched = list((Counter(before) - Counter(now)).elements())
+    if len(touched) != 1:
+        out.append(f"changes {len(touched)} `{name}` commands")
+        return out
+    old_argv = touched[0]
+    if spec not in old_argv:
+        out.append(f"the COPY's --{name}={spec} is not the `{' '.join(old_argv)}`'s")
+    flat = [w for w in old_argv if w != "-R" and w != "--recursive"]
+    flat = [w.replace("R", "", 1) if w.startswith("-") and not w.startswith("--") and "R" in w else w for w in flat]
+    flat = [w for w in flat if w != "-"]
+    appeared = list((Counter(now) - Counter(before)).elements())
+    if appeared and appeared != [tuple(flat)]:
+        out.append(f"`{' '.join(old_argv)}` became {appeared}, not the same without -R")
+    others = [[c.argv for c in run.commands if c.argv and c.name != name] for run in _runs(res)]
+    others_now = [[c.argv for c in run.commands if c.argv and c.name != name] for run in _runs(after)]
+    if [x for x in others if x] != [x for x in others_now if x]:
+        out.append("changes a command other than the chown/chmod")
     return out
 
 

@@ -22,7 +22,7 @@ ACTION = yaml.safe_load((ROOT / "action.yml").read_text())
 STEPS = ACTION["runs"]["steps"]
 # The only expressions the steps use: anything else would need GitHub's evaluator to test.
 EXPRESSION = re.compile(r"\$\{\{\s*(inputs\.[A-Za-z0-9_-]+|github\.action_path)\s*\}\}")
-APT = "FROM debian\nRUN apt-get update && apt-get install -y curl\nCMD [\"curl\"]\n"
+APT = "FROM debian\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nCMD [\"curl\"]\n"
 WARNING = ("::warning file={path},line=2,col=5,endLine=2,endColumn=19,title=DKL201 apt-lists-not-cleaned::"
            + APT_MSG + " — fix: Append `rm -rf /var/lib/apt/lists/*` to this RUN\n")
 

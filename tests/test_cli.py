@@ -12,8 +12,8 @@ from dockerlint.cli import cli
 
 from .conftest import CORPUS, SEED, corpus_files, needs_corpus, needs_seed
 
-APT = "FROM debian\nRUN apt-get update && apt-get install -y curl\nCMD [\"curl\"]\n"
-CLEAN = "FROM debian\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\nCMD [\"curl\"]\n"
+APT = "FROM debian\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nCMD [\"curl\"]\n"
+CLEAN = "FROM debian\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\nCMD [\"curl\"]\n"
 
 
 def run(*args, input=None):
@@ -169,7 +169,7 @@ def test_diff_does_not_write(tmp_path):
     p = tmp_path / "Dockerfile"
     p.write_text(APT)
     r = proc("--diff", str(p))
-    assert r.returncode == 1 and "+RUN apt-get update && apt-get install -y curl && rm -rf" in r.stdout
+    assert r.returncode == 1 and "+RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf" in r.stdout
     assert p.read_text() == APT
 
 

@@ -17,8 +17,8 @@ from .helpers import cpu_seconds
 
 ROOT = Path(__file__).resolve().parents[1]
 # DKL201 (apt lists) and DKL102 (libssl-dev headers, which the make at line 3 builds with), both warnings at line 2
-BAD = "FROM debian:bookworm\nRUN apt-get update && apt-get install -y libssl-dev curl\nRUN make -C /src\nCMD [\"curl\"]\n"
-APT = "FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl\nCMD [\"curl\"]\n"
+BAD = "FROM debian:bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends libssl-dev curl\nRUN make -C /src\nCMD [\"curl\"]\n"
+APT = "FROM debian:bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nCMD [\"curl\"]\n"
 GO = "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nENTRYPOINT [\"/app\"]\n"  # DKL101, unsafe fix
 
 
@@ -82,7 +82,7 @@ def test_per_file_ignores(repo):
 
 
 def test_target(repo):
-    text = "FROM debian AS runtime\nRUN apt-get update && apt-get install -y curl\nFROM scratch AS other\n"
+    text = "FROM debian AS runtime\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nFROM scratch AS other\n"
     r, doc = lint(repo, "Dockerfile", files={"Dockerfile": text, ".dockerlint.toml": 'target = "runtime"\n'})
     assert active(doc) == [("Dockerfile", 2, "DKL201")]
     (repo / ".dockerlint.toml").write_text('target = "other"\n')
@@ -354,10 +354,11 @@ def test_list_rules_and_explain_by_name():
     r = CliRunner().invoke(cli, ["--list-rules"])
     lines = r.stdout.splitlines()
     assert r.exit_code == 0 and [ln.split()[0] for ln in lines] == ["DKL001", "DKL002", "DKL101", "DKL102",
-                                                                  "DKL103", "DKL201", "DKL203", "DKL204",
-                                                                  "DKL205", "DKL206", "DKL207", "DKL208",
-                                                                  "DKL301", "DKL401", "DKL402", "DKL403",
-                                                                  "DKL404", "DKL405", "DKL501", "DKL502", "DKL503"]
+                                                                  "DKL103", "DKL104", "DKL105", "DKL201",
+                                                                  "DKL202", "DKL203", "DKL204", "DKL205",
+                                                                  "DKL206", "DKL207", "DKL208", "DKL301",
+                                                                  "DKL401", "DKL402", "DKL403", "DKL404",
+                                                                  "DKL405", "DKL501", "DKL502", "DKL503"]
     assert lines[1].split()[:3] == ["DKL002", "unused-suppression", "info"]
     r = CliRunner().invoke(cli, ["--explain", "unused-suppression"])
     assert r.exit_code == 0 and r.stdout.startswith("# DKL002 unused-suppression\n")

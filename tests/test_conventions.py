@@ -19,10 +19,10 @@ from dockerlint import discover, options
 from dockerlint.cli import cli
 from .helpers import APT_MSG
 
-APT = "FROM debian\nRUN apt-get update && apt-get install -y curl\nCMD [\"curl\"]\n"  # DKL201 at 2:5, safe fix
+APT = "FROM debian\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nCMD [\"curl\"]\n"  # DKL201 at 2:5, safe fix
 GO = "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nENTRYPOINT [\"/app\"]\n"  # DKL101, unsafe
 UNKNOWN = "FROM debian\nFROBNICATE x\n"  # DKL001 only: no fix
-CLEAN = "FROM debian\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\nCMD [\"curl\"]\n"
+CLEAN = "FROM debian\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\nCMD [\"curl\"]\n"
 
 
 def both(cwd, *args, input=None, reset=None):

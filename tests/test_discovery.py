@@ -24,7 +24,7 @@ from dockerlint.cli import cli
 from dockerlint.discover import HOOK_FILES, find_dockerfiles, is_dockerfile_name
 
 ROOT = Path(__file__).resolve().parents[1]
-APT = "FROM debian\nRUN apt-get update && apt-get install -y curl\n"
+APT = "FROM debian\nRUN apt-get update && apt-get install -y --no-install-recommends curl\n"
 NOT_A_DOCKERFILE = "node_modules\n*.log\n"  # a .dockerignore: `DKL001 unknown instruction` if linted
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from dockerlint.cli import cli
 
-APT = "FROM debian\nRUN apt-get update && apt-get install -y curl\nCMD [\"curl\"]\n"
+APT = "FROM debian\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nCMD [\"curl\"]\n"
 GO = "FROM golang:1.22\nCOPY . .\nRUN go build -o /app .\nCMD [\"/app\"]\n"
 CLEAN = "FROM scratch\nCOPY app /app\nENTRYPOINT [\"/app\"]\n"
 

@@ -19,8 +19,8 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-BAD = "FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl\nCMD [\"curl\"]\n"
-CLEAN = ("FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n"
+BAD = "FROM debian:bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nCMD [\"curl\"]\n"
+CLEAN = ("FROM debian:bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\n"
          "CMD [\"curl\"]\n")
 
 
@@ -134,6 +134,6 @@ def test_fix_hook_applies_safe_fixes(repo):
     assert r.returncode == 1  # pre-commit fails a hook that changed files
     assert "files were modified by this hook" in r.stdout
     assert (root / "Dockerfile").read_text() == BAD.replace(
-        "install -y curl\n", "install -y curl && rm -rf /var/lib/apt/lists/*\n")
+        "install -y --no-install-recommends curl\n", "install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\n")
     _git(root, "add", "-A")
     assert run("--all-files").returncode == 0

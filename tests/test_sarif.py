@@ -21,7 +21,7 @@ from .conftest import SHARED
 
 SCHEMA = SHARED / "sarif" / "sarif-schema-2.1.0.json"
 
-APT = "FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl\n"
+APT = "FROM debian:bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends curl\n"
 from .helpers import APT_MSG  # noqa: E402
 APT_FIX = "Append `rm -rf /var/lib/apt/lists/*` to this RUN"
 GOLANG = """FROM ubuntu:latest
@@ -29,7 +29,7 @@ GOLANG = """FROM ubuntu:latest
 WORKDIR /app
 
 RUN apt update \\
-   && apt install -y golang
+   && apt install -y --no-install-recommends golang
 
 COPY /hello-world-go/main.go .
 
@@ -162,7 +162,7 @@ def test_messages_levels_and_fixes(tree):
     (change,) = fix["artifactChanges"]
     assert change["artifactLocation"] == {"uri": ODD_URI, "uriBaseId": "%SRCROOT%"}
     assert change["replacements"] == [{
-        "deletedRegion": {"startLine": 2, "startColumn": 46, "endLine": 2, "endColumn": 46},
+        "deletedRegion": {"startLine": 2, "startColumn": 70, "endLine": 2, "endColumn": 70},
         "insertedContent": {"text": " && rm -rf /var/lib/apt/lists/*"},
     }]
     # the multi-stage rewrite replaces the whole file

@@ -1,0 +1,220 @@
+"""DKL202 apt-recommends-installed: `apt-get install` in a shipped stage installs recommended packages too."""
+
+from __future__ import annotations
+
+from ..findings import Edit, Fix, Hit
+from ..spans import Span
+
+FLAG = "--no-install-recommends"
+_APT = frozenset({"apt-get", "apt"})
+# apt-get options whose value is the next word (packages._APT_VALUE_OPTS, plus apt's own)
+_VALUE_OPTS = frozenset({"-o", "-t", "-c", "--option", "--target-release", "--config-file", "-a",
+                         "--host-architecture", "--default-release"})
+_SHOWN = 6  # recommends named in a message before "and N more"
+
+
+def _subcommand_index(cmd) -> int | None:
+    """Index in cmd.raw_argv of the `install` word, or None."""
+    raw = cmd.raw_argv
+    start = len(raw) - len(cmd.argv)
+    i = start + 1
+    while i < len(raw):
+        w = raw[i]
+        if w in _VALUE_OPTS:
+            i += 2
+            continue
+        if w.startswith("-"):
+            i += 1
+            continue
+        return i if w == "install" else None
+    return None
+
+
+def _word_text(run, span: Span) -> str | None:
+    if span.line != span.end_line:
+        return None
+    line = run.file_lines[span.line - 1]
+    return line[span.column - 1:span.end_column - 1]
+
+
+class _Data:
+    """What the Debian archive says about one install: the recommends apt adds and their weight."""
+
+    def __init__(self, names: list[str], image, installed: set[str] = frozenset(), memo: dict | None = None):
+        from .. import debian
+
+        rel_key = debian.release_of(image.release) if image is not None and image.release else None
+        self.exact = rel_key is not None
+        self.image_release = image.release if image is not None else None
+        self.release = rel_key or debian.DEFAULT_RELEASE
+        self.known: list[str] = []
+        self.unknown: list[str] = []
+        self.recommends: dict[str, str] = {}  # recommended package -> the package that recommends it
+        for n in names:
+            p = debian.package(n, self.release)
+            if p is None or p.release != self.release:
+                self.unknown.append(n)
+                continue
+            self.known.append(p.name)
+            for r in p.recommends:
+                self.recommends.setdefault(r, p.name)
+        for n in list(self.recommends):
+            if n in self.known or n in installed:
+                del self.recommends[n]  # installed anyway
+        self.extra_mb = None
+        if self.known:
+            # what the recommends add: their closure, less what the install and the rest of the
+            # lineage bring anyway
+            memo = {} if memo is None else memo
+            if self.release not in memo:
+                memo[self.release] = debian.closure(installed, self.release)
+            extra = (debian.closure(self.known, self.release, recommends=True)
+                     - debian.closure(self.known, self.release)
+                     - memo[self.release])
+            self.extra_mb = debian.packages_size_mb(extra, self.release) if extra else 0.0
+
+    @property
+    def nothing_at_stake(self) -> bool:
+        """Every package is known to the Debian data and none brings a recommend: the flag would
+        change nothing (on the data's release; another release may differ, see the rule's document)."""
+        return not self.unknown and not self.recommends and (self.extra_mb or 0) == 0
+
+    def where(self) -> str:
+        if self.exact:
+            return f"on Debian {self.release}"
+        if self.image_release:
+            return f"going by Debian {self.release}'s packages (the image is {self.image_release})"
+        return f"going by Debian {self.release}'s packages"
+
+    def listed(self) -> str:
+        names = list(self.recommends)
+        shown = ", ".join(f"`{n}`" for n in names[:_SHOWN])
+        if len(names) > _SHOWN:
+            shown += f" and {len(names) - _SHOWN} more"
+        return shown
+
+
+def _flag_edit(run, cmd) -> tuple[Edit | None, Span | None, str | None]:
+    """(edit inserting the flag after `install` and any options right after it, the install word's span, why not)."""
+    if run.instruction.json:
+        return None, None, "it is in exec form"
+    i = _subcommand_index(cmd)
+    if i is None or i >= len(cmd.arg_spans):
+        return None, None, "the `install` word cannot be found in the text"
+    span = cmd.arg_spans[i]
+    if _word_text(run, span) != "install":
+        return None, None, "`install` comes from a variable"
+    # after `-y`/`-q` words that follow `install` on the same line: `install -y --no-install-recommends curl`
+    at = span
+    k = i + 1
+    raw = cmd.raw_argv
+    while k < len(raw) and k < len(cmd.arg_spans) and raw[k].startswith("-") and raw[k] not in _VALUE_OPTS:
+        s = cmd.arg_spans[k]
+        if s.line != at.line or _word_text(run, s) != raw[k]:
+            break
+        at = s
+        k += 1
+    return Edit(Span(at.end_line, at.end_column, at.end_line, at.end_column), " " + FLAG), span, None
+
+
+def _ca_edit(run, cmd, op) -> Edit | None:
+    """` ca-certificates` after the op's last package word, when that word is written as is."""
+    if not op.positions:
+        return None
+    pos = op.positions[-1]
+    if pos >= len(cmd.arg_spans):
+        return None
+    s = cmd.arg_spans[pos]
+    if _word_text(run, s) != cmd.raw_argv[pos]:
+        return None
+    return Edit(Span(s.end_line, s.end_column, s.end_line, s.end_column), " ca-certificates")
+
+
+def check(model):
+    from ..aptconf import recommends_state
+    from ..needs import has_ca_certs
+    from ..packages import base_name
+
+    for stage in model.shipped:
+        for run in stage.runs:
+            for op in run.package_ops:
+                if op.manager != "apt" or op.action != "install" or op.tool not in _APT:
+                    continue
+                cmd = run.command(op.command_index)
+                if _subcommand_index(cmd) is None:
+                    continue  # build-dep, satisfy, reinstall
+                fix_broken = any(o in ("-f", "--fix-broken") for o in op.options)
+                if not op.packages and not fix_broken:
+                    continue
+                if any("$" in p or "`" in p for p in op.packages):
+                    continue  # an unknown variable may hold the flag
+                if any(o.partition("=")[0] == "--install-recommends" for o in op.options):
+                    continue  # asked for by name (`--install-recommends`): the author wants them
+                state, write = recommends_state(run, op)
+                if state is not True:
+                    continue
+                names = [base_name(p) for p in op.packages if not p.startswith(("./", "/", "../"))
+                         and not p.endswith(".deb")]
+                data = None
+                if names and len(names) == len(op.packages):
+                    data = _Data(names, stage.root_image, *_installed(stage, has_ca_certs))
+                if data is not None and data.nothing_at_stake:
+                    continue
+                yield _hit(run, cmd, op, data, write, stage, has_ca_certs)
+
+
+def _installed(stage, has_ca_certs) -> tuple[set[str], frozenset[str] | None]:
+    """(apt packages the lineage installs by name, with ca-certificates when the stage has it;
+    their Debian closure, computed on first use). Cached per stage: every install of the stage
+    asks the same."""
+    got = getattr(stage, "_apt_named", None)
+    if got is None:
+        from ..needs import kept_packages
+
+        names = {name for manager, name in kept_packages(stage) if manager == "apt"}
+        if has_ca_certs(stage):
+            names.add("ca-certificates")
+        got = (names, {})
+        stage._apt_named = got
+    return got
+
+
+def _hit(run, cmd, op, data, write, stage, has_ca_certs) -> Hit:
+    tool = op.tool
+    msg = f"`{tool} install` without `{FLAG}` also installs the packages' recommended packages"
+    if write is not None:
+        msg += f" (the apt configuration written at line {write.line} turns them back on)"
+    dropped = list(data.recommends) if data is not None else []
+    if data is not None and dropped:
+        msg += f": {data.where()}, {data.listed()}"
+        if data.extra_mb and data.exact:
+            # a size only for the release the data measured: another release's packages differ
+            msg += f", about {data.extra_mb:g} MB with their dependencies"
+        if data.unknown:
+            msg += f" (not counting {', '.join(f'`{n}`' for n in data.unknown[:3])}, unknown to the Debian data)"
+    edit, span, why = _flag_edit(run, cmd)
+    where = span or cmd.span
+    if edit is None:
+        return Hit(where, msg, None, f"add `{FLAG}` to this install; no automatic fix because {why}")
+    edits = [edit]
+    title = f"Add `{FLAG}`"
+    keep_ca = "ca-certificates" in dropped
+    if keep_ca:
+        ca = _ca_edit(run, cmd, op)
+        if ca is not None:
+            edits.append(ca)
+            by = data.recommends["ca-certificates"]
+            title += (f" and install `ca-certificates` explicitly (recommended by `{by}`: without it "
+                      "HTTPS downloads fail)")
+            dropped = [d for d in dropped if d != "ca-certificates"]
+        else:
+            title += " (this drops `ca-certificates`: HTTPS downloads then fail unless it is installed)"
+            dropped = [d for d in dropped if d != "ca-certificates"]
+    if dropped:
+        shown = ", ".join(f"`{n}`" for n in dropped[:_SHOWN]) + (f" and {len(dropped) - _SHOWN} more"
+                                                                  if len(dropped) > _SHOWN else "")
+        going_by = "" if data.exact else f" going by Debian {data.release}'s packages,"
+        title += f";{going_by} no longer installed: {shown} — check that nothing needs them"
+    elif data is None or data.unknown:
+        title += "; check that nothing needs what the packages recommend"
+    return Hit(where, msg, Fix(title, "unsafe", tuple(sorted(edits, key=lambda e: (e.span.line, e.span.column)))))
