@@ -57,7 +57,8 @@ def _fix(model, run, use):
     safety = "unsafe" if readers else "safe"
     updates = [(c, op) for c, op in use.writers if _is_update(c, op)]
     adds = [(c, op) for c, op in use.writers if not _is_update(c, op) and op.action != "update"]
-    other = [c for c in run.commands if c.argv and not any(c is u for u, _ in updates)]
+    update_ids = {id(u) for u, _ in updates}
+    other = [c for c in run.commands if c.argv and id(c) not in update_ids]
     if updates and not other:
         # `RUN apk update` alone: every `apk add` fetches the index it needs, so the RUN only adds weight
         if readers or run.instruction.json:
@@ -65,12 +66,15 @@ def _fix(model, run, use):
         return Fix("Remove this RUN: `apk add` fetches the index it needs itself", "safe",
                    (delete_instruction(run.instruction),)), None
     edits = []
+    seen = set()  # a heredoc RUN may hold thousands of adds: no list scan per edit
     for c, op in adds:
         e = insert_flag(run, c, op, "--no-cache")
         if e is None:
             edits = None
             break
-        if e not in edits:
+        key = (e.span, e.text)
+        if key not in seen:
+            seen.add(key)
             edits.append(e)
     if edits is not None and updates:
         # the update is redundant when an `apk add`/`upgrade` (now with --no-cache) follows it here
