@@ -90,17 +90,10 @@ class ListsUse:
 
 
 def _subcommand(argv: tuple[str, ...]) -> str | None:
-    i = 1
-    while i < len(argv):
-        a = argv[i]
-        if a in _APT_VALUE_OPTS:
-            i += 2
-            continue
-        if a.startswith("-"):
-            i += 1
-            continue
-        return a
-    return None
+    from .argv import first_operand_index
+
+    i = first_operand_index(argv, _APT_VALUE_OPTS)
+    return None if i is None else argv[i]
 
 
 # Releases whose add-apt-repository (software-properties < 0.96.24) does not update unless given

@@ -113,20 +113,15 @@ def _name_of(pkg: str) -> str | None:
     return parts[-1] if parts else None
 
 
+_GO_VALUE_OPTS = frozenset({"-o", "-C", "-p", "-tags", "-ldflags", "-gcflags", "-asmflags", "-mod", "-modfile",
+                            "-pkgdir", "-buildmode", "-compiler", "-gccgoflags", "-installsuffix", "-overlay",
+                            "-pgo", "-toolexec", "-exec"})
+
+
 def _go_packages(argv: list[str]) -> list[str]:
-    out, i = [], 2
-    takes_value = {"-o", "-C", "-p", "-tags", "-ldflags", "-gcflags", "-asmflags", "-mod", "-modfile",
-                   "-pkgdir", "-buildmode", "-compiler", "-gccgoflags", "-installsuffix", "-overlay",
-                   "-pgo", "-toolexec", "-exec"}
-    while i < len(argv):
-        a = argv[i]
-        if a in takes_value:
-            i += 2
-            continue
-        if not a.startswith("-"):
-            out.append(a)
-        i += 1
-    return out
+    from .argv import operands
+
+    return operands(argv, _GO_VALUE_OPTS, start=2)
 
 
 def _output(tc: str, c: SimpleCommand, wd: str, run: Run) -> tuple[str | None, bool]:

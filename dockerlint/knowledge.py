@@ -24,7 +24,7 @@ __all__ = [
     "knowledge_dir", "load_table",
 ]
 
-TABLES = ("images", "packages", "toolchains", "caches", "pipes", "security", "base_packages")
+TABLES = ("images", "packages", "toolchains", "caches", "cache_sizes", "pipes", "security", "base_packages")
 
 
 def knowledge_dir() -> Path:

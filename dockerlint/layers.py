@@ -24,6 +24,8 @@ A download into a folder a cache, tmpfs or bind mount covers adds nothing to the
 
 from __future__ import annotations
 
+from .argv import operands
+
 import fnmatch
 import functools
 import posixpath
@@ -537,18 +539,7 @@ def accounts_created(stage) -> list[tuple[int, str]]:
         for c in run.commands:
             if c.name not in ("useradd", "adduser", "groupadd", "addgroup") or c.in_substitution:
                 continue
-            operands = []
-            argv = c.argv
-            i = 1
-            while i < len(argv):
-                w = argv[i]
-                if w in _USER_VALUE_OPTS:
-                    i += 2
-                    continue
-                if not w.startswith("-"):
-                    operands.append(w)
-                i += 1
-            for name in operands[:2]:
+            for name in operands(c.argv, _USER_VALUE_OPTS)[:2]:
                 if is_static(name):
                     out.append((run.instruction.start_line, name))
     stage._accounts = out

@@ -15,19 +15,11 @@ _SHOWN = 6  # recommends named in a message before "and N more"
 
 def _subcommand_index(cmd) -> int | None:
     """Index in cmd.raw_argv of the `install` word, or None."""
+    from ..argv import first_operand_index
+
     raw = cmd.raw_argv
-    start = len(raw) - len(cmd.argv)
-    i = start + 1
-    while i < len(raw):
-        w = raw[i]
-        if w in _VALUE_OPTS:
-            i += 2
-            continue
-        if w.startswith("-"):
-            i += 1
-            continue
-        return i if w == "install" else None
-    return None
+    i = first_operand_index(raw, _VALUE_OPTS, start=len(raw) - len(cmd.argv) + 1)
+    return i if i is not None and raw[i] == "install" else None
 
 
 def _word_text(run, span: Span) -> str | None:
