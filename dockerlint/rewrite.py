@@ -672,55 +672,7 @@ def base_expand(stage, text: str) -> str:
 
 # --------------------------------------------------------------------------- interpreted apps (DKL102)
 
-_NATIVE_BUILD_PROGRAMS = frozenset({"make", "cmake", "gcc", "g++", "cc", "c++", "clang", "node-gyp", "phpize",
-                                    "docker-php-ext-install", "pecl", "cpanm", "cpan", "configure", "./configure",
-                                    "meson", "ninja", "cargo", "go", "python", "python3", "R", "Rscript"})
-
-
-def may_compile(c) -> bool:
-    """Whether a command may compile native code with the toolchain: a compiler or build tool, or
-    a package install that can build from source (pip without --only-binary, npm without
-    --ignore-scripts, gem, bundle, pecl …)."""
-    from .packages import package_ops
-
-    argv = c.argv
-    if not argv:
-        return False
-    name = argv[0].rsplit("/", 1)[-1]
-    if knowledge.toolchain_for_command(list(argv)):
-        return True
-    for op in package_ops(list(c.raw_argv), c.index):
-        if op.action != "install":
-            continue
-        if op.manager == "pip":
-            return not any(o.startswith("--only-binary") for o in op.options)
-        if op.manager in ("npm", "yarn", "pnpm"):
-            return not op.has_option("--ignore-scripts")
-        if op.manager == "gem":
-            return True
-    if name in ("bundle", "bundler") and argv[1:2] == ("install",):
-        return True
-    if name in ("python", "python3") and "setup.py" in argv:
-        return True
-    # R packages install from source on Linux: install.packages(), remotes/devtools, packrat::restore
-    if name in ("R", "Rscript", "r") and any("install" in a or "restore" in a for a in argv[1:]):
-        return True
-    if name in ("npm", "yarn", "pnpm") and argv[1:2] in (("rebuild",), ("run",)) and "build" in argv[2:3]:
-        return True
-    return name in _NATIVE_BUILD_PROGRAMS - {"python", "python3", "go", "cargo", "R", "Rscript"}
-
-
-def compiles_anything(stage) -> bool:
-    """Whether any RUN of the stage may compile native code (so a slim base alone could break it):
-    a compiling command, or an install of compilers (nobody installs build-essential for nothing;
-    the compile may hide in a script)."""
-    if any(may_compile(c) for run in stage.all_runs() for c in run.commands if not c.in_substitution):
-        return True
-    for mgr, name in needs.kept_packages(stage):
-        info = knowledge.build_only_package(mgr, name)
-        if info is not None and info.category == "compiler":
-            return True
-    return False
+from .builds import compiles_anything, may_compile  # noqa: E402,F401  (moved: DKL102 needs them without this module)
 
 
 def slim_from_edit(model, stage):

@@ -66,7 +66,7 @@ def check(model):
     base_tc = img.toolchains if img is not None else frozenset()
     from ..runtime import keeps_toolchain_for_derived_builds
 
-    from ..rewrite import compiles_anything
+    from ..builds import compiles_anything
 
     # a script a RUN starts (bin/installDeps.sh, ./build.sh) may compile where we cannot see
     compiles = compiles_anything(final) or any(

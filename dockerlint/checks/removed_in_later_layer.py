@@ -114,7 +114,13 @@ def check(model):
     live = LiveTree()  # additions present before the RUN walked: put in as passed, out when deleted
     passed = 0
     wds = workdirs(final)
-    exact_rel, release = _debian_release(final)
+    # the Debian data (a 2 MB table) only matters when a RUN removes packages
+    if any(op.action == "remove" and op.manager in _MANAGERS for r in final.all_runs() for op in r.package_ops):
+        exact_rel, release = _debian_release(final)
+    else:
+        from ..debian import DEFAULT_RELEASE
+
+        exact_rel, release = None, DEFAULT_RELEASE
     image = final.root_image
     pkgs = _Packages(release, set(base_layer_packages(image)))
     for run in final.all_runs():

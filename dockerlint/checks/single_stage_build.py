@@ -82,13 +82,13 @@ def _removed_later(stage, found) -> str:
 
 def _candidates(final):
     """Builds whose toolchain ships, the one CMD/ENTRYPOINT runs the output of first."""
-    from ..rewrite import artifact
-
     out = []
     for b in builds(final):
         found = shipped_toolchain(final, b.toolchain)
         if found is None or used_at_runtime(final, b.toolchain):
             continue
+        from ..rewrite import artifact  # a large module: only for files that build something
+
         path, _why = artifact(None, final, b)
         out.append((path is not None, len(out), b, found))
     out.sort(key=lambda t: (not t[0], -t[1]))
