@@ -256,3 +256,24 @@ def describe_writer(cmd) -> str:
     if url:
         return f"the setup script from {url} (it runs `apt-get update`)"
     return f"`{' '.join(argv[:2])}`, a setup script that runs `apt-get update`,"
+
+
+# Words of an instruction that changes what `apt-get update` fetches: its sources or its keys.
+_SOURCES_WORDS = ("sources.list", "/etc/apt", "apt-key", "add-apt-repository", "apt-add-repository",
+                  "software-properties")
+
+
+def changes_apt_sources(text: str) -> bool:
+    """Whether an instruction's or command's text touches apt's sources or keys."""
+    return any(w in text for w in _SOURCES_WORDS)
+
+
+def sources_change_between(model, run, last_line: int) -> int | None:
+    """The line of an instruction after this RUN and before ``last_line`` that changes apt's
+    sources or keys: an `update` moved past it fetches other lists, and can fail (an https
+    source before apt-transport-https on Ubuntu 16.04; seed-5 review)."""
+    lo = run.instruction.end_line
+    for ins in model.parsed.instructions:
+        if lo < ins.start_line < last_line and ins.keyword in ("RUN", "COPY", "ADD") and changes_apt_sources(ins.rest):
+            return ins.start_line
+    return None

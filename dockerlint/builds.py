@@ -314,7 +314,7 @@ _NATIVE_BUILD_PROGRAMS = frozenset({"make", "cmake", "gcc", "g++", "cc", "c++", 
 def may_compile(c) -> bool:
     """Whether a command may compile native code with the toolchain: a compiler or build tool, or
     a package install that can build from source (pip without --only-binary, npm without
-    --ignore-scripts, gem, bundle, pecl …)."""
+    --ignore-scripts, gem, bundle, pecl …), or a script the build runs, whose contents are not seen."""
     from .packages import package_ops
 
     argv = c.argv
@@ -323,6 +323,8 @@ def may_compile(c) -> bool:
     name = argv[0].rsplit("/", 1)[-1]
     if knowledge.toolchain_for_command(list(argv)):
         return True
+    if name.endswith((".sh", ".bash")) or argv[0].startswith(("./", "bin/")):
+        return True  # a script of the build (bin/installDeps.sh, ./build.sh): it may compile unseen
     for op in package_ops(list(c.raw_argv), c.index):
         if op.action != "install":
             continue

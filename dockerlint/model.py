@@ -351,9 +351,10 @@ class Stage:
 
         return purpose(self).kind
 
-    @property
+    @cached_property
     def runtime_programs(self) -> set[str]:
-        """Every word of CMD, ENTRYPOINT and HEALTHCHECK in force, as program names (basename)."""
+        """The programs the container uses at run time, as names (basename): every word of CMD,
+        ENTRYPOINT and HEALTHCHECK in force, and git when the image configures a commit identity."""
         from .runtime import runtime_program_names
 
         return runtime_program_names(self)

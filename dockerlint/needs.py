@@ -186,6 +186,20 @@ def _workdirs_by_line(stage) -> dict[int, str]:
     return out
 
 
+def runtime_libraries_of(manager: str, devs, release: str | None) -> tuple[list[str], str | None]:
+    """(the run-time libraries of the -dev packages among ``devs``, in order without repeats,
+    the first -dev package whose libraries are unknown on the release or None)."""
+    libs: list[str] = []
+    for name in devs:
+        if not is_dev_package(manager, name):
+            continue
+        got = runtime_libraries(manager, name, release)
+        if got is None:
+            return libs, name
+        libs.extend(x for x in got if x not in libs)
+    return libs, None
+
+
 def runtime_libraries(manager: str, dev: str, release: str | None) -> tuple[str, ...] | None:
     """The shared libraries a -dev package stands for on the final base's release, or None
     when unknown.

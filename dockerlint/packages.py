@@ -136,25 +136,14 @@ def package_ops(argv: list[str], index: int) -> list[PackageOp]:
 
 
 def _generic(manager, prog, rest, actions, value_opts, index, base=0) -> list[PackageOp]:
-    options: list[str] = []
-    words: list[tuple[str, int]] = []
+    words, options = _words(rest, value_opts)
+    if base:
+        words = [(w, base + i) for w, i in words]
     virtual = None
-    i = 0
-    while i < len(rest):
-        w = rest[i]
-        if w.startswith("-") and len(w) > 1:
-            if w in value_opts and i + 1 < len(rest):
-                options.append(w + "=" + rest[i + 1])
-                if w in ("-t", "--virtual") and manager == "apk":
-                    virtual = rest[i + 1]
-                i += 2
-                continue
-            if manager == "apk" and w.startswith("--virtual="):
-                virtual = w.split("=", 1)[1]
-            options.append(w)
-        else:
-            words.append((w, base + i))
-        i += 1
+    if manager == "apk":  # `-t NAME`, `--virtual NAME`, `--virtual=NAME`: the last one counts
+        for o in options:
+            if o.startswith(("-t=", "--virtual=")):
+                virtual = o.split("=", 1)[1]
     if manager == "yarn" and not words:
         words = [("install", -1)]  # bare `yarn` installs
     if not words:

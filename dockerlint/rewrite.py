@@ -783,6 +783,7 @@ def _interpreted_plan(stage, lang: str, workdir: str, app_copied: bool, rt_ref: 
     """(_Plan, None) or (None, why): what every RUN of the stage leaves in the image, and how the
     final stage gets it again — copied from the build stage, installed again, run again — or why
     one of them cannot be had."""
+    from .aptlists import changes_apt_sources
     from .packages import base_name, package_ops
     from .runtime import runs_unseen_script
 
@@ -833,7 +834,7 @@ def _interpreted_plan(stage, lang: str, workdir: str, app_copied: bool, rt_ref: 
             name = c.name
             argv = list(c.argv)
             text = " ".join(argv) + " " + " ".join(c.shell.redirects if c.shell is not None else ())
-            if "/etc/apt" in text or "sources.list" in text:
+            if changes_apt_sources(text):
                 return None, f"the RUN at line {line} changes apt's sources, which the final stage would not have"
             if c.in_substitution:
                 continue
@@ -1230,14 +1231,10 @@ def same_run_purge(model, stage, run, found) -> tuple[object, str | None]:
     op = ops[0]
     img = stage.root_image
     release = img.release if img is not None else None
-    libs: list[str] = []
-    for n in [n for _o, _k, n in found]:
-        if needs.is_dev_package(mgr, n):
-            got = needs.runtime_libraries(mgr, n, release)
-            if got is None:
-                return None, (f"dockerlint does not know which runtime library `{n}` stands for on "
-                              f"{needs.release_label(release)}")
-            libs.extend(x for x in got if x not in libs)
+    libs, unknown = needs.runtime_libraries_of(mgr, [n for _o, _k, n in found], release)
+    if unknown is not None:
+        return None, (f"dockerlint does not know which runtime library `{unknown}` stands for on "
+                      f"{needs.release_label(release)}")
     cmd = run.command(op.command_index)
     if cmd.shell is None or cmd.shell.in_pipeline or cmd.shell.in_subshell or cmd.shell.conditional:
         return None, "the install is not a plain command of the RUN"

@@ -30,6 +30,9 @@ BUILD_PROGRAMS = frozenset({"go", "cargo", "rustc", "make", "cmake", "gcc", "g++
                             # package builders (seed-5 review: ENTRYPOINT rpmbuild, ENTRYPOINT fpm)
                             "rpmbuild", "fpm", "dpkg-buildpackage", "debuild", "abuild", "makepkg", "nfpm",
                             "mock"})
+# Programs that compile the application when the container starts (`mix phx.server`, `go run`),
+# with the compilers of the image: what a full language image carries is then in use.
+COMPILES_AT_START = frozenset({"mix", "rebar3", "iex", "go", "cargo", "node-gyp", "make", "cmake"})
 # `<program> <verb>` that is an application start, not a build, for programs above.
 APP_VERBS = {
     "npm": {"start"}, "yarn": {"start"}, "pnpm": {"start"}, "hugo": set(), "bundle": {"exec"},
@@ -353,12 +356,17 @@ def runs_unseen_script(stage) -> bool:
 
 
 def runtime_program_names(stage) -> set[str]:
-    """Every word of CMD, ENTRYPOINT and HEALTHCHECK, as program names (basename)."""
+    """Every word of CMD, ENTRYPOINT and HEALTHCHECK, as program names (basename); and `git`
+    when a RUN sets `git config … user.name/user.email`: only commits need an identity, and
+    commits happen at run time (a backup job that pushes), not in the build."""
     out: set[str] = set()
     for c in runtime_commands(stage):
         for argv in programs(c) + [c.words]:
             for w in argv:
                 out.add(_base(w))
+    if any(c.name == "git" and "config" in c.argv[1:3] and any(a.startswith("user.") for a in c.argv)
+           for r in stage.all_runs() for c in r.commands):
+        out.add("git")
     return out
 
 

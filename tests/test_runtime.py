@@ -5,7 +5,7 @@ import pytest
 from dockerlint.engine import lint_text
 from dockerlint.runtime import programs, purpose, runtime_commands
 
-from .helpers import only
+from .helpers import findings, only
 
 
 def _final(text):
@@ -114,15 +114,15 @@ def test_headers_in_an_image_that_compiles_nothing_say_to_install_the_library():
     # seed-4 review: a downloaded binary links libuv; "purge libuv1-dev" would remove libuv1 too
     head = "FROM debian:bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends libuv1-dev"
     tail = " && rm -rf /var/lib/apt/lists/*\nRUN ./fetch-app\nCMD [\"./app\"]\n"
-    (f,) = _findings(head + tail.replace("./fetch-app", "true"), "DKL102")
+    (f,) = findings(head + tail.replace("./fetch-app", "true"), "DKL102")
     assert f.fix.title == "Purge `libuv1-dev` at the end of this RUN, keeping `libuv1`"
     # a release the data does not cover: no fix, and the help does not say "purge"
     old = (head + tail.replace("./fetch-app", "true")).replace("debian:bookworm", "ubuntu:16.04")
-    (f,) = _findings(old, "DKL102")
+    (f,) = findings(old, "DKL102")
     assert f.fix is None and f.suggestion.startswith(
         "nothing in this image compiles: install the run-time library instead of `libuv1-dev`; no automatic fix")
     # a script the RUN starts may compile: the usual purge advice
-    (f,) = _findings(old.replace("RUN true", "RUN ./build-it"), "DKL102")
+    (f,) = findings(old.replace("RUN true", "RUN ./build-it"), "DKL102")
     assert f.suggestion.startswith("purge it in the same RUN")
 
 
@@ -131,18 +131,18 @@ def test_a_final_stage_on_a_toolchain_image_is_not_judged():
     # onto golang runs cannot be seen, so a toolchain final stage is not reported
     text = ("FROM golang:1.22 AS b\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\n"
             "FROM golang:1.22\nCOPY --from=b /app /app\nCMD [\"/app\"]\n")
-    assert _findings(text, "DKL102") == []
+    assert findings(text, "DKL102") == []
 
 
 def test_php_images_keep_phpize_deps_and_apk_del_globs_remove():
     text = ("FROM debian:bookworm-slim\nENV PHPIZE_DEPS=\"autoconf dpkg-dev file g++ gcc libc-dev make pkg-config re2c\"\n"
             "RUN apt-get update && apt-get install -y --no-install-recommends $PHPIZE_DEPS curl "
             "&& rm -rf /var/lib/apt/lists/*\nCOPY docker-php-ext-install /usr/local/bin/\nCMD [\"php-fpm\"]\n")
-    assert _findings(text, "DKL102") == []
+    assert findings(text, "DKL102") == []
     text = ("FROM alpine:3.20\nRUN apk add --no-cache nginx openssl-dev pcre-dev gcc && make -C /src "
             "&& apk del --purge *-dev gcc\nCMD [\"nginx\"]\n")
-    assert _findings(text, "DKL102") == []
-    assert _findings(text.replace("*-dev", "pcre-dev"), "DKL102")[0].message.startswith("`openssl-dev`")
+    assert findings(text, "DKL102") == []
+    assert findings(text.replace("*-dev", "pcre-dev"), "DKL102")[0].message.startswith("`openssl-dev`")
 
 
 @pytest.mark.parametrize("tail", ['ENTRYPOINT ["rpmbuild", "-ba"]', 'ENTRYPOINT ["fpm"]', 'CMD ["tensorboard"]'])
@@ -150,17 +150,11 @@ def test_package_builders_and_tensorboard_are_build_environments(tail):
     assert purpose(_final(f"FROM debian:bookworm\n{tail}\n")).kind == "build-environment"
 
 
-def _findings(text, code):
-    from .helpers import findings
-
-    return findings(text, code)
-
-
 def test_a_comment_that_says_why_a_package_stays_is_heard():
     text = ("FROM debian:bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends \\\n"
             "# wget is used for uploading crash dumps\n    wget \\\n# for the build\n    make \\\n"
             "    && make -C /src && rm -rf /var/lib/apt/lists/*\nCMD [\"/usr/local/bin/app\"]\n")
-    (f,) = _findings(text, "DKL102")
+    (f,) = findings(text, "DKL102")
     assert f.message.startswith("`make` (build tool)")
 
 
@@ -171,5 +165,5 @@ def test_seed6_classes_pip_install_at_start_true_and_git_identity():
     text = ("FROM debian:bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends git "
             "&& rm -rf /var/lib/apt/lists/*\nRUN git clone https://example.com/r.git /r\n"
             "{}CMD [\"/usr/local/bin/server\"]\n")
-    assert _findings(text.format(""), "DKL102")
-    assert _findings(text.format('RUN git config --global user.email "bot@example.com"\n'), "DKL102") == []
+    assert findings(text.format(""), "DKL102")
+    assert findings(text.format('RUN git config --global user.email "bot@example.com"\n'), "DKL102") == []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..aptlists import LISTS, describe_writer, later_readers, lists_mb, lists_use, lists_weight, removes_lists
+from ..aptlists import LISTS, describe_writer, sources_change_between, later_readers, lists_mb, lists_use, lists_weight, removes_lists
 from ..edits import append_command, delete_instruction, insert_before, remove_command
 from ..findings import Fix, Hit
 
@@ -100,22 +100,6 @@ def _update_in_readers_fix(run, use, readers) -> Fix | None:
                "removing the lists there", "unsafe", tuple(edits))
 
 
-_SOURCES_WORDS = ("sources.list", "/etc/apt", "apt-key", "add-apt-repository", "apt-add-repository",
-                  "software-properties", "apt-transport-https")
-
-
-def _sources_change_between(model, run, readers) -> int | None:
-    """The line of an instruction between this RUN and its last reader that changes apt's sources
-    or keys (or the https transport): an `update` moved past it fetches other lists, and can
-    fail (an https source before apt-transport-https on Ubuntu 16.04; seed-5 review)."""
-    lo, hi = run.instruction.end_line, max(_line_of(r) for r in readers)
-    for ins in model.parsed.instructions:
-        if lo < ins.start_line < hi and ins.keyword in ("RUN", "COPY", "ADD") and \
-                any(w in ins.rest for w in _SOURCES_WORDS):
-            return ins.start_line
-    return None
-
-
 def check(model):
     for stage in model.shipped:
         for run in stage.runs:
@@ -139,9 +123,9 @@ def check(model):
                 several = len(readers) > 1
                 msg += (f"; the apt commands of the RUN{'s' if several else ''} at line{'s' if several else ''} "
                         f"{lines} use them, so removing them here would make {'those' if several else 'it'} fail")
-                moved_past = _sources_change_between(model, run, readers)
+                moved_past = sources_change_between(model, run, max(_line_of(r) for r in readers))
                 if moved_past is not None:
-                    pass  # no fix: see _sources_change_between
+                    pass  # no fix: an update there would fetch other lists
                 elif not use.reads:
                     # the installs come later: move a lone `apt-get update` into its one reader;
                     # other writers (add-apt-repository, a setup script) stay, and the reader updates

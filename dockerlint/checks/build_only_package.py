@@ -7,7 +7,7 @@ import re
 from .. import knowledge
 from ..builds import builds
 from ..findings import Fix, Hit
-from ..runtime import runs_unseen_script
+from ..runtime import COMPILES_AT_START, runs_unseen_script
 from ..packages import base_name
 from .single_stage_build import fed_by_another_stage, shipped_toolchain, used_at_runtime
 
@@ -19,8 +19,6 @@ _VCS_PROGRAMS = {"git": "git", "mercurial": "hg", "subversion": "svn"}
 _FULL_IMAGE_TOOLS = frozenset({"git", "curl", "wget", "ssh", "scp", "rsync", "make", "gcc", "g++", "cc", "hg", "svn",
                                "patch", "unzip", "bzip2", "xz", "gpg", "openssl"})
 
-# programs that compile the application when the container starts, with the full image's tools
-_COMPILE_AT_START = frozenset({"mix", "rebar3", "iex", "go", "cargo", "node-gyp", "make", "cmake"})
 
 
 def _used_in_build(stage, program: str) -> bool:
@@ -68,10 +66,7 @@ def check(model):
 
     from ..builds import compiles_anything
 
-    # a script a RUN starts (bin/installDeps.sh, ./build.sh) may compile where we cannot see
-    compiles = compiles_anything(final) or any(
-        c.name.endswith((".sh", ".bash")) or c.argv[0].startswith(("./", "bin/"))
-        for r in final.all_runs() for c in r.commands if c.argv)
+    compiles = compiles_anything(final)
     kept_for_derived: set[str] = set()
     if keeps_toolchain_for_derived_builds(final):
         skip_tc = set(skip_tc) | {"gcc", "make", "cmake"}
@@ -79,8 +74,6 @@ def check(model):
         for s in final.lineage:
             kept_for_derived.update((s.env.get("PHPIZE_DEPS") or "").split())
     notes = {c.span.line: c.text.lower() for c in model.parsed.comments}
-    git_identity = any(c.name == "git" and "config" in c.argv[1:3] and any(a.startswith("user.") for a in c.argv)
-                       for r in runs for c in r.commands)
     for run in runs:
         found: list[tuple[object, int, str, str]] = []  # (op, k, name, category)
         ins = run.instruction
@@ -111,8 +104,6 @@ def check(model):
                 program = _VCS_PROGRAMS.get(name, name)
                 if program in runtime or name in runtime:
                     continue
-                if program == "git" and git_identity:
-                    continue  # `git config --global user.email …`: only commits need it, at run time
                 if info.category in _USE_NEEDED or name in _GENERAL_TOOLS:
                     # they have run-time uses too: only report what the build visibly uses
                     # and no script we cannot read might use at run time
@@ -141,7 +132,10 @@ def check(model):
         if headers and not compiles:
             # nothing compiles: the -dev package is there for the run-time library it pulls in
             # (a downloaded binary links it); purging it would remove that library too
-            libs = _runtime_libs(found[0][0].manager, headers, final)
+            from ..needs import runtime_libraries_of
+
+            libs, _unknown = runtime_libraries_of(found[0][0].manager, headers,
+                                                  getattr(final.root_image, "release", None))
             help_ = ("nothing in this image compiles: install the run-time "
                      f"librar{'y' if len(headers) == 1 else 'ies'} instead of "
                      f"{', '.join(f'`{n}`' for n in headers)}" + (f" ({', '.join(f'`{x}`' for x in libs)})" if libs else "")
@@ -212,7 +206,7 @@ def _base_hit(model, final, skip_tc) -> Hit | None:
     installed = {n for _m, n in _kept(final)}
     if (final.runtime_programs & _FULL_IMAGE_TOOLS) - installed:
         return None
-    if final.runtime_programs & _COMPILE_AT_START:
+    if final.runtime_programs & COMPILES_AT_START:
         return None  # `CMD mix phoenix.server` compiles the project when it starts
     slim = knowledge.runtime_image(img.ref)
     if slim is None or slim.ref == img.ref:
@@ -252,17 +246,6 @@ def _explained(comment: str, name: str) -> bool:
     """Whether a comment at the install names the package and says it is needed or used."""
     return re.search(rf"(?<![\w-]){re.escape(name.lower())}(?![\w-])", comment) is not None and \
         _NEED_WORDS.search(comment) is not None
-
-
-def _runtime_libs(manager, headers, final) -> list[str]:
-    """The run-time libraries of -dev packages, for the image's release where the data knows it."""
-    from ..needs import runtime_libraries
-
-    img = final.root_image
-    out: list[str] = []
-    for h in headers:
-        out.extend(x for x in runtime_libraries(manager, h, getattr(img, "release", None)) or () if x not in out)
-    return out
 
 
 def _kept(stage):
