@@ -311,6 +311,9 @@ class Stage:
     workdir: str | None = None
     user: str | None = None
     labels: list = field(default_factory=list)  # (key, value), inherited through FROM <stage> first
+    # The author's comments that introduce the stage: above its FROM (below the previous stage)
+    # and between FROM and its first instruction, joined with spaces.
+    intro: str = ""
 
     @property
     def label(self) -> str:
@@ -493,11 +496,22 @@ class Model:
                 stage.workdir = expand(ins.args[0].text, stage.env, esc)[0]
             elif kw == "USER" and ins.args:
                 stage.user = ins.args[0].text
+        self._set_intros()
         for st in self.stages:
             for run in st.runs:
                 for m in run.mounts:
                     if m.from_:
                         st.mount_sources.append((run.instruction, self.stage_named(m.from_, st.index), m.from_))
+
+    def _set_intros(self) -> None:
+        comments = self.parsed.comments
+        if not comments or not self.stages:
+            return
+        prev_end = 0
+        for st in self.stages:
+            first = st.instructions[0].span.line if st.instructions else st.from_instruction.span.end_line + 10 ** 9
+            st.intro = " ".join(c.text for c in comments if prev_end < c.span.line < first)
+            prev_end = st.instructions[-1].span.end_line if st.instructions else st.from_instruction.span.end_line
 
     def _new_stage(self, ins: Instruction, global_env: dict) -> Stage:
         args = ins.args

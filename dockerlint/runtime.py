@@ -80,6 +80,14 @@ _S2I_LABELS = ("io.openshift.s2i.scripts-url", "io.s2i.scripts-url")
 # What an image's own name/title/description label says it is, in the author's words.
 _SAYS_BUILD_ENV = re.compile(r"\bCI\b|continuous integration|\b(build|development|dev|developer) environment\b|"
                              r"\bdevcontainer\b|\btoolbox\b|\bbuild (image|container)\b", re.I)
+# The same in the comments that introduce a stage; narrower, as comments also describe builder
+# stages ("build image") and mention CI in passing. Seen: "This builds a convenience image for go
+# development … this image is meant strictly for building things" (appcelerator/gotools2),
+# "Build environment for LineageOS"; the other 45 header comments of the corpora matching the
+# wider LABEL pattern named a builder stage or a CI tool the image talks to.
+_INTRO_SAYS_BUILD_ENV = re.compile(r"\b(build|development|dev|developer) environment\b|\bdevcontainer\b|"
+                                   r"\b(intended|meant) (strictly |only )?for (building|development)\b|"
+                                   r"\bfor (\w+ )?development\b|\bdevelopment (image|container)\b", re.I)
 # Packages that make an image a notebook or IDE workspace, whatever its CMD starts.
 _NOTEBOOK_PORTS = frozenset({"8888", "8787", "6006"})  # Jupyter's, RStudio Server's and TensorBoard's defaults
 NOTEBOOK_PACKAGES = frozenset({"jupyter", "jupyterlab", "notebook", "jupyterhub", "rstudio-server", "code-server"})
@@ -211,6 +219,10 @@ def _started(stage) -> tuple[list[tuple[str, ...]], str]:
     cmds = {c.kind: c for c in runtime_commands(stage)}
     ep, cmd = cmds.get("ENTRYPOINT"), cmds.get("CMD")
     if ep is not None and ep.words and not is_wrapper(ep.words[0]):
+        if cmd is not None and not cmd.shell_form and cmd.words in (("true",), (":",)):
+            # `ENTRYPOINT ["usermap"]` + `CMD ["true"]`: the entrypoint runs whatever command the
+            # container is started with, and without one does nothing (kalabox/cli, seed-6 review)
+            return [cmd.words], f"CMD from {cmd.origin}, under ENTRYPOINT `{ep.words[0]}`"
         progs = programs(ep)
         if cmd is not None and progs and not ep.shell_form:
             progs[-1] = progs[-1] + cmd.words  # CMD is ENTRYPOINT's arguments
@@ -234,6 +246,10 @@ def purpose(stage) -> Purpose:
                 return Purpose("build-environment", f"an S2I builder image (LABEL {key})")
             if key.rsplit(".", 1)[-1].lower() in ("name", "title", "description") and _SAYS_BUILD_ENV.search(value):
                 return Purpose("build-environment", f"its LABEL {key} says so: {value!r}")
+    for s in stage.lineage:
+        said = _INTRO_SAYS_BUILD_ENV.search(s.intro)
+        if said:
+            return Purpose("build-environment", f"the comments that introduce it say so: {said.group(0)!r}")
     from .packages import base_name
 
     for run in stage.all_runs():
@@ -325,6 +341,8 @@ def _classify(argv: tuple[str, ...]) -> str | None:
         return "kept alive for `docker exec`"  # tailf (util-linux < 2.30) always follows
     if prog in ("true", ":") and not args:
         return "a no-op (the container is started with a command of its own)"
+    if prog == "login":
+        return "an interactive login (a development or test environment)"
     if len(args) == 1 and args[0] in _VERSION_FLAGS:
         # `CMD perl -V && cpanm -V`: a base image that says what it has, for others to build on
         return "only prints versions (a base image for others to build on)"

@@ -167,3 +167,29 @@ def test_seed6_classes_pip_install_at_start_true_and_git_identity():
             "{}CMD [\"/usr/local/bin/server\"]\n")
     assert findings(text.format(""), "DKL102")
     assert findings(text.format('RUN git config --global user.email "bot@example.com"\n'), "DKL102") == []
+
+
+@pytest.mark.parametrize("text, kind, why", [
+    # seed-6/7 review: a no-op CMD under an entrypoint of the image's own (kalabox/cli's usermap)
+    # means the container runs the command it is started with
+    ('FROM node:20\nCOPY usermap.sh /usr/bin/usermap\nENTRYPOINT ["usermap"]\nCMD ["true"]\n',
+     "build-environment", "a no-op"),
+    ('FROM node:20\nCOPY server.sh /usr/bin/server\nENTRYPOINT ["server"]\nCMD ["--port", "80"]\n',
+     "application", "starts `server --port 80`"),
+    # an interactive login (ensembl-hive-htcondor)
+    ('FROM debian:bookworm\nCMD ["/bin/login", "-p", "-f", "condoradmin"]\n', "build-environment",
+     "interactive login"),
+    # the comments that introduce the stage, in the author's words (appcelerator/gotools2)
+    ('FROM golang:1.7-alpine\n# This builds a convenience "all-in-one" image for go development.\n'
+     '# this image is meant strictly for building things.\nRUN apk add --no-cache alpine-sdk\n'
+     'CMD ["echo", "specify the command to run"]\n', "build-environment", "'for go development'"),
+    ('# Build environment for LineageOS\nFROM ubuntu:16.04\nCMD ["/home/build/run.sh"]\n',
+     "build-environment", "'Build environment'"),
+    # a comment on the builder stage of a multi-stage file says nothing of the final stage
+    ('# build environment\nFROM golang:1.22 AS build\nRUN go build -o /app .\n'
+     '# the service\nFROM debian:bookworm-slim\nCOPY --from=build /app /app\nCMD ["/app"]\n',
+     "application", "starts `/app`"),
+])
+def test_no_op_cmd_login_and_introducing_comments(text, kind, why):
+    p = purpose(_final(text))
+    assert (p.kind, why in p.why) == (kind, True), p.why
