@@ -188,6 +188,7 @@ def _graph_recommends(release: str, name: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+@functools.lru_cache(maxsize=4096)  # the same words recur in every RUN (DKL202 sizes each closure)
 def _resolve(release: str, word: str) -> str:
     body = _table()["releases"][release]
     name = _name(word)

@@ -27,6 +27,7 @@ from dockerlint.cli import cli
 from dockerlint.engine import lint_bytes, lint_text
 from tests.conftest import corpus_files, needs_corpus
 from tests.helpers import cpu_seconds
+from tests.shapes import SHAPES, shape
 
 SETTINGS = settings(max_examples=300, deadline=2000, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow])
@@ -216,6 +217,17 @@ def test_a_megabyte_file_is_linted_in_bounded_time():
         sys.path.pop(0)
     text = bench.synthetic(1_000_000)
     assert cpu_seconds(_lint, text) < 10
+
+
+@pytest.mark.parametrize("name", sorted(SHAPES))
+def test_each_shape_grows_linearly(name):
+    # issue 12: many stages, one stage of many RUNs, many ENV lines, ENV/RUN alternating, one long
+    # heredoc, one long continuation chain.  16x the text must cost about 16x the CPU time (48x
+    # allowed for noise); a quadratic pass (a RUN compared with every other, a scope copied per
+    # instruction) gives 256x.  bench/shapes.py measures the same shapes at 1 MB and 10 MB.
+    small = min(cpu_seconds(_lint, shape(name, 16_000)) for _ in range(2))
+    big = cpu_seconds(_lint, shape(name, 256_000))
+    assert big < 48 * small + 0.5, f"{name}: 16 KB {small:.2f}s, 256 KB {big:.2f}s of CPU"
 
 
 # ---------------------------------------------------------------------------
