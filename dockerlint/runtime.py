@@ -219,9 +219,13 @@ def _started(stage) -> tuple[list[tuple[str, ...]], str]:
     cmds = {c.kind: c for c in runtime_commands(stage)}
     ep, cmd = cmds.get("ENTRYPOINT"), cmds.get("CMD")
     if ep is not None and ep.words and not is_wrapper(ep.words[0]):
-        if cmd is not None and not cmd.shell_form and cmd.words in (("true",), (":",)):
+        if cmd is not None and not cmd.shell_form and cmd.words and (
+                cmd.words in (("true",), (":",)) or (_is_script(ep.words[0]) and len(ep.words) == 1
+                                                     and _classify(cmd.words) in _CMD_ONLY_WAITS)):
             # `ENTRYPOINT ["usermap"]` + `CMD ["true"]`: the entrypoint runs whatever command the
-            # container is started with, and without one does nothing (kalabox/cli, seed-6 review)
+            # container is started with, and without one does nothing (kalabox/cli, seed-6 review);
+            # `ENTRYPOINT ["/usr/local/share/docker-init.sh"]` + `CMD ["sleep", "infinity"]`: a set-up
+            # script, then a container kept alive or a shell (the dev containers' pattern)
             return [cmd.words], f"CMD from {cmd.origin}, under ENTRYPOINT `{ep.words[0]}`"
         progs = programs(ep)
         if cmd is not None and progs and not ep.shell_form:
@@ -230,6 +234,15 @@ def _started(stage) -> tuple[list[tuple[str, ...]], str]:
     if cmd is not None:
         return programs(cmd), f"CMD from {cmd.origin}"
     return [], ""
+
+
+def _is_script(prog: str) -> bool:
+    return _base(prog).endswith((".sh", ".bash"))
+
+
+# What a CMD says when the ENTRYPOINT script in front of it only sets up: nothing of its own runs.
+_CMD_ONLY_WAITS = frozenset({"kept alive for `docker exec`", "an interactive shell",
+                             "a no-op (the container is started with a command of its own)"})
 
 
 def purpose(stage) -> Purpose:

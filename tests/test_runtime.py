@@ -176,6 +176,10 @@ def test_seed6_classes_pip_install_at_start_true_and_git_identity():
      "build-environment", "a no-op"),
     ('FROM node:20\nCOPY server.sh /usr/bin/server\nENTRYPOINT ["server"]\nCMD ["--port", "80"]\n',
      "application", "starts `server --port 80`"),
+    # a set-up script in front of a keep-alive: the dev containers' pattern (vscode-dev-containers)
+    ('FROM debian:bookworm\nENTRYPOINT [ "/usr/local/share/docker-init.sh" ]\nCMD [ "sleep", "infinity" ]\n',
+     "build-environment", "kept alive"),
+    ('FROM debian:bookworm\nENTRYPOINT ["/srv/run.sh"]\nCMD ["--workers", "4"]\n', "application", "run.sh"),
     # an interactive login (ensembl-hive-htcondor)
     ('FROM debian:bookworm\nCMD ["/bin/login", "-p", "-f", "condoradmin"]\n', "build-environment",
      "interactive login"),
