@@ -408,6 +408,14 @@ def runtime_program_names(stage) -> set[str]:
 _EXTENSION_BUILD_SCRIPTS = ("docker-php-",)
 
 
+def _onbuild_compiles(trigger, stage) -> bool:
+    from .builds import may_compile
+    from .model import Run
+
+    run = Run(trigger, stage, stage.env, stage.shell_kind, "\\")
+    return any(may_compile(c) for c in run.commands if not c.in_substitution)
+
+
 def keeps_toolchain_for_derived_builds(stage) -> str | None:
     """Why the stage's compilers are its interface for images built on it, or None."""
     for s in stage.lineage:
@@ -417,4 +425,9 @@ def keeps_toolchain_for_derived_builds(stage) -> str | None:
             if ins.keyword in ("COPY", "ADD") and any(
                     a.text.rsplit("/", 1)[-1].startswith(_EXTENSION_BUILD_SCRIPTS) for a in ins.args[:-1]):
                 return "it ships docker-php-ext-* scripts that compile extensions"
+            trigger = ins.trigger if ins.keyword == "ONBUILD" else None
+            if trigger is not None and trigger.keyword == "RUN" and _onbuild_compiles(trigger, s):
+                # `ONBUILD RUN bundle install` builds native gems in every image built FROM this one
+                # (kelcecil/octopress, seed-8 review): the compilers serve those builds
+                return f"its ONBUILD RUN at line {ins.start_line} builds in every image built on it"
     return None

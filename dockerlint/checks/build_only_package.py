@@ -74,6 +74,7 @@ def check(model):
         for s in final.lineage:
             kept_for_derived.update((s.env.get("PHPIZE_DEPS") or "").split())
     notes = {c.span.line: c.text.lower() for c in model.parsed.comments}
+    required: frozenset[str] | None = None  # computed on the first apt candidate: it loads the Debian data
     for run in runs:
         found: list[tuple[object, int, str, str]] = []  # (op, k, name, category)
         ins = run.instruction
@@ -104,6 +105,13 @@ def check(model):
                 program = _VCS_PROGRAMS.get(name, name)
                 if program in runtime or name in runtime:
                     continue
+                if op.manager == "apt":
+                    if required is None:
+                        from ..needs import required_by_installed
+
+                        required = required_by_installed(final)
+                    if name in required:
+                        continue  # another installed package depends on it (varnish -> gcc)
                 if info.category in _USE_NEEDED or name in _GENERAL_TOOLS:
                     # they have run-time uses too: only report what the build visibly uses
                     # and no script we cannot read might use at run time
