@@ -1067,7 +1067,7 @@ def interpreted_rewrite(model, stage) -> tuple[Rewrite | None, str | None]:
         if npm_runs and not omits and not prod_env:
             from .edits import append_command
 
-            prune_edit, why = append_command(npm_runs[-1], "npm prune --omit=dev")
+            prune_edit, why = append_command(npm_runs[-1], f"npm prune {_npm_omit_dev(stage.root_image)}")
             if prune_edit is None:
                 return None, why
     if app_copied:
@@ -1201,6 +1201,19 @@ def _used_after(stage, run, names: set[str]):
             if may_compile(c) or c.name in names or c.name in {"git", "curl", "wget"} & names:
                 return r.instruction.start_line, " ".join(c.argv[:3])
     return None
+
+
+def _npm_omit_dev(img) -> str:
+    """The npm option that drops devDependencies with the npm of a node:VERSION image: --omit=dev
+    from npm 7, which node 15.0.0 bundled first (Node.js 15.0.0 release notes, nodejs.org/en/blog/
+    release/v15.0.0: "npm 7"); npm 6 and older ignore --omit and know only --production, which npm
+    7-10 still accept with a deprecation warning. A tag that names no version is current node."""
+    version = getattr(img, "version", None) if img is not None else None
+    try:
+        major = int(str(version).split(".")[0]) if version else None
+    except ValueError:
+        major = None
+    return "--production" if major is not None and major < 15 else "--omit=dev"
 
 
 def same_run_purge(model, stage, run, found) -> tuple[object, str | None]:
