@@ -1132,7 +1132,20 @@ def interpreted_rewrite(model, stage) -> tuple[Rewrite | None, str | None]:
         repeat = [order[id(i)] for i in repeat]
         plan.replay = [order[id(i)] for i in plan.replay]
         del texts
-    head = _build_stage(lines, stage, items, build_name, lower, None)
+    notes = list(rt.notes)
+    pinned = _pinned_builder(stage, img, rt.ref)
+    if pinned is not None:
+        # the final stage gets the builder's /usr/local/bin, site-packages or node_modules: a
+        # builder that floats to the next version would hand a node 27 or python3.15 tree to
+        # node:26-slim or python:3.14-slim (seed-8 review, eyesfree), so both name one version
+        at, text = pinned
+        src = list(lines)
+        line = src[at.line - 1]
+        src[at.line - 1] = line[: at.column - 1] + text + line[at.end_column - 1:]
+        notes.append(f"the build stage is pinned to `{text}` as well, so that what it copies matches the runtime")
+        head = _build_stage(src, stage, items, build_name, lower, None)
+    else:
+        head = _build_stage(lines, stage, items, build_name, lower, None)
 
     # replayed RUNs and the COPYs after the first of them go among the moved items, in order
     first_replay = min((i.start_line for i in plan.replay), default=None)
@@ -1170,7 +1183,24 @@ def interpreted_rewrite(model, stage) -> tuple[Rewrite | None, str | None]:
         text = text.replace("\n", parsed.newline)
     if parsed.bom:
         text = "\ufeff" + text
-    return Rewrite(text, rt.ref, tuple(rt.notes)), None
+    return Rewrite(text, rt.ref, tuple(notes)), None
+
+
+def _pinned_builder(stage, img, runtime_ref: str):
+    """(span of the FROM image word, pinned ref) when the builder names no version (`node`,
+    `python:latest`) and the runtime was pinned to the version latest means (`node:26-slim`);
+    else None (a versioned or aliased tag such as `lts`, a variable, a digest, a multi-line FROM)."""
+    if img.tag not in (None, "latest"):
+        return None
+    word = stage.from_instruction.args[0] if stage.from_instruction.args else None
+    if word is None or "$" in word.text or "@" in word.text or word.span.line != word.span.end_line:
+        return None
+    repo, _, tag = runtime_ref.rpartition(":")
+    if not tag.endswith("-slim") or not tag[:1].isdigit():
+        return None
+    version = tag[: -len("-slim")]
+    base = word.text.rsplit(":", 1)[0] if ":" in word.text.rsplit("/", 1)[-1] else word.text
+    return word.span, f"{base}:{version}"
 
 
 # --------------------------------------------------------------------------- same-RUN removal (DKL102)
