@@ -132,6 +132,10 @@ def artifact(model, stage, build) -> tuple[list[tuple[str, str]] | None, str]:
         return [(out, "")], ""
     if tc in ("make", "cmake", "gcc") and (out is None or build.output_is_dir):
         prefix = _install_prefix(stage)
+        if prefix is None and words and posixpath.dirname(words[0]) in ("/usr/local/bin", "/usr/local/sbin"):
+            # no prefix given, and CMD starts the program from /usr/local: the default prefix of
+            # autoconf (configure --help: "[/usr/local]"), CMake (CMAKE_INSTALL_PREFIX) and Meson
+            prefix = "/usr/local"
         img = stage.root_image
         if prefix is None and img is not None and img.kind == "service":
             return None, (f"dockerlint cannot tell which files `make install` added to `{img.ref}` "
