@@ -88,7 +88,10 @@ def _program(stage) -> tuple[list[str], object] | None:
             continue
         progs = programs(c)
         if progs:
-            return list(progs[-1]), c
+            argv = list(progs[-1])
+            if c is ep and cmd is not None and not ep.shell_form and len(progs) == 1:
+                argv += list(cmd.words)  # exec-form ENTRYPOINT ["java"] takes CMD as its arguments
+            return argv, c
     return None
 
 
