@@ -145,6 +145,8 @@ def check(model):
                 state, write = recommends_state(run, op)
                 if state is not True:
                     continue
+                if _all_auto_removed(run, op):
+                    continue  # what the install brought, recommends included, leaves with --auto-remove
                 names = [base_name(p) for p in op.packages if not p.startswith(("./", "/", "../"))
                          and not p.endswith(".deb")]
                 data = None
@@ -153,6 +155,24 @@ def check(model):
                 if data is not None and data.nothing_at_stake:
                     continue
                 yield _hit(run, cmd, op, data, write, stage, has_ca_certs)
+
+
+def _all_auto_removed(run, op) -> bool:
+    """Whether every package of the install is purged again later in the RUN with apt's
+    auto-removal (`apt-get purge -y --auto-remove gcc`, or a purge then `apt-get autoremove`): the
+    recommends it pulled in are marked automatically installed, so they go too (apt-get(8),
+    --auto-remove; APT::AutoRemove::RecommendsImportant keeps only recommends of packages still
+    installed)."""
+    if any(o is op for o, _p in run.kept_packages):
+        return False
+    for c in run.commands:
+        if c.index <= op.command_index or c.name not in ("apt-get", "apt"):
+            continue
+        words = c.argv[1:]
+        if "autoremove" in words or ({"purge", "remove"} & set(words)
+                                     and {"--auto-remove", "--autoremove"} & set(words)):
+            return True
+    return False
 
 
 def _installed(stage, has_ca_certs) -> tuple[set[str], frozenset[str] | None]:
