@@ -1253,6 +1253,126 @@ def _npm_omit_dev(img) -> str:
     return "--production" if major is not None and major < 15 else "--omit=dev"
 
 
+def _uses(run, names: set[str], after: int = -1) -> bool:
+    """Whether a command of `run` (after command index `after`) may use the packages: one that may
+    compile (builds.may_compile), or one of the packages' own programs."""
+    return any(may_compile(c) or c.name in names or c.name in {"git", "curl", "wget"} & names
+               for c in run.commands if c.index > after)
+
+
+def _user_at(stage, line: int) -> str | None:
+    """The USER in force at `line` of the stage (its own or its parents' USER), None: root."""
+    user = None
+    for s in stage.lineage:
+        for ins in s.instructions:
+            if ins.keyword == "USER" and ins.args and ins.start_line < line:
+                user = ins.args[0].text
+    return user
+
+
+def move_install_to_user(stage, run, found, mgr: str) -> tuple[object, str | None]:
+    """An unsafe Fix that moves the build-only packages' install from `run` (A) into the one later
+    RUN of the stage that may use them (B), installed at its start and purged at its end; or (None,
+    why). `found` is [(op, k, name)] as for same_run_purge.
+
+    Only when A itself does not use them, exactly one later RUN may (`_used_after`'s test), both
+    are in this stage and edit through their shell syntax, B runs as root and runs no apt itself,
+    and the runtime libraries the -dev packages stand for are known: those take the packages'
+    place in A, so --auto-remove in B keeps them (they are manual).
+    """
+    from .aptconf import option_turns_off
+    from .edits import append_command, insert_before
+    from .findings import Edit, Fix
+    from .spans import Span
+
+    if mgr != "apt":
+        return None, "only apt installs are moved"
+    names = {n for _o, _k, n in found}
+    ops = list(dict.fromkeys(op for op, _k, _n in found))
+    if len(ops) != 1:
+        return None, "they come from more than one install command"
+    op = ops[0]
+    if run.stage is not stage:
+        return None, "they are installed in another stage"
+    if _uses(run, names, op.command_index):
+        return None, "this RUN uses them too"
+    later = [r for r in stage.all_runs() if r.instruction.start_line > run.instruction.start_line]
+    users = [r for r in later if _uses(r, names)]
+    if len(users) != 1:
+        return None, f"{len(users)} later RUNs may use them"
+    b = users[0]
+    if b.stage is not stage or b.instruction.json or b.instruction.heredocs or b.shell_script is None \
+            or b.shell_script.has_errors:
+        return None, f"the RUN at line {b.instruction.start_line} cannot be edited through its shell syntax"
+    if any(o.manager == "apt" for o in b.package_ops) or any(c.name in ("apt-get", "apt", "aptitude", "dpkg")
+                                                          for c in b.commands):
+        return None, f"the RUN at line {b.instruction.start_line} runs apt itself"
+    if any(c.name in ("apt-get", "apt", "aptitude") for r in later if r.instruction.start_line >
+           b.instruction.start_line for c in r.commands):
+        # removing the lists at the end of B could take them from a later RUN's apt command
+        return None, f"a RUN after line {b.instruction.start_line} runs apt too"
+    user = _user_at(stage, b.instruction.start_line)
+    if user is not None and user.split(":")[0] not in ("root", "0"):
+        return None, f"the RUN at line {b.instruction.start_line} runs as `{user}`, which cannot install"
+    img = stage.root_image
+    release = img.release if img is not None else None
+    libs, unknown = needs.runtime_libraries_of(mgr, [n for _o, _k, n in found], release)
+    if unknown is not None:
+        return None, f"the runtime library `{unknown}` stands for on {needs.release_label(release)} is not known"
+    cmd = run.command(op.command_index)
+    if cmd.shell is None or cmd.shell.in_pipeline or cmd.shell.in_subshell or cmd.shell.conditional:
+        return None, "the install is not a plain command of the RUN"
+    ks = sorted(k for _o, k, _n in found)
+    if len(ks) == len(op.packages) and not libs:
+        return None, "the install would be left with no package"
+    lines = run.file_lines
+    words = []
+    for k in ks:
+        sp = run.word_span(op, k)
+        text = lines[sp.line - 1][sp.column - 1: sp.end_column - 1] if sp.line == sp.end_line else None
+        if text != op.packages[k]:
+            return None, "a package name is not written as a word of its own"
+        words.append((sp, text))
+    # B's first command (or the start of the pipeline it begins), as DKL201's move does
+    first = next((c for c in b.commands if c.argv), None)
+    if first is None or first.shell is None or first.shell.in_substitution or first.shell.in_subshell:
+        return None, f"the RUN at line {b.instruction.start_line} does not start with a plain command"
+    tail, why = append_command(b, "apt-get purge -y --auto-remove " + " ".join(t for _s, t in words)
+                               + " && rm -rf /var/lib/apt/lists/*")
+    if tail is None:
+        return None, why
+    edits = []
+    for i, (sp, _text) in enumerate(words):
+        line = lines[sp.line - 1]
+        if i == 0 and libs:
+            edits.append(Edit(sp, " ".join(libs)))
+            continue
+        rest = line[: sp.column - 1] + line[sp.end_column - 1:]
+        if rest.strip() == run.escape:
+            # the word was alone on a continuation line: drop the line
+            edits.append(Edit(Span(sp.line, 1, sp.line + 1, 1), ""))
+        elif not rest.strip():
+            # alone on the RUN's last line: the line before ends with the escape, and without this
+            # line it would continue into the next instruction
+            return None, f"`{_text}` ends the RUN on a line of its own"
+        else:
+            start = sp.column
+            while start > 1 and line[start - 2] in " \t":
+                start -= 1
+            edits.append(Edit(Span(sp.line, start, sp.line, sp.end_column), ""))
+    # as the install was (its recommends go with the purge's --auto-remove: DKL202's _all_auto_removed)
+    recs = "--no-install-recommends " if option_turns_off(op) else ""
+    install = f"apt-get update && apt-get install -y {recs}{' '.join(t for _s, t in words)} && "
+    edits.append(insert_before(first.span, install))
+    edits.append(tail)
+    listed = ", ".join(f"`{n}`" for _s, n in words)
+    title = (f"Install {listed} in the RUN at line {b.instruction.start_line}, which builds with "
+             f"{'it' if len(words) == 1 else 'them'}, and purge {'it' if len(words) == 1 else 'them'} there")
+    if libs:
+        title += f", keeping {', '.join(f'`{x}`' for x in libs)} here"
+    return Fix(title, "unsafe", tuple(edits)), None
+
+
 def same_run_purge(model, stage, run, found) -> tuple[object, str | None]:
     """An unsafe Fix that removes the build-only packages at the end of the RUN that installs them,
     keeping the runtime libraries the build linked against; or (None, why).
@@ -1273,8 +1393,11 @@ def same_run_purge(model, stage, run, found) -> tuple[object, str | None]:
     used = _used_after(stage, run, names)
     if used is not None:
         line, cmd = used
+        moved, why_not = move_install_to_user(stage, run, found, mgr)
+        if moved is not None:
+            return moved, None
         return None, (f"the RUN at line {line} may use them (`{cmd}`), so they must stay until then: install them in "
-                      "that RUN instead")
+                      f"that RUN instead{f' ({why_not})' if why_not else ''}")
     ops = list(dict.fromkeys(op for op, _k, _n in found))
     if len(ops) != 1:
         return None, "they come from more than one install command"

@@ -248,6 +248,10 @@ def check_file(text: str, path: str, out: Outcome, unsafe: bool = True, lint_kw=
             for problem in _check_chown(res, after, f):
                 bad(problem)
         added_ok = ADDED.get(f.code, ())
+        # DKL102's move: (index in new_ins, packages) of the RUN that now installs and purges them,
+        # and of each RUN that no longer keeps build-only packages
+        moved_in: list[tuple[int, set[str]]] = []
+        moved_out: list[tuple[int, set[str]]] = []
         for a, b in zip(old_ins, new_ins):
             same_text = _text(res, a) == _text(after, b)
             if not touched & set(range(a.start_line, a.end_line + 1)):
@@ -265,7 +269,13 @@ def check_file(text: str, path: str, out: Outcome, unsafe: bool = True, lint_kw=
                 continue
             ra, rb = old_runs[id(a)], new_runs[id(b)]
             if f.code == "DKL102":
-                for problem in _check_purge(ra, rb, res, after):
+                if _moved_in(ra, rb):
+                    got, problems = _check_moved_install(ra, rb)
+                    moved_in.append((new_ins.index(b), got))
+                else:
+                    problems = _check_purge(ra, rb, res, after)
+                    moved_out.append((new_ins.index(b), _removed_build_only(ra, rb)))
+                for problem in problems:
                     bad(problem)
                 continue
             if f.code == "DKL202":
@@ -314,6 +324,20 @@ def check_file(text: str, path: str, out: Outcome, unsafe: bool = True, lint_kw=
         lost = [a for a in lost if not _may_drop(f.code, a)]
         if lost:
             bad(f"removes `{' '.join(lost[0])}` without running it elsewhere")
+        if moved_in:
+            # the install moved into the one RUN that builds with the packages: exactly what left
+            # the installing RUN arrives there, and no other RUN after the install may use them
+            from dockerlint.builds import may_compile
+
+            gone = [(i, g) for i, g in moved_out if g]
+            if len(moved_in) != 1 or len(gone) != 1 or moved_in[0][1] != gone[0][1] or gone[0][0] > moved_in[0][0]:
+                bad(f"moves {[sorted(g) for _i, g in gone]} but installs {[sorted(m) for _i, m in moved_in]}")
+            else:
+                (to, pkgs), (frm, _g) = moved_in[0], gone[0]
+                for j in range(frm + 1, len(new_ins)):
+                    r = new_runs.get(id(new_ins[j]))
+                    if j != to and r is not None and any(may_compile(c) or c.name in pkgs for c in r.commands):
+                        bad(f"the RUN at line {r.instruction.start_line} may use {sorted(pkgs)}, no longer there")
         # 4. later RUNs keep what they need
         needs_before = _lists_state(res)
         needs_after = _lists_state(after)
@@ -483,6 +507,51 @@ def _pkg_argvs(run):
     """The RUN's commands that are not package installs/removals, in order."""
     idx = {op.command_index for op in run.package_ops if op.action in ("install", "remove")}
     return [c.argv for c in run.commands if c.argv and c.index not in idx]
+
+
+def _moved_in(ra, rb) -> bool:
+    """rb is ra with an apt install added at its start (DKL102's move into the RUN that builds)."""
+    old = [c.argv for c in ra.commands if c.argv]
+    new = [c.argv for c in rb.commands if c.argv]
+    return len(new) == len(old) + 4 and new[:2] != old[:2] and tuple(new[0][:2]) == ("apt-get", "update")
+
+
+def _check_moved_install(ra, rb) -> tuple[set[str], list[str]]:
+    """DKL102's move: rb = `apt-get update && apt-get install -y [--no-install-recommends] P… &&`
+    + ra's commands unchanged + `&& apt-get purge -y --auto-remove P… && rm -rf /var/lib/apt/lists/*`,
+    P build-only, none of them kept. Returns (P, problems)."""
+    from dockerlint import knowledge
+    from dockerlint.packages import base_name
+
+    out = []
+    line = ra.instruction.start_line
+    old = [c for c in ra.commands if c.argv]
+    new = [c for c in rb.commands if c.argv]
+    if [c.argv for c in new[2:-2]] != [c.argv for c in old]:
+        out.append(f"the RUN at line {line} changes its own commands")
+    inst, purge, rm = new[1].argv, new[-2].argv, new[-1].argv
+    opts = [w for w in inst[2:] if w.startswith("-")]
+    pkgs = {base_name(w) for w in inst[2:] if not w.startswith("-")}
+    if tuple(inst[:2]) != ("apt-get", "install") or not set(opts) <= {"-y", "--no-install-recommends"}:
+        out.append(f"the RUN at line {line} gains `{' '.join(inst)}`")
+    if tuple(purge[:4]) != ("apt-get", "purge", "-y", "--auto-remove") or {base_name(w) for w in purge[4:]} != pkgs:
+        out.append(f"the RUN at line {line} ends with `{' '.join(purge)}`, not a purge of what it installs")
+    if tuple(rm) != ("rm", "-rf", "/var/lib/apt/lists/*"):
+        out.append(f"the RUN at line {line} does not remove the lists its update writes")
+    if not all(knowledge.build_only_package("apt", p) for p in pkgs):
+        out.append(f"the RUN at line {line} installs packages that are not build-only: {sorted(pkgs)}")
+    if {base_name(p) for _o, p in rb.kept_packages} & pkgs:
+        out.append(f"the RUN at line {line} keeps {sorted(pkgs)}")
+    for c in new[1:3] + new[-2:]:
+        if c.connector not in ("&&", None) and not c.errexit:
+            out.append(f"`{' '.join(c.argv)}` is joined with {c.connector!r}")
+    return pkgs, out
+
+
+def _removed_build_only(ra, rb) -> set[str]:
+    from dockerlint.packages import base_name
+
+    return {base_name(p) for _o, p in ra.kept_packages} - {base_name(p) for _o, p in rb.kept_packages}
 
 
 def _check_purge(ra, rb, res, after):
