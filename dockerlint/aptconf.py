@@ -15,7 +15,8 @@ Configuration::FindB and StringToBool; apt.conf(5), "Syntax").
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from .records import Value, setfield
 
 APT_CONF = ("/etc/apt/apt.conf", "/etc/apt/apt.conf.d")
 _FALSE = frozenset({"false", "no", "off", "without", "disable", "0"})
@@ -61,8 +62,7 @@ def option_turns_off(op) -> bool:
     return off
 
 
-@dataclass(frozen=True)
-class ConfWrite:
+class ConfWrite(Value):
     """One instruction (or RUN command) that writes apt configuration.
 
     ``state``: False when what it writes turns recommends off, True when it turns them on,
@@ -75,6 +75,14 @@ class ConfWrite:
     index: int | None
     state: object
     line: int
+
+    __slots__ = _fields = ("instruction", "index", "state", "line")
+
+    def __init__(self, instruction: object, index: int | None, state: object, line: int) -> None:
+        setfield(self, "instruction", instruction)
+        setfield(self, "index", index)
+        setfield(self, "state", state)
+        setfield(self, "line", line)
 
 
 def _redirect_targets(cmd) -> list[str]:

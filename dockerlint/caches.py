@@ -29,9 +29,9 @@ from __future__ import annotations
 import fnmatch
 import functools
 import re
-from dataclasses import dataclass
 
 from .packages import PackageOp, package_ops, tool_ops
+from .records import Value, setfield
 
 # The rule that reports each manager.
 RULES = {"apk": "DKL203", "dnf": "DKL204", "zypper": "DKL205", "pip": "DKL206", "uv": "DKL206",
@@ -51,8 +51,7 @@ _RM = frozenset({"rm"})
 _TRUE_OFF = frozenset({"0", "false", "no", "off", "n", "f", ""})  # uv reads these as "cache on"
 
 
-@dataclass(frozen=True)
-class CacheUse:
+class CacheUse(Value):
     """What one RUN does with one package manager's cache.
 
     manager: apk | dnf | zypper | pip | uv | poetry | pipenv | npm | yarn | pnpm | conda.
@@ -66,8 +65,18 @@ class CacheUse:
     manager: str
     writers: tuple
     dirs: tuple[str, ...]
-    removed_by: object = None
-    cached: bool = False
+    removed_by: object
+    cached: bool
+
+    __slots__ = _fields = ("manager", "writers", "dirs", "removed_by", "cached")
+
+    def __init__(self, manager: str, writers: tuple, dirs: tuple[str, ...],
+                 removed_by: object = None, cached: bool = False) -> None:
+        setfield(self, "manager", manager)
+        setfield(self, "writers", writers)
+        setfield(self, "dirs", dirs)
+        setfield(self, "removed_by", removed_by)
+        setfield(self, "cached", cached)
 
     @property
     def left(self) -> bool:

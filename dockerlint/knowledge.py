@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from .records import Value, setfield
 
 
 __all__ = [
@@ -45,19 +46,34 @@ def load_table(name: str) -> dict[str, Any]:
 # Packages
 # ---------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class PackageInfo:
+class PackageInfo(Value):
     name: str
     category: str  # compiler | headers | build-tool | downloader | vcs | toolchain
     toolchain: str | None
     approx_size_mb: int | None
 
+    __slots__ = _fields = ("name", "category", "toolchain", "approx_size_mb")
 
-@dataclass(frozen=True)
-class _PkgRule:
+    def __init__(self, name: str, category: str, toolchain: str | None,
+                 approx_size_mb: int | None) -> None:
+        setfield(self, "name", name)
+        setfield(self, "category", category)
+        setfield(self, "toolchain", toolchain)
+        setfield(self, "approx_size_mb", approx_size_mb)
+
+
+class _PkgRule(Value):
     names: frozenset[str]
     patterns: tuple[re.Pattern[str], ...]
     info: tuple[str, str | None, int | None] | None  # None for not_build_only
+
+    __slots__ = _fields = ("names", "patterns", "info")
+
+    def __init__(self, names: frozenset[str], patterns: tuple[re.Pattern[str], ...],
+                 info: tuple[str, str | None, int | None] | None) -> None:
+        setfield(self, "names", names)
+        setfield(self, "patterns", patterns)
+        setfield(self, "info", info)
 
 
 @functools.cache
@@ -196,14 +212,25 @@ def build_only_package(manager: str, name: str) -> PackageInfo | None:
 # Toolchains and the commands that compile with them
 # ---------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class ToolchainInfo:
+class ToolchainInfo(Value):
     name: str
     label: str
     approx_size_mb: int | None
     runtime_base: str | None
     runtime_base_musl: str | None
-    static_env: str | None = None  # e.g. CGO_ENABLED=0: makes the output run on runtime_base
+    static_env: str | None  # e.g. CGO_ENABLED=0: makes the output run on runtime_base
+
+    __slots__ = _fields = ("name", "label", "approx_size_mb", "runtime_base", "runtime_base_musl",
+                           "static_env")
+
+    def __init__(self, name: str, label: str, approx_size_mb: int | None, runtime_base: str | None,
+                 runtime_base_musl: str | None, static_env: str | None = None) -> None:
+        setfield(self, "name", name)
+        setfield(self, "label", label)
+        setfield(self, "approx_size_mb", approx_size_mb)
+        setfield(self, "runtime_base", runtime_base)
+        setfield(self, "runtime_base_musl", runtime_base_musl)
+        setfield(self, "static_env", static_env)
 
 
 @functools.cache
@@ -220,8 +247,7 @@ def toolchain(name: str) -> ToolchainInfo | None:
     return _toolchains().get(name) if isinstance(name, str) else None
 
 
-@dataclass(frozen=True)
-class _Command:
+class _Command(Value):
     toolchain: str
     programs: frozenset[str]
     program_patterns: tuple[re.Pattern[str], ...]
@@ -235,17 +261,51 @@ class _Command:
     info_if_alone: frozenset[str]
     min_args: int
 
+    __slots__ = _fields = ("toolchain", "programs", "program_patterns", "mode", "verbs",
+                           "flags_with_value", "flag_prefixes", "strip_task_path", "info_flags",
+                           "info_flag_prefixes", "info_if_alone", "min_args")
+
+    def __init__(self, toolchain: str, programs: frozenset[str],
+                 program_patterns: tuple[re.Pattern[str], ...], mode: str,
+                 verbs: tuple[tuple[str, ...], ...], flags_with_value: frozenset[str],
+                 flag_prefixes: tuple[str, ...], strip_task_path: bool, info_flags: frozenset[str],
+                 info_flag_prefixes: tuple[str, ...], info_if_alone: frozenset[str],
+                 min_args: int) -> None:
+        setfield(self, "toolchain", toolchain)
+        setfield(self, "programs", programs)
+        setfield(self, "program_patterns", program_patterns)
+        setfield(self, "mode", mode)
+        setfield(self, "verbs", verbs)
+        setfield(self, "flags_with_value", flags_with_value)
+        setfield(self, "flag_prefixes", flag_prefixes)
+        setfield(self, "strip_task_path", strip_task_path)
+        setfield(self, "info_flags", info_flags)
+        setfield(self, "info_flag_prefixes", info_flag_prefixes)
+        setfield(self, "info_if_alone", info_if_alone)
+        setfield(self, "min_args", min_args)
+
     def matches(self, program: str) -> bool:
         return program in self.programs or any(p.fullmatch(program) for p in self.program_patterns)
 
 
-@dataclass(frozen=True)
-class _Wrapper:
+class _Wrapper(Value):
     flags_with_value: frozenset[str]
     skip_assignments: bool
     skip_positionals: int
     stop_flags: frozenset[str]
     only_programs: frozenset[str]
+
+    __slots__ = _fields = ("flags_with_value", "skip_assignments", "skip_positionals", "stop_flags",
+                           "only_programs")
+
+    def __init__(self, flags_with_value: frozenset[str], skip_assignments: bool,
+                 skip_positionals: int, stop_flags: frozenset[str],
+                 only_programs: frozenset[str]) -> None:
+        setfield(self, "flags_with_value", flags_with_value)
+        setfield(self, "skip_assignments", skip_assignments)
+        setfield(self, "skip_positionals", skip_positionals)
+        setfield(self, "stop_flags", stop_flags)
+        setfield(self, "only_programs", only_programs)
 
 
 @functools.cache

@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, field
 
 from . import knowledge, needs
 from .expand import expand
+from .records import Mutable, Value, setfield
 
 RUNTIME_KEYWORDS = ("EXPOSE", "USER", "LABEL", "HEALTHCHECK", "STOPSIGNAL", "VOLUME", "CMD", "ENTRYPOINT")
 # ENV that only the toolchain reads stays in the build stage (see tests/rewrites/DECISIONS.md:
@@ -43,24 +43,42 @@ class Refusal(str):
     """Why no rewrite is offered (goes into the finding's help line)."""
 
 
-@dataclass(frozen=True)
-class Rewrite:
+class Rewrite(Value):
     """A whole new Dockerfile (``text``), the runtime base it ends on, and notes for the user."""
 
     text: str
     base: str
-    notes: tuple[str, ...] = ()
+    notes: tuple[str, ...]
+
+    __slots__ = _fields = ("text", "base", "notes")
+
+    def __init__(self, text: str, base: str, notes: tuple[str, ...] = ()) -> None:
+        setfield(self, "text", text)
+        setfield(self, "base", base)
+        setfield(self, "notes", notes)
 
 
-@dataclass
-class _Final:
+class _Final(Mutable):
     base: str
     base_info: object
-    args: list = field(default_factory=list)
-    packages: list = field(default_factory=list)
-    workdir: str | None = None
-    copies: list = field(default_factory=list)  # (src, dest)
-    notes: list = field(default_factory=list)
+    args: list
+    packages: list
+    workdir: str | None
+    copies: list  # (src, dest)
+    notes: list
+
+    _fields = ("base", "base_info", "args", "packages", "workdir", "copies", "notes")
+
+    def __init__(self, base: str, base_info: object, args: list | None = None,
+                 packages: list | None = None, workdir: str | None = None,
+                 copies: list | None = None, notes: list | None = None) -> None:
+        self.base = base
+        self.base_info = base_info
+        self.args = [] if args is None else args
+        self.packages = [] if packages is None else packages
+        self.workdir = workdir
+        self.copies = [] if copies is None else copies
+        self.notes = [] if notes is None else notes
 
 
 # --------------------------------------------------------------------------- the artifact
@@ -353,14 +371,24 @@ def _is_runtime_env(ins) -> bool:
     return False
 
 
-@dataclass
-class _Item:
+class _Item(Mutable):
     lines: list[str]
     first: int  # first line (comment or instruction)
     last: int
     keyword: str
     instruction: object
     moved: bool  # True: removed from the build stage; False: repeated (ENV)
+
+    _fields = ("lines", "first", "last", "keyword", "instruction", "moved")
+
+    def __init__(self, lines: list[str], first: int, last: int, keyword: str, instruction: object,
+                 moved: bool) -> None:
+        self.lines = lines
+        self.first = first
+        self.last = last
+        self.keyword = keyword
+        self.instruction = instruction
+        self.moved = moved
 
 
 def _collect(stage, lines, directive_lines: set[int]) -> list[_Item]:
@@ -747,16 +775,27 @@ _NODE_GYP_PYTHON = frozenset({"python", "python2", "python3", "python-is-python3
 _PIP_DATA_PACKAGES = frozenset({"jupyter", "jupyterlab", "notebook", "voila", "jupyterhub", "nbclassic"})
 
 
-@dataclass
-class _Plan:
+class _Plan(Mutable):
     """What the final stage of an interpreted app's rewrite holds, gathered from the stage's RUNs."""
 
-    copies: list = field(default_factory=list)  # (src, dest) from the build stage
-    packages: list = field(default_factory=list)  # runtime packages installed again, as written
-    recommends: bool = False  # a kept package was installed with Recommends
-    replay: list = field(default_factory=list)  # RUN instructions run again in the final stage
-    users: set = field(default_factory=set)  # names the replayed RUNs create
-    last_install: int = 0  # line of the last RUN that installs dependencies
+    copies: list  # (src, dest) from the build stage
+    packages: list  # runtime packages installed again, as written
+    recommends: bool  # a kept package was installed with Recommends
+    replay: list  # RUN instructions run again in the final stage
+    users: set  # names the replayed RUNs create
+    last_install: int  # line of the last RUN that installs dependencies
+
+    _fields = ("copies", "packages", "recommends", "replay", "users", "last_install")
+
+    def __init__(self, copies: list | None = None, packages: list | None = None,
+                 recommends: bool = False, replay: list | None = None, users: set | None = None,
+                 last_install: int = 0) -> None:
+        self.copies = [] if copies is None else copies
+        self.packages = [] if packages is None else packages
+        self.recommends = recommends
+        self.replay = [] if replay is None else replay
+        self.users = set() if users is None else users
+        self.last_install = last_install
 
 
 def _python_xy(img) -> str | None:

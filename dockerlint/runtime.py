@@ -15,7 +15,8 @@ they are the point)?
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from .records import Value, setfield
 
 SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "fish", "ksh", "pwsh", "powershell", "cmd", "busybox",
                     "tcsh", "csh", "mksh", "xonsh", "nu", "elvish", "arsh", "osh", "ysh"})
@@ -89,8 +90,7 @@ FIRMWARE_TOOLS = frozenset({"avrdude", "gcc-avr", "avr-libc", "gcc-arm-none-eabi
                             "arduino-mk", "platformio", "esptool", "dfu-util", "openocd", "sdcc", "stm32flash"})
 
 
-@dataclass(frozen=True)
-class RuntimeCommand:
+class RuntimeCommand(Value):
     """One of CMD, ENTRYPOINT, HEALTHCHECK CMD in force for a stage.
 
     ``words`` are the exec-form argv, or for shell form the shell text split into words
@@ -106,18 +106,33 @@ class RuntimeCommand:
     shell_form: bool
     origin: str
 
+    __slots__ = _fields = ("kind", "instruction", "words", "shell_form", "origin")
+
+    def __init__(self, kind: str, instruction: object, words: tuple[str, ...], shell_form: bool,
+                 origin: str) -> None:
+        setfield(self, "kind", kind)
+        setfield(self, "instruction", instruction)
+        setfield(self, "words", words)
+        setfield(self, "shell_form", shell_form)
+        setfield(self, "origin", origin)
+
     @property
     def text(self) -> str:
         """The command as the shell form would read, for messages."""
         return " ".join(self.words)
 
 
-@dataclass(frozen=True)
-class Purpose:
+class Purpose(Value):
     """What the image is for: kind is "application" or "build-environment"; why says how we know."""
 
     kind: str
     why: str
+
+    __slots__ = _fields = ("kind", "why")
+
+    def __init__(self, kind: str, why: str) -> None:
+        setfield(self, "kind", kind)
+        setfield(self, "why", why)
 
 
 def runtime_commands(stage) -> list[RuntimeCommand]:

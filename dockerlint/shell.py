@@ -28,10 +28,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
 from typing import Any, Iterator
 
 from dockerlint.spans import Span, TextMap
+
+from .records import Value, setfield
 
 __all__ = ["Word", "Command", "Statement", "ShellScript", "parse_shell"]
 
@@ -40,8 +41,7 @@ __all__ = ["Word", "Command", "Statement", "ShellScript", "parse_shell"]
 # Public data model
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(Value):
     """One shell word.
 
     ``text`` is the value after quote removal when the word is static
@@ -57,12 +57,19 @@ class Word:
     span: Span
     is_static: bool
 
+    __slots__ = _fields = ("text", "raw", "span", "is_static")
+
+    def __init__(self, text: str, raw: str, span: Span, is_static: bool) -> None:
+        setfield(self, "text", text)
+        setfield(self, "raw", raw)
+        setfield(self, "span", span)
+        setfield(self, "is_static", is_static)
+
     def __str__(self) -> str:  # handy in messages
         return self.text
 
 
-@dataclass(frozen=True)
-class Command:
+class Command(Value):
     """A simple command, found anywhere in the script.
 
     ``argv`` is the command name and its arguments, without prefix
@@ -91,13 +98,36 @@ class Command:
     in_substitution: bool
     conditional: bool
     errexit: bool
-    redirects: tuple[str, ...] = ()
+    redirects: tuple[str, ...]
     #: the command runs in the background (its list ends with ``&``)
-    background: bool = False
+    background: bool
     #: the command's status is negated by ``!``
-    negated: bool = False
+    negated: bool
     #: inside a function definition body (runs only if the function is called)
-    in_function: bool = False
+    in_function: bool
+
+    __slots__ = _fields = ("argv", "assignments", "span", "connector", "in_subshell", "in_pipeline",
+                           "in_substitution", "conditional", "errexit", "redirects", "background",
+                           "negated", "in_function")
+
+    def __init__(self, argv: tuple[Word, ...], assignments: tuple[tuple[str, Word], ...],
+                 span: Span, connector: str | None, in_subshell: bool, in_pipeline: bool,
+                 in_substitution: bool, conditional: bool, errexit: bool,
+                 redirects: tuple[str, ...] = (), background: bool = False, negated: bool = False,
+                 in_function: bool = False) -> None:
+        setfield(self, "argv", argv)
+        setfield(self, "assignments", assignments)
+        setfield(self, "span", span)
+        setfield(self, "connector", connector)
+        setfield(self, "in_subshell", in_subshell)
+        setfield(self, "in_pipeline", in_pipeline)
+        setfield(self, "in_substitution", in_substitution)
+        setfield(self, "conditional", conditional)
+        setfield(self, "errexit", errexit)
+        setfield(self, "redirects", redirects)
+        setfield(self, "background", background)
+        setfield(self, "negated", negated)
+        setfield(self, "in_function", in_function)
 
     @property
     def name(self) -> str:
@@ -120,8 +150,7 @@ class Command:
         return found
 
 
-@dataclass(frozen=True)
-class Statement:
+class Statement(Value):
     """A top-level statement of a script: where it starts and ends in the script text.
 
     ``start``/``end`` are character indices into ``ShellScript.text`` (end exclusive,
@@ -136,15 +165,32 @@ class Statement:
     terminator: str | None
     kind: str  # tree-sitter node type: command, list, pipeline, if_statement, ...
 
+    __slots__ = _fields = ("start", "end", "terminator", "kind")
 
-@dataclass(frozen=True)
-class ShellScript:
+    def __init__(self, start: int, end: int, terminator: str | None, kind: str) -> None:
+        setfield(self, "start", start)
+        setfield(self, "end", end)
+        setfield(self, "terminator", terminator)
+        setfield(self, "kind", kind)
+
+
+class ShellScript(Value):
     commands: tuple[Command, ...]
     has_errors: bool
     text: str
-    statements: tuple[Statement, ...] = ()
+    statements: tuple[Statement, ...]
     #: errexit (``set -e``) is in force when the script ends
-    errexit_at_end: bool = False
+    errexit_at_end: bool
+
+    __slots__ = _fields = ("commands", "has_errors", "text", "statements", "errexit_at_end")
+
+    def __init__(self, commands: tuple[Command, ...], has_errors: bool, text: str,
+                 statements: tuple[Statement, ...] = (), errexit_at_end: bool = False) -> None:
+        setfield(self, "commands", commands)
+        setfield(self, "has_errors", has_errors)
+        setfield(self, "text", text)
+        setfield(self, "statements", statements)
+        setfield(self, "errexit_at_end", errexit_at_end)
 
     def __iter__(self) -> Iterator[Command]:
         return iter(self.commands)
