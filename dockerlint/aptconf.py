@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import re
 
+from .lazyre import LazyRe
 from .records import Value, setfield
 
 APT_CONF = ("/etc/apt/apt.conf", "/etc/apt/apt.conf.d")
 _FALSE = frozenset({"false", "no", "off", "without", "disable", "0"})
 _TRUE = frozenset({"true", "yes", "on", "with", "enable", "1"})
 # `APT::Install-Recommends "false";`, `APT { Install-Recommends "0"; };`, `-o APT::Install-Recommends=no`
-_SETTING = re.compile(r"""Install-Recommends["'\s=\\]*([A-Za-z0-9]+)""", re.IGNORECASE)
+_SETTING = LazyRe(r"""Install-Recommends["'\s=\\]*([A-Za-z0-9]+)""", re.IGNORECASE)
 _WRITERS = frozenset({"echo", "printf", "cat", "tee"})
 _COPIERS = frozenset({"cp", "mv", "install", "ln", "rsync", "curl", "wget", "sed", "dd"})
 

@@ -30,6 +30,7 @@ import fnmatch
 import functools
 import re
 
+from .lazyre import LazyRe
 from .packages import PackageOp, package_ops, tool_ops
 from .records import Value, setfield
 
@@ -264,14 +265,14 @@ def conda_root(tool: str, op: PackageOp | None, env: dict) -> str:
 
 # A directory name that says it is a conda installation: /root/miniconda3, /usr/local/miniconda,
 # /opt/anaconda, /opt/miniforge3, /opt/mambaforge, /opt/conda, /root/.conda.
-_CONDA_DIR_NAME = re.compile(r"(conda|mamba|miniforge)[^/]*$", re.I)
+_CONDA_DIR_NAME = LazyRe(r"(conda|mamba|miniforge)[^/]*$", re.I)
 
 
 # ---------------------------------------------------------------------------
 # Removals
 # ---------------------------------------------------------------------------
 
-_GLOB = re.compile(r"[*?\[]")
+_GLOB = LazyRe(r"[*?\[]")
 
 
 def covers(path: str, target: str) -> bool:
@@ -467,7 +468,7 @@ def _writes(manager: str, op: PackageOp, cmd, env: dict, run) -> bool:
     return False
 
 
-_WHEEL = re.compile(r"\.(whl|tar\.gz|zip)$")
+_WHEEL = LazyRe(r"\.(whl|tar\.gz|zip)$")
 
 
 def _local_wheels_only(op: PackageOp, cmd) -> bool:
@@ -489,7 +490,7 @@ _NOT_ON = {"apk": frozenset({"debian", "rhel", "suse", "windows", "distroless", 
 # A script or function the RUN calls after the install whose name says it cleans up
 # (`clean`, `cleanup.sh`, `/usr/local/bin/clean-layer.sh`): what it removes is not seen, and
 # reporting such a RUN would be a guess.
-_CLEAN_SCRIPT = re.compile(r"clean", re.I)
+_CLEAN_SCRIPT = LazyRe(r"clean", re.I)
 
 
 def _cleanup_script(cmd) -> bool:
@@ -674,7 +675,7 @@ def measured_mb(use) -> tuple[float, str] | None:
                                                             " and its dependencies")
 
 
-_PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?\s*(?:(>=|>|~=|<|<=|!=)[^=].*)?$")
+_PIN = LazyRe(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?\s*(?:(>=|>|~=|<|<=|!=)[^=].*)?$")
 
 
 def _dist_name(manager: str, word: str) -> str | None:

@@ -29,6 +29,7 @@ import re
 from typing import Any, Iterable
 
 from .knowledge import knowledge_dir
+from .lazyre import LazyRe
 from .records import Value, setfield
 
 __all__ = [
@@ -133,7 +134,7 @@ def known_releases() -> tuple[str, ...]:
     return tuple(sorted(rels, key=lambda r: float(rels[r].get("version") or 0)))
 
 
-_TOKEN = re.compile(r"[-_:./@\s]+")
+_TOKEN = LazyRe(r"[-_:./@\s]+")
 
 
 @functools.lru_cache(maxsize=512)

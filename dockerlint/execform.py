@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 
+from .lazyre import LazyRe
 from .records import Value, setfield
 from .spans import TextMap
 
@@ -29,7 +30,7 @@ _SINGLE_LIKE = frozenset("'‘’‚‛′")
 _QUOTES = _DOUBLE_LIKE | _SINGLE_LIKE
 _WS = " \t\r\n\v\f"
 # `# syntax=docker/dockerfile:1.8` and older ignore text after a JSON array (PARSING.md §4b).
-_SYNTAX_VERSION = re.compile(r"^(?:docker\.io/)?docker/dockerfile(?:-upstream)?:(\d+)(?:\.(\d+))?")
+_SYNTAX_VERSION = LazyRe(r"^(?:docker\.io/)?docker/dockerfile(?:-upstream)?:(\d+)(?:\.(\d+))?")
 
 
 class Problem(Value):

@@ -24,13 +24,14 @@ from itertools import product
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping
 
+from .lazyre import LazyRe
 from .records import Value, setfield
 
 __all__ = ["ImageInfo", "RuntimeImage", "image_info", "runtime_image"]
 
 _UNKNOWN = "unknown"
-_VAR = re.compile(r"\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\$")
-_LEADING_VERSION = re.compile(r"v?(\d+(?:\.\d+)*)")
+_VAR = LazyRe(r"\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\$")
+_LEADING_VERSION = LazyRe(r"v?(\d+(?:\.\d+)*)")
 _ROOT_USERS = {"", "0", "root", "0:0", "root:root"}
 
 
@@ -187,7 +188,7 @@ def _vkey(text: str | None) -> tuple[int, ...] | None:
 
 
 class _Variant(Value):
-    token: re.Pattern[str] | None
+    token: LazyRe | None
     since: tuple[int, ...] | None
     before: tuple[int, ...] | None
     example: str
@@ -195,7 +196,7 @@ class _Variant(Value):
 
     __slots__ = _fields = ("token", "since", "before", "example", "values")
 
-    def __init__(self, token: re.Pattern[str] | None, since: tuple[int, ...] | None,
+    def __init__(self, token: LazyRe | None, since: tuple[int, ...] | None,
                  before: tuple[int, ...] | None, example: str, values: dict[str, Any]) -> None:
         setfield(self, "token", token)
         setfield(self, "since", since)
@@ -225,9 +226,9 @@ class _Image(Value):
     variants: tuple[_Variant, ...]
     latest_version: str | None
     version_aliases: dict[str, str]
-    version_pattern: re.Pattern[str] | None
+    version_pattern: LazyRe | None
     release_format: str | None
-    release_from_name: re.Pattern[str] | None
+    release_from_name: LazyRe | None
     runtime: dict[str, Any] | None
 
     __slots__ = _fields = ("values", "variants", "latest_version", "version_aliases",
@@ -235,8 +236,8 @@ class _Image(Value):
 
     def __init__(self, values: dict[str, Any], variants: tuple[_Variant, ...],
                  latest_version: str | None, version_aliases: dict[str, str],
-                 version_pattern: re.Pattern[str] | None, release_format: str | None,
-                 release_from_name: re.Pattern[str] | None, runtime: dict[str, Any] | None) -> None:
+                 version_pattern: LazyRe | None, release_format: str | None,
+                 release_from_name: LazyRe | None, runtime: dict[str, Any] | None) -> None:
         setfield(self, "values", values)
         setfield(self, "variants", variants)
         setfield(self, "latest_version", latest_version)
@@ -281,13 +282,13 @@ def _values(entry: dict[str, Any]) -> dict[str, Any]:
 
 def _variant(entry: dict[str, Any]) -> _Variant:
     token = entry.get("token")
-    return _Variant(_LazyRe(token, re.IGNORECASE) if token else None, _vkey(entry.get("since")),
+    return _Variant(LazyRe(token, re.IGNORECASE) if token else None, _vkey(entry.get("since")),
                     _vkey(entry.get("before")), entry.get("example", ""), _values(entry))
 
 
 class _Tables(Value):
     by_name: dict[str, _Image]
-    patterns: list[tuple[re.Pattern[str], _Image]]
+    patterns: list[tuple[LazyRe, _Image]]
     global_variants: tuple[_Variant, ...]
     hub_prefixes: tuple[str, ...]
     lookup_prefixes: tuple[str, ...]
@@ -301,7 +302,7 @@ class _Tables(Value):
                            "lookup_prefixes", "release_names", "debian", "ubuntu",
                            "debian_versions", "ubuntu_versions")
 
-    def __init__(self, by_name: dict[str, _Image], patterns: list[tuple[re.Pattern[str], _Image]],
+    def __init__(self, by_name: dict[str, _Image], patterns: list[tuple[LazyRe, _Image]],
                  global_variants: tuple[_Variant, ...], hub_prefixes: tuple[str, ...],
                  lookup_prefixes: tuple[str, ...], release_names: dict[str, str],
                  debian: frozenset[str], ubuntu: frozenset[str], debian_versions: dict[str, str],
@@ -318,47 +319,23 @@ class _Tables(Value):
         setfield(self, "ubuntu_versions", ubuntu_versions)
 
 
-class _LazyRe:
-    """A regex from the images table, compiled on first use: a run looks up one or two images,
-    and compiling all of the table's ~160 patterns cost more than linting a small file."""
-
-    __slots__ = ("pattern", "flags", "_re")
-
-    def __init__(self, pattern: str, flags: int = 0) -> None:
-        self.pattern, self.flags, self._re = pattern, flags, None
-
-    def _compiled(self) -> re.Pattern[str]:
-        if self._re is None:
-            self._re = re.compile(self.pattern, self.flags)
-        return self._re
-
-    def search(self, s: str):
-        return self._compiled().search(s)
-
-    def match(self, s: str):
-        return self._compiled().match(s)
-
-    def fullmatch(self, s: str):
-        return self._compiled().fullmatch(s)
-
-
 @functools.cache
 def _tables() -> _Tables:
     from .knowledge import load_table  # here, not at import time: knowledge re-exports this module
 
     data = load_table("images")
     by_name: dict[str, _Image] = {}
-    patterns: list[tuple[re.Pattern[str], _Image]] = []
+    patterns: list[tuple[LazyRe, _Image]] = []
     for entry in data.get("image", []):
         vp, rn = entry.get("version_pattern"), entry.get("release_from_name")
         img = _Image(_values(entry), tuple(_variant(v) for v in entry.get("variant", [])),
                      entry.get("latest_version"), dict(entry.get("version_aliases", {})),
-                     _LazyRe(vp, re.IGNORECASE) if vp else None, entry.get("release_format"),
-                     _LazyRe(rn) if rn else None, entry.get("runtime"))
+                     LazyRe(vp, re.IGNORECASE) if vp else None, entry.get("release_format"),
+                     LazyRe(rn) if rn else None, entry.get("runtime"))
         for n in entry.get("names", []):
             by_name.setdefault(n.lower(), img)
         for p in entry.get("name_patterns", []):
-            patterns.append((_LazyRe(p), img))
+            patterns.append((LazyRe(p), img))
     reg = data.get("registry", {})
     releases = data.get("releases", {})
     debian, ubuntu = releases.get("debian", []), releases.get("ubuntu", [])
@@ -370,7 +347,7 @@ def _tables() -> _Tables:
                    dict(releases.get("ubuntu_versions", {})))
 
 
-_ALPINE_RELEASE = re.compile(r"alpine\d+\.\d+")
+_ALPINE_RELEASE = LazyRe(r"alpine\d+\.\d+")
 
 
 def _release_name(token: str) -> str | None:
@@ -437,7 +414,7 @@ def _strip_prefixes(name: str, prefixes: Iterable[str]) -> str:
 
 # `<registry host>[/path]/library/<name>`: Docker Hub's namespace for official images, mirrored by
 # pull-through caches (Harbor proxy projects, Artifactory and Nexus remotes) under that same path.
-_MIRRORED_LIBRARY = re.compile(r"^[^/]*[.:][^/]*/(?:[^/]+/)*library/(?=[^/]+$)")
+_MIRRORED_LIBRARY = LazyRe(r"^[^/]*[.:][^/]*/(?:[^/]+/)*library/(?=[^/]+$)")
 
 
 def _lookup(name: str) -> tuple[_Image, str] | None:
@@ -698,7 +675,7 @@ def image_info(ref: str) -> ImageInfo:
 # runtime_image
 # ---------------------------------------------------------------------------
 
-_REGISTRY_HOST = re.compile(r"^(localhost(:\d+)?|[^/]*[.:][^/]*)/")
+_REGISTRY_HOST = LazyRe(r"^(localhost(:\d+)?|[^/]*[.:][^/]*)/")
 
 
 def _join(*parts: str | None) -> str:

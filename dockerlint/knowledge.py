@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from .lazyre import LazyRe
 from .records import Value, setfield
 
 
@@ -64,12 +65,12 @@ class PackageInfo(Value):
 
 class _PkgRule(Value):
     names: frozenset[str]
-    patterns: tuple[re.Pattern[str], ...]
+    patterns: tuple[LazyRe, ...]
     info: tuple[str, str | None, int | None] | None  # None for not_build_only
 
     __slots__ = _fields = ("names", "patterns", "info")
 
-    def __init__(self, names: frozenset[str], patterns: tuple[re.Pattern[str], ...],
+    def __init__(self, names: frozenset[str], patterns: tuple[LazyRe, ...],
                  info: tuple[str, str | None, int | None] | None) -> None:
         setfield(self, "names", names)
         setfield(self, "patterns", patterns)
@@ -91,7 +92,7 @@ def _packages() -> tuple[dict[str, str], dict[str, tuple[list[_PkgRule], list[_P
         if build_only:
             info = (entry["category"], entry.get("toolchain") or None, entry.get("approx_size_mb"))
         return _PkgRule(frozenset(n.lower() for n in entry.get("names", [])),
-                        tuple(re.compile(p, re.IGNORECASE) for p in entry.get("patterns", [])), info)
+                        tuple(LazyRe(p, re.IGNORECASE) for p in entry.get("patterns", [])), info)
 
     for entry in data.get("not_build_only", []):
         r = rule(entry, False)
@@ -104,9 +105,9 @@ def _packages() -> tuple[dict[str, str], dict[str, tuple[list[_PkgRule], list[_P
     return aliases, per
 
 
-_RPM_ARCH = re.compile(r"\.(x86_64|i[3-6]86|noarch|aarch64|ppc64le|ppc64|s390x|armv7hl|src)$", re.IGNORECASE)
-_RPM_VERSION = re.compile(r"^(.+?)-[0-9][A-Za-z0-9.+~^_]*(-[0-9][A-Za-z0-9.+~^_]*)?$")
-_PIP_SPEC = re.compile(r"\s*(\[|;|@|===|==|!=|~=|>=|<=|>|<|=|\s).*$", re.DOTALL)
+_RPM_ARCH = LazyRe(r"\.(x86_64|i[3-6]86|noarch|aarch64|ppc64le|ppc64|s390x|armv7hl|src)$", re.IGNORECASE)
+_RPM_VERSION = LazyRe(r"^(.+?)-[0-9][A-Za-z0-9.+~^_]*(-[0-9][A-Za-z0-9.+~^_]*)?$")
+_PIP_SPEC = LazyRe(r"\s*(\[|;|@|===|==|!=|~=|>=|<=|>|<|=|\s).*$", re.DOTALL)
 
 
 def _strip(manager: str, word: str) -> str:
@@ -250,7 +251,7 @@ def toolchain(name: str) -> ToolchainInfo | None:
 class _Command(Value):
     toolchain: str
     programs: frozenset[str]
-    program_patterns: tuple[re.Pattern[str], ...]
+    program_patterns: tuple[LazyRe, ...]
     mode: str
     verbs: tuple[tuple[str, ...], ...]
     flags_with_value: frozenset[str]
@@ -266,7 +267,7 @@ class _Command(Value):
                            "info_flag_prefixes", "info_if_alone", "min_args")
 
     def __init__(self, toolchain: str, programs: frozenset[str],
-                 program_patterns: tuple[re.Pattern[str], ...], mode: str,
+                 program_patterns: tuple[LazyRe, ...], mode: str,
                  verbs: tuple[tuple[str, ...], ...], flags_with_value: frozenset[str],
                  flag_prefixes: tuple[str, ...], strip_task_path: bool, info_flags: frozenset[str],
                  info_flag_prefixes: tuple[str, ...], info_if_alone: frozenset[str],
@@ -316,7 +317,7 @@ def _commands() -> tuple[tuple[_Command, ...], dict[str, _Wrapper]]:
         cmds.append(_Command(
             toolchain=c["toolchain"],
             programs=frozenset(c.get("programs", [])),
-            program_patterns=tuple(re.compile(p) for p in c.get("program_patterns", [])),
+            program_patterns=tuple(LazyRe(p) for p in c.get("program_patterns", [])),
             mode=c["mode"],
             verbs=tuple(tuple(v.lower().split()) for v in c.get("verbs", [])),
             flags_with_value=frozenset(c.get("flags_with_value", [])),
@@ -337,7 +338,7 @@ def _commands() -> tuple[tuple[_Command, ...], dict[str, _Wrapper]]:
     return tuple(cmds), wrappers
 
 
-_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_ASSIGNMENT = LazyRe(r"^[A-Za-z_][A-Za-z0-9_]*=")
 
 
 def _program(word: str) -> str:

@@ -25,6 +25,7 @@ A download into a folder a cache, tmpfs or bind mount covers adds nothing to the
 from __future__ import annotations
 
 from .argv import operands
+from .lazyre import LazyRe
 from .records import Value, setfield, replace
 
 import fnmatch
@@ -32,9 +33,9 @@ import functools
 import posixpath
 import re
 
-_GLOB = re.compile(r"[*?\[]")
-_ARCHIVE = re.compile(r"\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst|tar\.lz|tzst)$", re.IGNORECASE)
-_URL = re.compile(r"^(https?|ftp)://", re.IGNORECASE)
+_GLOB = LazyRe(r"[*?\[]")
+_ARCHIVE = LazyRe(r"\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst|tar\.lz|tzst)$", re.IGNORECASE)
+_URL = LazyRe(r"^(https?|ftp)://", re.IGNORECASE)
 
 
 class Added(Value):
@@ -306,7 +307,7 @@ _EXISTING = frozenset({"/", "/tmp", "/opt", "/etc", "/root", "/srv", "/home", "/
                        "/bin", "/sbin", "/lib"})
 
 
-_VAR = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+_VAR = LazyRe(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def expand_known(word: str, env, image=None) -> str:

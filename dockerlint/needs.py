@@ -18,11 +18,12 @@ from __future__ import annotations
 import posixpath
 import re
 
+from .lazyre import LazyRe
 from .packages import base_name
 from .records import Mutable
 
 # Characters that make a shell-form command need /bin/sh (expansion, quoting, operators, globs).
-_SHELL_FEATURES = re.compile(r"[$`'\"\\|&;<>()*?\[\]~{}#=]")
+_SHELL_FEATURES = LazyRe(r"[$`'\"\\|&;<>()*?\[\]~{}#=]")
 DEFAULT_PATH = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
 
 # Accounts every image of a family has in /etc/passwd (so `USER nobody` needs nothing copied).

@@ -7,15 +7,14 @@ gcc and not the option value), and yields one PackageOp per action.
 
 from __future__ import annotations
 
-import re
-
+from .lazyre import LazyRe
 from .records import Value, setfield
 
 # Wrappers that run the next word as the command.
 _WRAPPERS = frozenset({"sudo", "env", "nice", "nohup", "command", "exec", "time", "chroot", "xargs"})
 
-_PY = re.compile(r"^(?:.*/)?python(?:\d(?:\.\d+)?)?$")
-_PIP = re.compile(r"^(?:.*/)?pip(?:\d(?:\.\d+)?)?$")
+_PY = LazyRe(r"^(?:.*/)?python(?:\d(?:\.\d+)?)?$")
+_PIP = LazyRe(r"^(?:.*/)?pip(?:\d(?:\.\d+)?)?$")
 
 
 class PackageOp(Value):
@@ -195,7 +194,7 @@ def _generic(manager, prog, rest, actions, value_opts, index, base=0) -> list[Pa
     return ops
 
 
-_VERSION_SUFFIX = re.compile(r"(?:[=<>~!]=?.*|:[a-z0-9]+)$")
+_VERSION_SUFFIX = LazyRe(r"(?:[=<>~!]=?.*|:[a-z0-9]+)$")
 
 
 def base_name(pkg: str) -> str:

@@ -22,12 +22,13 @@ import re
 
 from . import knowledge, needs
 from .expand import expand
+from .lazyre import LazyRe
 from .records import Mutable, Value, setfield
 
 RUNTIME_KEYWORDS = ("EXPOSE", "USER", "LABEL", "HEALTHCHECK", "STOPSIGNAL", "VOLUME", "CMD", "ENTRYPOINT")
 # ENV that only the toolchain reads stays in the build stage (see tests/rewrites/DECISIONS.md:
 # GODEBUG, GOMEMLIMIT, RUST_LOG … are read by the program and are repeated).
-_TOOLCHAIN_ENV = re.compile(
+_TOOLCHAIN_ENV = LazyRe(
     r"^(GOPATH|GOFLAGS|GOPROXY|GOPRIVATE|GONOSUMDB|GONOSUMCHECK|GONOPROXY|GOSUMDB|GOOS|GOARCH|GOARM|GOAMD64|"
     r"GOTOOLCHAIN|GOCACHE|GOMODCACHE|GOBIN|GO111MODULE|GOINSECURE|GOEXPERIMENT|CGO_\w+|CARGO\w*|RUSTFLAGS|"
     r"RUSTUP_\w+|RUSTC\w*|RUSTDOCFLAGS|JAVA_HOME|MAVEN\w*|GRADLE\w*|DOTNET_CLI_\w+|DOTNET_SKIP_\w+|"
@@ -35,7 +36,7 @@ _TOOLCHAIN_ENV = re.compile(
     r"PKG_CONFIG_PATH|MAKEFLAGS)$")
 _TOOLCHAIN_PATH_DIRS = ("/go/bin", "/usr/local/go/bin", "/usr/local/cargo/bin", "/root/.cargo/bin",
                         "/opt/maven/bin", "/usr/share/maven/bin", "/opt/gradle/bin")
-_VAR_REF = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+_VAR_REF = LazyRe(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 _SHELL_BASE_STATIC = "alpine:3.20"  # a base with /bin/sh for a static binary (tests/rewrites 03, 06)
 
 
@@ -190,7 +191,7 @@ def artifact(model, stage, build) -> tuple[list[tuple[str, str]] | None, str]:
     return None, "dockerlint could not tell which file the build produces; name it with `-o`"
 
 
-_PATH_OPTION = re.compile(r"--(?:[a-z-]+-path|(?:s?bin|lib|libexec|sysconf|data|localstate|include|man)dir)="
+_PATH_OPTION = LazyRe(r"--(?:[a-z-]+-path|(?:s?bin|lib|libexec|sysconf|data|localstate|include|man)dir)="
                           r"|-DCMAKE_INSTALL_(?!PREFIX=)[A-Z_]+DIR=")
 
 
@@ -199,7 +200,7 @@ _INTERPRETERS = {"java": ("eclipse-temurin", "openjdk", "amazoncorretto", "ibm-s
                           "jetty", "distroless/java"),
                  "python": ("python",), "python3": ("python",), "node": ("node",), "ruby": ("ruby",),
                  "php": ("php",), "dotnet": ("aspnet", "runtime", "dotnet")}
-_DATA_FILE = re.compile(r"\.(?:toml|conf|cfg|ini|json|ya?ml|xml|properties|env|db|sqlite3?|pem|crt|key)$")
+_DATA_FILE = LazyRe(r"\.(?:toml|conf|cfg|ini|json|ya?ml|xml|properties|env|db|sqlite3?|pem|crt|key)$")
 
 
 def _runtime_files_missing(stage, build, prog, final, workdir: str, copies) -> str | None:
@@ -765,7 +766,7 @@ _NOOP_PROGRAMS = frozenset({"cd", "set", "export", "true", ":", "rm", "ls", "whi
                             "whoami", "id", "echo", "printf", "env", "unset", "type", "command"})
 # Files a dependency install reads: a context COPY of only these before the install is not
 # repeated in a Python final stage (the venv/site-packages copy holds what they produced).
-_MANIFESTS = re.compile(r"^(requirements[^/]*\.(txt|in)|constraints[^/]*\.txt|Pipfile(\.lock)?|pyproject\.toml|"
+_MANIFESTS = LazyRe(r"^(requirements[^/]*\.(txt|in)|constraints[^/]*\.txt|Pipfile(\.lock)?|pyproject\.toml|"
                         r"poetry\.lock|setup\.(py|cfg)|Gemfile(\.lock)?|Gemfile\*|[^/]*\.gemspec|"
                         r"package(-lock)?\.json|package\*\.json|yarn\.lock|pnpm-lock\.yaml|\.npmrc)$")
 # node-gyp needs Python, make and a C++ compiler (github.com/nodejs/node-gyp README, "On Unix"):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from .lazyre import LazyRe
 from .records import Value, setfield
 
 SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "fish", "ksh", "pwsh", "powershell", "cmd", "busybox",
@@ -72,14 +73,14 @@ _LOGIN_SERVERS = frozenset({"sshd"})
 CI_AGENTS = frozenset({"jenkins-agent", "jenkins-slave", "jenkins-jnlp-slave", "jnlp-slave", "agent.jar",
                        "gitlab-runner", "buildkite-agent", "actions-runner", "run.sh", "teamcity-agent",
                        "bamboo-agent", "drone-runner", "woodpecker-agent", "concourse"})
-_BUILD_SCRIPT = re.compile(r"(^|[-_./])(build|compile|make|package|release|ci)([-_.]|$)", re.I)
+_BUILD_SCRIPT = LazyRe(r"(^|[-_./])(build|compile|make|package|release|ci)([-_.]|$)", re.I)
 # Steps of a shell-form command that only prepare the one that runs.
 _PREP = frozenset({"export", "set", "cd", "source", ".", "echo", "umask", "ulimit", "trap", "true", ":",
                    "printf", "sleep", "mkdir", "chmod", "chown", "ln", "cp", "rm", "test", "[", "sed", "envsubst",
                    "unset", "declare", "local", "wait"})
 _S2I_LABELS = ("io.openshift.s2i.scripts-url", "io.s2i.scripts-url")
 # What an image's own name/title/description label says it is, in the author's words.
-_SAYS_BUILD_ENV = re.compile(r"\bCI\b|continuous integration|\b(build|development|dev|developer) environment\b|"
+_SAYS_BUILD_ENV = LazyRe(r"\bCI\b|continuous integration|\b(build|development|dev|developer) environment\b|"
                              r"\bdevcontainer\b|\btoolbox\b|\bbuild (image|container)\b", re.I)
 # Packages that make an image a notebook or IDE workspace, whatever its CMD starts.
 _NOTEBOOK_PORTS = frozenset({"8888", "8787", "6006"})  # Jupyter's, RStudio Server's and TensorBoard's defaults
@@ -279,7 +280,7 @@ def purpose(stage) -> Purpose:
                    f"{_classify(progs[-1])}")
 
 
-_VERSIONED = re.compile(r"^(perl|python|ruby|php|node|lua|tclsh|pypy)[0-9][0-9.]*$")
+_VERSIONED = LazyRe(r"^(perl|python|ruby|php|node|lua|tclsh|pypy)[0-9][0-9.]*$")
 
 
 def _classify(argv: tuple[str, ...]) -> str | None:

@@ -32,6 +32,7 @@ from typing import Any, Iterator
 
 from dockerlint.spans import Span, TextMap
 
+from .lazyre import LazyRe
 from .records import Value, setfield
 
 __all__ = ["Word", "Command", "Statement", "ShellScript", "parse_shell"]
@@ -221,9 +222,9 @@ def _parser() -> Any:
 # --------------------------------------------------------------------------
 # Word values
 
-_WORD_ESC = re.compile(r"\\(.)", re.S)
-_DQ_ESC = re.compile(r'\\([$`"\\\n])')
-_ANSI_ESC = re.compile(r"\\(x[0-9A-Fa-f]{1,2}|u[0-9A-Fa-f]{1,4}|U[0-9A-Fa-f]{1,8}|[0-7]{1,3}|c.|.)", re.S)
+_WORD_ESC = LazyRe(r"\\(.)", re.S)
+_DQ_ESC = LazyRe(r'\\([$`"\\\n])')
+_ANSI_ESC = LazyRe(r"\\(x[0-9A-Fa-f]{1,2}|u[0-9A-Fa-f]{1,4}|U[0-9A-Fa-f]{1,8}|[0-7]{1,3}|c.|.)", re.S)
 _ANSI_SIMPLE = {
     "a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "n": "\n", "r": "\r",
     "t": "\t", "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?",

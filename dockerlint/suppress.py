@@ -19,17 +19,18 @@ from bisect import bisect_right
 
 from . import catalog
 from .findings import Edit, Finding, Fix
+from .lazyre import LazyRe
 from .records import Mutable, replace
 from .spans import Span
 from .syntax import ParsedFile
 
 # Bounded, linear patterns: a comment is attacker-controlled text.
 # No two adjacent runs of the same class (`[ \t]*:?[ \t]*` backtracks quadratically on spaces).
-_DIRECTIVE = re.compile(r"(dockerlint|hadolint)(?:[ \t]*:)?[ \t]*(global[ \t]+)?ignore[ \t]*=[ \t]*(.*)", re.I)
+_DIRECTIVE = LazyRe(r"(dockerlint|hadolint)(?:[ \t]*:)?[ \t]*(global[ \t]+)?ignore[ \t]*=[ \t]*(.*)", re.I)
 # `# dockerlint ignore DKL201` or `ignore: DKL201`: the `=` is missing, so it is no suppression.
 # Only reported when what follows starts with a rule (`# dockerlint ignore this` is prose).
-_MISSING_EQ = re.compile(r"dockerlint(?:[ \t]*:)?[ \t]*(global[ \t]+)?ignore([ \t]*:[ \t]*|[ \t]+)([^=\s].*)", re.I)
-_CODE = re.compile(r"[^,\s]+")
+_MISSING_EQ = LazyRe(r"dockerlint(?:[ \t]*:)?[ \t]*(global[ \t]+)?ignore([ \t]*:[ \t]*|[ \t]+)([^=\s].*)", re.I)
+_CODE = LazyRe(r"[^,\s]+")
 
 
 class Suppression(Mutable):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 
+from .lazyre import LazyRe
 from .records import Frozen, Mutable, Value, setfield
 from .spans import Span, TextMap
 
@@ -36,11 +37,11 @@ FLAGS: dict[str, dict[str, object]] = {
 # These never validate flags, so BuildKit ignores unknown ones (§5).
 UNCHECKED_FLAGS = frozenset({"STOPSIGNAL", "ARG"})
 
-_DIRECTIVE = re.compile(r"^#[ \t]*([A-Za-z][A-Za-z0-9]*)[ \t]*=[ \t]*(.+?)\s*$")
+_DIRECTIVE = LazyRe(r"^#[ \t]*([A-Za-z][A-Za-z0-9]*)[ \t]*=[ \t]*(.+?)\s*$")
 _KNOWN_DIRECTIVES = ("syntax", "escape", "check")
-_WS = re.compile(r"[\t\v\f\r ]+")
-_HEREDOC_WORD = re.compile(r"^(\d*)<<(-?)(.*)$")
-_STAGE_NAME = re.compile(r"^[a-z][a-z0-9\-_.]*$")
+_WS = LazyRe(r"[\t\v\f\r ]+")
+_HEREDOC_WORD = LazyRe(r"^(\d*)<<(-?)(.*)$")
+_STAGE_NAME = LazyRe(r"^[a-z][a-z0-9\-_.]*$")
 
 
 class Word(Value):
