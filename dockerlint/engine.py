@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import gc
-import traceback
 
 from . import catalog
 from .checks import REGISTRY, check_function
@@ -109,6 +108,8 @@ def lint_text(text: str, path: str, *, select: set[str] | None = None, ignore: s
                 out.append(Finding(d.code, d.name, d.severity, hit.message, path, hit.span, hit.fix, hit.suggestion,
                                    related=hit.related, size_mb=hit.size_mb))
         except Exception as e:  # one broken rule must not lose the other rules' findings
+            import traceback  # here: it imports linecache, tokenize and textwrap
+
             tb = traceback.extract_tb(e.__traceback__)[-1]
             res.internal_errors.append(
                 f"{path}: internal error in {code} ({type(e).__name__}: {e} at {tb.filename}:{tb.lineno}); "
