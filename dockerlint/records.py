@@ -23,6 +23,7 @@ Frozen ones have `__slots__ = _fields`; mutable ones keep a `__dict__` (callers 
 from __future__ import annotations
 
 from operator import attrgetter
+from reprlib import recursive_repr  # loaded already: collections imports it
 
 setfield = object.__setattr__
 
@@ -44,6 +45,7 @@ class Record:
     __slots__ = ()
     _fields: tuple[str, ...] = ()
 
+    @recursive_repr()  # `...` for a record met again inside itself, as a dataclass's repr
     def __repr__(self) -> str:
         inner = ", ".join(f"{n}={getattr(self, n)!r}" for n in self._fields)
         return f"{type(self).__qualname__}({inner})"

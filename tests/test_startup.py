@@ -163,3 +163,9 @@ def test_the_bash_grammar_loads_without_the_packages_init():
     assert p.returncode == 0, p.stderr
     assert p.stdout.split("]")[1].split() == ["False", "False"]
     assert p.stdout.startswith("['apt-get', 'apt-get', 'tee']")
+
+
+def test_a_record_inside_itself_reprs_as_dots():
+    p = ParsedFile()
+    p.comments.append(p)
+    assert repr(p).startswith("ParsedFile(instructions=[], comments=[...], directives=[]")
