@@ -15,13 +15,15 @@ Configuration::FindB and StringToBool; apt.conf(5), "Syntax").
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from .lazyre import LazyRe
+from .records import Value, setfield
 
 APT_CONF = ("/etc/apt/apt.conf", "/etc/apt/apt.conf.d")
 _FALSE = frozenset({"false", "no", "off", "without", "disable", "0"})
 _TRUE = frozenset({"true", "yes", "on", "with", "enable", "1"})
 # `APT::Install-Recommends "false";`, `APT { Install-Recommends "0"; };`, `-o APT::Install-Recommends=no`
-_SETTING = re.compile(r"""Install-Recommends["'\s=\\]*([A-Za-z0-9]+)""", re.IGNORECASE)
+_SETTING = LazyRe(r"""Install-Recommends["'\s=\\]*([A-Za-z0-9]+)""", re.IGNORECASE)
 _WRITERS = frozenset({"echo", "printf", "cat", "tee"})
 _COPIERS = frozenset({"cp", "mv", "install", "ln", "rsync", "curl", "wget", "sed", "dd"})
 
@@ -61,8 +63,7 @@ def option_turns_off(op) -> bool:
     return off
 
 
-@dataclass(frozen=True)
-class ConfWrite:
+class ConfWrite(Value):
     """One instruction (or RUN command) that writes apt configuration.
 
     ``state``: False when what it writes turns recommends off, True when it turns them on,
@@ -75,6 +76,14 @@ class ConfWrite:
     index: int | None
     state: object
     line: int
+
+    __slots__ = _fields = ("instruction", "index", "state", "line")
+
+    def __init__(self, instruction: object, index: int | None, state: object, line: int) -> None:
+        setfield(self, "instruction", instruction)
+        setfield(self, "index", index)
+        setfield(self, "state", state)
+        setfield(self, "line", line)
 
 
 def _redirect_targets(cmd) -> list[str]:

@@ -12,7 +12,8 @@ later `RUN apt-get install` relies on them makes that install fail with
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .records import Value, setfield
+
 
 LISTS = "/var/lib/apt/lists"
 _APT = frozenset({"apt-get", "apt", "aptitude"})
@@ -65,8 +66,7 @@ def _fetched_scripts(run) -> dict[str, str]:
     return {dst: src for at, dst, src in adds if at < line}
 
 
-@dataclass(frozen=True)
-class ListsUse:
+class ListsUse(Value):
     """What one RUN does with apt's lists, in the order its commands run.
 
     ``writes``/``reads``/``removes`` are the commands (model.SimpleCommand) that
@@ -82,6 +82,17 @@ class ListsUse:
     read_first: bool
     left: bool
     cached: bool
+
+    __slots__ = _fields = ("writes", "reads", "removes", "read_first", "left", "cached")
+
+    def __init__(self, writes: tuple, reads: tuple, removes: tuple, read_first: bool, left: bool,
+                 cached: bool) -> None:
+        setfield(self, "writes", writes)
+        setfield(self, "reads", reads)
+        setfield(self, "removes", removes)
+        setfield(self, "read_first", read_first)
+        setfield(self, "left", left)
+        setfield(self, "cached", cached)
 
     @property
     def removed_at_end(self) -> bool:

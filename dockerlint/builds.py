@@ -7,19 +7,18 @@ questions, so they are answered once here.
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
 
 from . import knowledge
 from .model import Run, SimpleCommand, Stage
 from .packages import base_name
+from .records import Value, setfield
 
 C_COMPILER_PACKAGES = frozenset({"gcc", "g++", "clang", "build-essential", "build-base", "cc", "musl-dev",
                                  "gcc-c++", "libc6-dev", "libc-dev"})
 LIBC_COMPAT_PACKAGES = frozenset({"libc6-compat", "gcompat"})
 
 
-@dataclass(frozen=True)
-class Build:
+class Build(Value):
     """A compiling command and what it produces.
 
     ``output`` is the absolute path of the artifact where it ends up in the stage's
@@ -33,8 +32,21 @@ class Build:
     command: SimpleCommand
     output: str | None  # absolute path of the artifact when it can be told
     workdir: str
-    built_at: str | None = None
-    output_is_dir: bool = False
+    built_at: str | None
+    output_is_dir: bool
+
+    __slots__ = _fields = ("toolchain", "run", "command", "output", "workdir", "built_at",
+                           "output_is_dir")
+
+    def __init__(self, toolchain: str, run: Run, command: SimpleCommand, output: str | None,
+                 workdir: str, built_at: str | None = None, output_is_dir: bool = False) -> None:
+        setfield(self, "toolchain", toolchain)
+        setfield(self, "run", run)
+        setfield(self, "command", command)
+        setfield(self, "output", output)
+        setfield(self, "workdir", workdir)
+        setfield(self, "built_at", built_at)
+        setfield(self, "output_is_dir", output_is_dir)
 
 
 def _abs(path: str, workdir: str) -> str:

@@ -29,9 +29,10 @@ from __future__ import annotations
 import fnmatch
 import functools
 import re
-from dataclasses import dataclass
 
+from .lazyre import LazyRe
 from .packages import PackageOp, package_ops, tool_ops
+from .records import Value, setfield
 
 # The rule that reports each manager.
 RULES = {"apk": "DKL203", "dnf": "DKL204", "zypper": "DKL205", "pip": "DKL206", "uv": "DKL206",
@@ -51,8 +52,7 @@ _RM = frozenset({"rm"})
 _TRUE_OFF = frozenset({"0", "false", "no", "off", "n", "f", ""})  # uv reads these as "cache on"
 
 
-@dataclass(frozen=True)
-class CacheUse:
+class CacheUse(Value):
     """What one RUN does with one package manager's cache.
 
     manager: apk | dnf | zypper | pip | uv | poetry | pipenv | npm | yarn | pnpm | conda.
@@ -66,8 +66,18 @@ class CacheUse:
     manager: str
     writers: tuple
     dirs: tuple[str, ...]
-    removed_by: object = None
-    cached: bool = False
+    removed_by: object
+    cached: bool
+
+    __slots__ = _fields = ("manager", "writers", "dirs", "removed_by", "cached")
+
+    def __init__(self, manager: str, writers: tuple, dirs: tuple[str, ...],
+                 removed_by: object = None, cached: bool = False) -> None:
+        setfield(self, "manager", manager)
+        setfield(self, "writers", writers)
+        setfield(self, "dirs", dirs)
+        setfield(self, "removed_by", removed_by)
+        setfield(self, "cached", cached)
 
     @property
     def left(self) -> bool:
@@ -255,14 +265,14 @@ def conda_root(tool: str, op: PackageOp | None, env: dict) -> str:
 
 # A directory name that says it is a conda installation: /root/miniconda3, /usr/local/miniconda,
 # /opt/anaconda, /opt/miniforge3, /opt/mambaforge, /opt/conda, /root/.conda.
-_CONDA_DIR_NAME = re.compile(r"(conda|mamba|miniforge)[^/]*$", re.I)
+_CONDA_DIR_NAME = LazyRe(r"(conda|mamba|miniforge)[^/]*$", re.I)
 
 
 # ---------------------------------------------------------------------------
 # Removals
 # ---------------------------------------------------------------------------
 
-_GLOB = re.compile(r"[*?\[]")
+_GLOB = LazyRe(r"[*?\[]")
 
 
 def covers(path: str, target: str) -> bool:
@@ -458,7 +468,7 @@ def _writes(manager: str, op: PackageOp, cmd, env: dict, run) -> bool:
     return False
 
 
-_WHEEL = re.compile(r"\.(whl|tar\.gz|zip)$")
+_WHEEL = LazyRe(r"\.(whl|tar\.gz|zip)$")
 
 
 def _local_wheels_only(op: PackageOp, cmd) -> bool:
@@ -480,7 +490,7 @@ _NOT_ON = {"apk": frozenset({"debian", "rhel", "suse", "windows", "distroless", 
 # A script or function the RUN calls after the install whose name says it cleans up
 # (`clean`, `cleanup.sh`, `/usr/local/bin/clean-layer.sh`): what it removes is not seen, and
 # reporting such a RUN would be a guess.
-_CLEAN_SCRIPT = re.compile(r"clean", re.I)
+_CLEAN_SCRIPT = LazyRe(r"clean", re.I)
 
 
 def _cleanup_script(cmd) -> bool:
@@ -665,7 +675,7 @@ def measured_mb(use) -> tuple[float, str] | None:
                                                             " and its dependencies")
 
 
-_PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?\s*(?:(>=|>|~=|<|<=|!=)[^=].*)?$")
+_PIN = LazyRe(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?\s*(?:(>=|>|~=|<|<=|!=)[^=].*)?$")
 
 
 def _dist_name(manager: str, word: str) -> str | None:

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
 from . import catalog
+from .records import Value, setfield, replace
 
 try:
     import tomllib
@@ -37,18 +37,33 @@ class ConfigError(Exception):
         self.path = path
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(Value):
     """What governs one file's lint: its configuration with the command line laid over it."""
 
-    select: frozenset[str] | None = None  # None: every rule
-    ignore: frozenset[str] = frozenset()
-    per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()  # (glob, codes), globs relative to root
-    target: str | None = None
-    fail_level: str = "info"
-    unsafe_fixes: bool = False
-    root: str | None = None  # directory of the configuration file
-    source: str | None = None  # the configuration file, for messages
+    select: frozenset[str] | None  # None: every rule
+    ignore: frozenset[str]
+    per_file_ignores: tuple[tuple[str, frozenset[str]], ...]  # (glob, codes), globs relative to root
+    target: str | None
+    fail_level: str
+    unsafe_fixes: bool
+    root: str | None  # directory of the configuration file
+    source: str | None  # the configuration file, for messages
+
+    __slots__ = _fields = ("select", "ignore", "per_file_ignores", "target", "fail_level",
+                           "unsafe_fixes", "root", "source")
+
+    def __init__(self, select: frozenset[str] | None = None, ignore: frozenset[str] = frozenset(),
+                 per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = (),
+                 target: str | None = None, fail_level: str = "info", unsafe_fixes: bool = False,
+                 root: str | None = None, source: str | None = None) -> None:
+        setfield(self, "select", select)
+        setfield(self, "ignore", ignore)
+        setfield(self, "per_file_ignores", per_file_ignores)
+        setfield(self, "target", target)
+        setfield(self, "fail_level", fail_level)
+        setfield(self, "unsafe_fixes", unsafe_fixes)
+        setfield(self, "root", root)
+        setfield(self, "source", source)
 
     def ignored_for(self, path: str) -> frozenset[str]:
         """ignore plus the per-file-ignores whose glob matches path."""

@@ -26,10 +26,11 @@ from __future__ import annotations
 import functools
 import json
 import re
-from dataclasses import dataclass
 from typing import Any, Iterable
 
 from .knowledge import knowledge_dir
+from .lazyre import LazyRe
+from .records import Value, setfield
 
 __all__ = [
     "DebPackage", "AptFacts", "DEFAULT_RELEASE",
@@ -40,8 +41,7 @@ __all__ = [
 DEFAULT_RELEASE = "bookworm"
 
 
-@dataclass(frozen=True)
-class DebPackage:
+class DebPackage(Value):
     """One package of one release.
 
     name: the real package (a virtual name is resolved: ``libz-dev`` -> ``zlib1g-dev``).
@@ -68,12 +68,32 @@ class DebPackage:
     why: str
     runtime_libraries: tuple[str, ...]
     recommends: tuple[str, ...]
-    release: str = DEFAULT_RELEASE
-    in_base: bool = False
+    release: str
+    in_base: bool
+
+    __slots__ = _fields = ("name", "section", "size_mb", "closure_mb", "closure_with_recommends_mb",
+                           "build_only", "why", "runtime_libraries", "recommends", "release",
+                           "in_base")
+
+    def __init__(self, name: str, section: str | None, size_mb: float | None,
+                 closure_mb: float | None, closure_with_recommends_mb: float | None,
+                 build_only: str | None, why: str, runtime_libraries: tuple[str, ...],
+                 recommends: tuple[str, ...], release: str = DEFAULT_RELEASE,
+                 in_base: bool = False) -> None:
+        setfield(self, "name", name)
+        setfield(self, "section", section)
+        setfield(self, "size_mb", size_mb)
+        setfield(self, "closure_mb", closure_mb)
+        setfield(self, "closure_with_recommends_mb", closure_with_recommends_mb)
+        setfield(self, "build_only", build_only)
+        setfield(self, "why", why)
+        setfield(self, "runtime_libraries", runtime_libraries)
+        setfield(self, "recommends", recommends)
+        setfield(self, "release", release)
+        setfield(self, "in_base", in_base)
 
 
-@dataclass(frozen=True)
-class AptFacts:
+class AptFacts(Value):
     """apt in one release.
 
     apt_version: the release's apt (Debian version string); has_distclean: whether
@@ -87,6 +107,15 @@ class AptFacts:
     has_distclean: bool
     lists_mb: float | None
     lists_source: str | None
+
+    __slots__ = _fields = ("apt_version", "has_distclean", "lists_mb", "lists_source")
+
+    def __init__(self, apt_version: str | None, has_distclean: bool, lists_mb: float | None,
+                 lists_source: str | None) -> None:
+        setfield(self, "apt_version", apt_version)
+        setfield(self, "has_distclean", has_distclean)
+        setfield(self, "lists_mb", lists_mb)
+        setfield(self, "lists_source", lists_source)
 
 
 # ---------------------------------------------------------------------------
@@ -105,7 +134,7 @@ def known_releases() -> tuple[str, ...]:
     return tuple(sorted(rels, key=lambda r: float(rels[r].get("version") or 0)))
 
 
-_TOKEN = re.compile(r"[-_:./@\s]+")
+_TOKEN = LazyRe(r"[-_:./@\s]+")
 
 
 @functools.lru_cache(maxsize=512)

@@ -11,13 +11,12 @@ The downloaders and interpreters are in rules/knowledge/pipes.toml.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 
+from .records import Value, setfield
 from .spans import Span
 
 
-@dataclass(frozen=True)
-class RunDownload:
+class RunDownload(Value):
     """A download that an interpreter runs.
 
     download: the downloader's SimpleCommand (curl, wget, …); interpreter: the SimpleCommand
@@ -29,7 +28,16 @@ class RunDownload:
     download: object
     interpreter: object
     how: str
-    pipeline: object = None
+    pipeline: object
+
+    __slots__ = _fields = ("download", "interpreter", "how", "pipeline")
+
+    def __init__(self, download: object, interpreter: object, how: str,
+                 pipeline: object = None) -> None:
+        setfield(self, "download", download)
+        setfield(self, "interpreter", interpreter)
+        setfield(self, "how", how)
+        setfield(self, "pipeline", pipeline)
 
     @property
     def url(self) -> str | None:

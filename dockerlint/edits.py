@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 
 from .findings import Edit
+from .lazyre import LazyRe
 from .spans import Span
 
-_INDENT = re.compile(r"[ \t]*")
+_INDENT = LazyRe(r"[ \t]*")
 
 
 class NoEdit(str):

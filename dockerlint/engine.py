@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import functools
 import gc
-import traceback
-from dataclasses import dataclass, field
 
 from . import catalog
 from .checks import REGISTRY, check_function
 from .findings import Finding
 from .model import Model, build
+from .records import Mutable
 from .spans import Span
 from .syntax import ParsedFile, parse
 
@@ -19,17 +18,33 @@ class InputError(Exception):
     """A file dockerlint cannot read as text; reported as one line, exit status 2."""
 
 
-@dataclass
-class FileResult:
+class FileResult(Mutable):
     path: str
-    text: str | None = None
-    parsed: ParsedFile | None = None
-    model: Model | None = None
-    findings: list[Finding] = field(default_factory=list)
-    error: str | None = None  # I/O or decoding problem: the file was not linted
-    internal_errors: list[str] = field(default_factory=list)  # a rule crashed on this file
-    lint_options: dict = field(default_factory=dict)  # to lint a fixed text the same way
-    settings: object = None  # the config.Settings that governed this file, when the runner used one
+    text: str | None
+    parsed: ParsedFile | None
+    model: Model | None
+    findings: list[Finding]
+    error: str | None  # I/O or decoding problem: the file was not linted
+    internal_errors: list[str]  # a rule crashed on this file
+    lint_options: dict  # to lint a fixed text the same way
+    settings: object  # the config.Settings that governed this file, when the runner used one
+
+    _fields = ("path", "text", "parsed", "model", "findings", "error", "internal_errors",
+               "lint_options", "settings")
+
+    def __init__(self, path: str, text: str | None = None, parsed: ParsedFile | None = None,
+                 model: Model | None = None, findings: list[Finding] | None = None,
+                 error: str | None = None, internal_errors: list[str] | None = None,
+                 lint_options: dict | None = None, settings: object = None) -> None:
+        self.path = path
+        self.text = text
+        self.parsed = parsed
+        self.model = model
+        self.findings = [] if findings is None else findings
+        self.error = error
+        self.internal_errors = [] if internal_errors is None else internal_errors
+        self.lint_options = {} if lint_options is None else lint_options
+        self.settings = settings
 
 
 def decode(data: bytes, path: str) -> str:
@@ -93,6 +108,8 @@ def lint_text(text: str, path: str, *, select: set[str] | None = None, ignore: s
                 out.append(Finding(d.code, d.name, d.severity, hit.message, path, hit.span, hit.fix, hit.suggestion,
                                    related=hit.related, size_mb=hit.size_mb))
         except Exception as e:  # one broken rule must not lose the other rules' findings
+            import traceback  # here: it imports linecache, tokenize and textwrap
+
             tb = traceback.extract_tb(e.__traceback__)[-1]
             res.internal_errors.append(
                 f"{path}: internal error in {code} ({type(e).__name__}: {e} at {tb.filename}:{tb.lineno}); "

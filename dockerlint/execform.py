@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 
+from .lazyre import LazyRe
+from .records import Value, setfield
 from .spans import TextMap
 
 # Instructions whose argument BuildKit reads as JSON when it can (PARSING.md §4b); ADD, COPY and
@@ -29,11 +30,10 @@ _SINGLE_LIKE = frozenset("'‘’‚‛′")
 _QUOTES = _DOUBLE_LIKE | _SINGLE_LIKE
 _WS = " \t\r\n\v\f"
 # `# syntax=docker/dockerfile:1.8` and older ignore text after a JSON array (PARSING.md §4b).
-_SYNTAX_VERSION = re.compile(r"^(?:docker\.io/)?docker/dockerfile(?:-upstream)?:(\d+)(?:\.(\d+))?")
+_SYNTAX_VERSION = LazyRe(r"^(?:docker\.io/)?docker/dockerfile(?:-upstream)?:(\d+)(?:\.(\d+))?")
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(Value):
     """One thing that keeps the text from being JSON: kind, where (index in the text), what to say.
 
     kind: typographic-quotes | single-quotes | doubled-quotes | trailing-comma | missing-comma |
@@ -45,13 +45,19 @@ class Problem:
     index: int
     text: str
 
+    __slots__ = _fields = ("kind", "index", "text")
+
+    def __init__(self, kind: str, index: int, text: str) -> None:
+        setfield(self, "kind", kind)
+        setfield(self, "index", index)
+        setfield(self, "text", text)
+
 
 QUOTE_KINDS = frozenset({"typographic-quotes", "single-quotes", "doubled-quotes"})
 TRAILING_KINDS = frozenset({"trailing-semicolon", "trailing-comment", "trailing-text"})
 
 
-@dataclass(frozen=True)
-class Diagnosis:
+class Diagnosis(Value):
     """A failed exec form.
 
     text/tmap: the argument as BuildKit sees it (for HEALTHCHECK, the part after `CMD`) and its
@@ -69,6 +75,19 @@ class Diagnosis:
     words: tuple[str, ...] | None
     repair: tuple[tuple[int, int, str], ...] | None
     json_text: str | None
+
+    __slots__ = _fields = ("keyword", "text", "tmap", "problems", "words", "repair", "json_text")
+
+    def __init__(self, keyword: str, text: str, tmap: TextMap, problems: tuple[Problem, ...],
+                 words: tuple[str, ...] | None, repair: tuple[tuple[int, int, str], ...] | None,
+                 json_text: str | None) -> None:
+        setfield(self, "keyword", keyword)
+        setfield(self, "text", text)
+        setfield(self, "tmap", tmap)
+        setfield(self, "problems", problems)
+        setfield(self, "words", words)
+        setfield(self, "repair", repair)
+        setfield(self, "json_text", json_text)
 
 
 def argument(ins) -> tuple[str, TextMap] | None:

@@ -20,16 +20,18 @@ from __future__ import annotations
 import functools
 import json
 import re
-from dataclasses import dataclass, field
 from itertools import product
 from types import MappingProxyType
 from typing import Any, Iterable, Mapping
 
+from .lazyre import LazyRe
+from .records import Value, setfield
+
 __all__ = ["ImageInfo", "RuntimeImage", "image_info", "runtime_image"]
 
 _UNKNOWN = "unknown"
-_VAR = re.compile(r"\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\$")
-_LEADING_VERSION = re.compile(r"v?(\d+(?:\.\d+)*)")
+_VAR = LazyRe(r"\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\$")
+_LEADING_VERSION = LazyRe(r"v?(\d+(?:\.\d+)*)")
 _ROOT_USERS = {"", "0", "root", "0:0", "root:root"}
 
 
@@ -41,8 +43,7 @@ def _empty_env() -> Mapping[str, str | None]:
 # Public types
 # ---------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class ImageInfo:
+class ImageInfo(Value):
     """What the base image `ref` is, and what a stage ``FROM`` it starts with.
 
     None always means "not known", never "none": a rule can tell the two apart.
@@ -86,17 +87,52 @@ class ImageInfo:
     has_c_compiler: bool
     is_runtime: bool
     approx_size_mb: int | None
-    kind: str | None = None  # os | toolchain | language | runtime | service | devenv
-    workdir: str | None = None
-    env: Mapping[str, str | None] = field(default_factory=_empty_env, hash=False)
-    env_complete: bool = False
-    user: str | None = None
-    cmd: tuple[str, ...] | None = None
-    entrypoint: tuple[str, ...] | None = None
-    shell: str | None = None
-    release: str | None = None
-    version: str | None = None
-    build_only_mb: int | None = None
+    kind: str | None  # os | toolchain | language | runtime | service | devenv
+    workdir: str | None
+    env: Mapping[str, str | None]
+    env_complete: bool
+    user: str | None
+    cmd: tuple[str, ...] | None
+    entrypoint: tuple[str, ...] | None
+    shell: str | None
+    release: str | None
+    version: str | None
+    build_only_mb: int | None
+
+    __slots__ = _fields = ("ref", "name", "tag", "family", "libc", "toolchains", "has_c_compiler",
+                           "is_runtime", "approx_size_mb", "kind", "workdir", "env", "env_complete",
+                           "user", "cmd", "entrypoint", "shell", "release", "version",
+                           "build_only_mb")
+    _nohash = ("env",)
+
+    def __init__(self, ref: str, name: str, tag: str | None, family: str | None, libc: str | None,
+                 toolchains: frozenset[str], has_c_compiler: bool, is_runtime: bool,
+                 approx_size_mb: int | None, kind: str | None = None, workdir: str | None = None,
+                 env: Mapping[str, str | None] | None = None, env_complete: bool = False,
+                 user: str | None = None, cmd: tuple[str, ...] | None = None,
+                 entrypoint: tuple[str, ...] | None = None, shell: str | None = None,
+                 release: str | None = None, version: str | None = None,
+                 build_only_mb: int | None = None) -> None:
+        setfield(self, "ref", ref)
+        setfield(self, "name", name)
+        setfield(self, "tag", tag)
+        setfield(self, "family", family)
+        setfield(self, "libc", libc)
+        setfield(self, "toolchains", toolchains)
+        setfield(self, "has_c_compiler", has_c_compiler)
+        setfield(self, "is_runtime", is_runtime)
+        setfield(self, "approx_size_mb", approx_size_mb)
+        setfield(self, "kind", kind)
+        setfield(self, "workdir", workdir)
+        setfield(self, "env", _empty_env() if env is None else env)
+        setfield(self, "env_complete", env_complete)
+        setfield(self, "user", user)
+        setfield(self, "cmd", cmd)
+        setfield(self, "entrypoint", entrypoint)
+        setfield(self, "shell", shell)
+        setfield(self, "release", release)
+        setfield(self, "version", version)
+        setfield(self, "build_only_mb", build_only_mb)
 
     @property
     def is_windows(self) -> bool:
@@ -104,8 +140,7 @@ class ImageInfo:
         return self.family == "windows"
 
 
-@dataclass(frozen=True)
-class RuntimeImage:
+class RuntimeImage(Value):
     """The image to run what a toolchain or language image builds.
 
     - ref: an image reference, never untagged or ``latest`` (except ``scratch`` and the Chainguard
@@ -121,8 +156,18 @@ class RuntimeImage:
     ref: str
     why: str
     source: str
-    notes: tuple[str, ...] = ()
-    alternatives: tuple[str, ...] = ()
+    notes: tuple[str, ...]
+    alternatives: tuple[str, ...]
+
+    __slots__ = _fields = ("ref", "why", "source", "notes", "alternatives")
+
+    def __init__(self, ref: str, why: str, source: str, notes: tuple[str, ...] = (),
+                 alternatives: tuple[str, ...] = ()) -> None:
+        setfield(self, "ref", ref)
+        setfield(self, "why", why)
+        setfield(self, "source", source)
+        setfield(self, "notes", notes)
+        setfield(self, "alternatives", alternatives)
 
 
 # ---------------------------------------------------------------------------
@@ -142,13 +187,22 @@ def _vkey(text: str | None) -> tuple[int, ...] | None:
     return tuple(int(x) for x in m.group(1).split(".")) if m else None
 
 
-@dataclass(frozen=True)
-class _Variant:
-    token: re.Pattern[str] | None
+class _Variant(Value):
+    token: LazyRe | None
     since: tuple[int, ...] | None
     before: tuple[int, ...] | None
     example: str
     values: dict[str, Any]
+
+    __slots__ = _fields = ("token", "since", "before", "example", "values")
+
+    def __init__(self, token: LazyRe | None, since: tuple[int, ...] | None,
+                 before: tuple[int, ...] | None, example: str, values: dict[str, Any]) -> None:
+        setfield(self, "token", token)
+        setfield(self, "since", since)
+        setfield(self, "before", before)
+        setfield(self, "example", example)
+        setfield(self, "values", values)
 
     def applies(self, tokens: list[str], version: tuple[int, ...] | None) -> str | None:
         """The matching token ("" when only the version decides); None when it does not apply."""
@@ -167,16 +221,31 @@ class _Variant:
         return None
 
 
-@dataclass(frozen=True)
-class _Image:
+class _Image(Value):
     values: dict[str, Any]
     variants: tuple[_Variant, ...]
     latest_version: str | None
     version_aliases: dict[str, str]
-    version_pattern: re.Pattern[str] | None
+    version_pattern: LazyRe | None
     release_format: str | None
-    release_from_name: re.Pattern[str] | None
+    release_from_name: LazyRe | None
     runtime: dict[str, Any] | None
+
+    __slots__ = _fields = ("values", "variants", "latest_version", "version_aliases",
+                           "version_pattern", "release_format", "release_from_name", "runtime")
+
+    def __init__(self, values: dict[str, Any], variants: tuple[_Variant, ...],
+                 latest_version: str | None, version_aliases: dict[str, str],
+                 version_pattern: LazyRe | None, release_format: str | None,
+                 release_from_name: LazyRe | None, runtime: dict[str, Any] | None) -> None:
+        setfield(self, "values", values)
+        setfield(self, "variants", variants)
+        setfield(self, "latest_version", latest_version)
+        setfield(self, "version_aliases", version_aliases)
+        setfield(self, "version_pattern", version_pattern)
+        setfield(self, "release_format", release_format)
+        setfield(self, "release_from_name", release_from_name)
+        setfield(self, "runtime", runtime)
 
     @property
     def version_variants(self) -> tuple[_Variant, ...]:
@@ -213,14 +282,13 @@ def _values(entry: dict[str, Any]) -> dict[str, Any]:
 
 def _variant(entry: dict[str, Any]) -> _Variant:
     token = entry.get("token")
-    return _Variant(_LazyRe(token, re.IGNORECASE) if token else None, _vkey(entry.get("since")),
+    return _Variant(LazyRe(token, re.IGNORECASE) if token else None, _vkey(entry.get("since")),
                     _vkey(entry.get("before")), entry.get("example", ""), _values(entry))
 
 
-@dataclass(frozen=True)
-class _Tables:
+class _Tables(Value):
     by_name: dict[str, _Image]
-    patterns: list[tuple[re.Pattern[str], _Image]]
+    patterns: list[tuple[LazyRe, _Image]]
     global_variants: tuple[_Variant, ...]
     hub_prefixes: tuple[str, ...]
     lookup_prefixes: tuple[str, ...]
@@ -230,29 +298,25 @@ class _Tables:
     debian_versions: dict[str, str]  # "12" -> "bookworm"
     ubuntu_versions: dict[str, str]  # "24.04" -> "noble"
 
+    __slots__ = _fields = ("by_name", "patterns", "global_variants", "hub_prefixes",
+                           "lookup_prefixes", "release_names", "debian", "ubuntu",
+                           "debian_versions", "ubuntu_versions")
 
-class _LazyRe:
-    """A regex from the images table, compiled on first use: a run looks up one or two images,
-    and compiling all of the table's ~160 patterns cost more than linting a small file."""
-
-    __slots__ = ("pattern", "flags", "_re")
-
-    def __init__(self, pattern: str, flags: int = 0) -> None:
-        self.pattern, self.flags, self._re = pattern, flags, None
-
-    def _compiled(self) -> re.Pattern[str]:
-        if self._re is None:
-            self._re = re.compile(self.pattern, self.flags)
-        return self._re
-
-    def search(self, s: str):
-        return self._compiled().search(s)
-
-    def match(self, s: str):
-        return self._compiled().match(s)
-
-    def fullmatch(self, s: str):
-        return self._compiled().fullmatch(s)
+    def __init__(self, by_name: dict[str, _Image], patterns: list[tuple[LazyRe, _Image]],
+                 global_variants: tuple[_Variant, ...], hub_prefixes: tuple[str, ...],
+                 lookup_prefixes: tuple[str, ...], release_names: dict[str, str],
+                 debian: frozenset[str], ubuntu: frozenset[str], debian_versions: dict[str, str],
+                 ubuntu_versions: dict[str, str]) -> None:
+        setfield(self, "by_name", by_name)
+        setfield(self, "patterns", patterns)
+        setfield(self, "global_variants", global_variants)
+        setfield(self, "hub_prefixes", hub_prefixes)
+        setfield(self, "lookup_prefixes", lookup_prefixes)
+        setfield(self, "release_names", release_names)
+        setfield(self, "debian", debian)
+        setfield(self, "ubuntu", ubuntu)
+        setfield(self, "debian_versions", debian_versions)
+        setfield(self, "ubuntu_versions", ubuntu_versions)
 
 
 @functools.cache
@@ -261,17 +325,17 @@ def _tables() -> _Tables:
 
     data = load_table("images")
     by_name: dict[str, _Image] = {}
-    patterns: list[tuple[re.Pattern[str], _Image]] = []
+    patterns: list[tuple[LazyRe, _Image]] = []
     for entry in data.get("image", []):
         vp, rn = entry.get("version_pattern"), entry.get("release_from_name")
         img = _Image(_values(entry), tuple(_variant(v) for v in entry.get("variant", [])),
                      entry.get("latest_version"), dict(entry.get("version_aliases", {})),
-                     _LazyRe(vp, re.IGNORECASE) if vp else None, entry.get("release_format"),
-                     _LazyRe(rn) if rn else None, entry.get("runtime"))
+                     LazyRe(vp, re.IGNORECASE) if vp else None, entry.get("release_format"),
+                     LazyRe(rn) if rn else None, entry.get("runtime"))
         for n in entry.get("names", []):
             by_name.setdefault(n.lower(), img)
         for p in entry.get("name_patterns", []):
-            patterns.append((_LazyRe(p), img))
+            patterns.append((LazyRe(p), img))
     reg = data.get("registry", {})
     releases = data.get("releases", {})
     debian, ubuntu = releases.get("debian", []), releases.get("ubuntu", [])
@@ -283,7 +347,7 @@ def _tables() -> _Tables:
                    dict(releases.get("ubuntu_versions", {})))
 
 
-_ALPINE_RELEASE = re.compile(r"alpine\d+\.\d+")
+_ALPINE_RELEASE = LazyRe(r"alpine\d+\.\d+")
 
 
 def _release_name(token: str) -> str | None:
@@ -350,7 +414,7 @@ def _strip_prefixes(name: str, prefixes: Iterable[str]) -> str:
 
 # `<registry host>[/path]/library/<name>`: Docker Hub's namespace for official images, mirrored by
 # pull-through caches (Harbor proxy projects, Artifactory and Nexus remotes) under that same path.
-_MIRRORED_LIBRARY = re.compile(r"^[^/]*[.:][^/]*/(?:[^/]+/)*library/(?=[^/]+$)")
+_MIRRORED_LIBRARY = LazyRe(r"^[^/]*[.:][^/]*/(?:[^/]+/)*library/(?=[^/]+$)")
 
 
 def _lookup(name: str) -> tuple[_Image, str] | None:
@@ -465,8 +529,7 @@ def _agree(alternatives: list[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
-@dataclass(frozen=True)
-class _Parsed:
+class _Parsed(Value):
     img: _Image
     key: str
     name: str
@@ -476,6 +539,22 @@ class _Parsed:
     version: str | None  # the version in the tag (first token, or the image's version_pattern)
     lead_version: str | None  # the version the tag means: in the tag, an alias, or latest
     version_opaque: bool
+
+    __slots__ = _fields = ("img", "key", "name", "tag", "literal", "token_opaque", "version",
+                           "lead_version", "version_opaque")
+
+    def __init__(self, img: _Image, key: str, name: str, tag: str | None, literal: list[str],
+                 token_opaque: bool, version: str | None, lead_version: str | None,
+                 version_opaque: bool) -> None:
+        setfield(self, "img", img)
+        setfield(self, "key", key)
+        setfield(self, "name", name)
+        setfield(self, "tag", tag)
+        setfield(self, "literal", literal)
+        setfield(self, "token_opaque", token_opaque)
+        setfield(self, "version", version)
+        setfield(self, "lead_version", lead_version)
+        setfield(self, "version_opaque", version_opaque)
 
 
 def _parse(ref: str) -> tuple[str, str | None, str | None, _Parsed | None]:
@@ -596,7 +675,7 @@ def image_info(ref: str) -> ImageInfo:
 # runtime_image
 # ---------------------------------------------------------------------------
 
-_REGISTRY_HOST = re.compile(r"^(localhost(:\d+)?|[^/]*[.:][^/]*)/")
+_REGISTRY_HOST = LazyRe(r"^(localhost(:\d+)?|[^/]*[.:][^/]*)/")
 
 
 def _join(*parts: str | None) -> str:

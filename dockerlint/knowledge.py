@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from .lazyre import LazyRe
+from .records import Value, setfield
 
 
 __all__ = [
@@ -45,19 +47,34 @@ def load_table(name: str) -> dict[str, Any]:
 # Packages
 # ---------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class PackageInfo:
+class PackageInfo(Value):
     name: str
     category: str  # compiler | headers | build-tool | downloader | vcs | toolchain
     toolchain: str | None
     approx_size_mb: int | None
 
+    __slots__ = _fields = ("name", "category", "toolchain", "approx_size_mb")
 
-@dataclass(frozen=True)
-class _PkgRule:
+    def __init__(self, name: str, category: str, toolchain: str | None,
+                 approx_size_mb: int | None) -> None:
+        setfield(self, "name", name)
+        setfield(self, "category", category)
+        setfield(self, "toolchain", toolchain)
+        setfield(self, "approx_size_mb", approx_size_mb)
+
+
+class _PkgRule(Value):
     names: frozenset[str]
-    patterns: tuple[re.Pattern[str], ...]
+    patterns: tuple[LazyRe, ...]
     info: tuple[str, str | None, int | None] | None  # None for not_build_only
+
+    __slots__ = _fields = ("names", "patterns", "info")
+
+    def __init__(self, names: frozenset[str], patterns: tuple[LazyRe, ...],
+                 info: tuple[str, str | None, int | None] | None) -> None:
+        setfield(self, "names", names)
+        setfield(self, "patterns", patterns)
+        setfield(self, "info", info)
 
 
 @functools.cache
@@ -75,7 +92,7 @@ def _packages() -> tuple[dict[str, str], dict[str, tuple[list[_PkgRule], list[_P
         if build_only:
             info = (entry["category"], entry.get("toolchain") or None, entry.get("approx_size_mb"))
         return _PkgRule(frozenset(n.lower() for n in entry.get("names", [])),
-                        tuple(re.compile(p, re.IGNORECASE) for p in entry.get("patterns", [])), info)
+                        tuple(LazyRe(p, re.IGNORECASE) for p in entry.get("patterns", [])), info)
 
     for entry in data.get("not_build_only", []):
         r = rule(entry, False)
@@ -88,9 +105,9 @@ def _packages() -> tuple[dict[str, str], dict[str, tuple[list[_PkgRule], list[_P
     return aliases, per
 
 
-_RPM_ARCH = re.compile(r"\.(x86_64|i[3-6]86|noarch|aarch64|ppc64le|ppc64|s390x|armv7hl|src)$", re.IGNORECASE)
-_RPM_VERSION = re.compile(r"^(.+?)-[0-9][A-Za-z0-9.+~^_]*(-[0-9][A-Za-z0-9.+~^_]*)?$")
-_PIP_SPEC = re.compile(r"\s*(\[|;|@|===|==|!=|~=|>=|<=|>|<|=|\s).*$", re.DOTALL)
+_RPM_ARCH = LazyRe(r"\.(x86_64|i[3-6]86|noarch|aarch64|ppc64le|ppc64|s390x|armv7hl|src)$", re.IGNORECASE)
+_RPM_VERSION = LazyRe(r"^(.+?)-[0-9][A-Za-z0-9.+~^_]*(-[0-9][A-Za-z0-9.+~^_]*)?$")
+_PIP_SPEC = LazyRe(r"\s*(\[|;|@|===|==|!=|~=|>=|<=|>|<|=|\s).*$", re.DOTALL)
 
 
 def _strip(manager: str, word: str) -> str:
@@ -196,14 +213,25 @@ def build_only_package(manager: str, name: str) -> PackageInfo | None:
 # Toolchains and the commands that compile with them
 # ---------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class ToolchainInfo:
+class ToolchainInfo(Value):
     name: str
     label: str
     approx_size_mb: int | None
     runtime_base: str | None
     runtime_base_musl: str | None
-    static_env: str | None = None  # e.g. CGO_ENABLED=0: makes the output run on runtime_base
+    static_env: str | None  # e.g. CGO_ENABLED=0: makes the output run on runtime_base
+
+    __slots__ = _fields = ("name", "label", "approx_size_mb", "runtime_base", "runtime_base_musl",
+                           "static_env")
+
+    def __init__(self, name: str, label: str, approx_size_mb: int | None, runtime_base: str | None,
+                 runtime_base_musl: str | None, static_env: str | None = None) -> None:
+        setfield(self, "name", name)
+        setfield(self, "label", label)
+        setfield(self, "approx_size_mb", approx_size_mb)
+        setfield(self, "runtime_base", runtime_base)
+        setfield(self, "runtime_base_musl", runtime_base_musl)
+        setfield(self, "static_env", static_env)
 
 
 @functools.cache
@@ -220,11 +248,10 @@ def toolchain(name: str) -> ToolchainInfo | None:
     return _toolchains().get(name) if isinstance(name, str) else None
 
 
-@dataclass(frozen=True)
-class _Command:
+class _Command(Value):
     toolchain: str
     programs: frozenset[str]
-    program_patterns: tuple[re.Pattern[str], ...]
+    program_patterns: tuple[LazyRe, ...]
     mode: str
     verbs: tuple[tuple[str, ...], ...]
     flags_with_value: frozenset[str]
@@ -235,17 +262,51 @@ class _Command:
     info_if_alone: frozenset[str]
     min_args: int
 
+    __slots__ = _fields = ("toolchain", "programs", "program_patterns", "mode", "verbs",
+                           "flags_with_value", "flag_prefixes", "strip_task_path", "info_flags",
+                           "info_flag_prefixes", "info_if_alone", "min_args")
+
+    def __init__(self, toolchain: str, programs: frozenset[str],
+                 program_patterns: tuple[LazyRe, ...], mode: str,
+                 verbs: tuple[tuple[str, ...], ...], flags_with_value: frozenset[str],
+                 flag_prefixes: tuple[str, ...], strip_task_path: bool, info_flags: frozenset[str],
+                 info_flag_prefixes: tuple[str, ...], info_if_alone: frozenset[str],
+                 min_args: int) -> None:
+        setfield(self, "toolchain", toolchain)
+        setfield(self, "programs", programs)
+        setfield(self, "program_patterns", program_patterns)
+        setfield(self, "mode", mode)
+        setfield(self, "verbs", verbs)
+        setfield(self, "flags_with_value", flags_with_value)
+        setfield(self, "flag_prefixes", flag_prefixes)
+        setfield(self, "strip_task_path", strip_task_path)
+        setfield(self, "info_flags", info_flags)
+        setfield(self, "info_flag_prefixes", info_flag_prefixes)
+        setfield(self, "info_if_alone", info_if_alone)
+        setfield(self, "min_args", min_args)
+
     def matches(self, program: str) -> bool:
         return program in self.programs or any(p.fullmatch(program) for p in self.program_patterns)
 
 
-@dataclass(frozen=True)
-class _Wrapper:
+class _Wrapper(Value):
     flags_with_value: frozenset[str]
     skip_assignments: bool
     skip_positionals: int
     stop_flags: frozenset[str]
     only_programs: frozenset[str]
+
+    __slots__ = _fields = ("flags_with_value", "skip_assignments", "skip_positionals", "stop_flags",
+                           "only_programs")
+
+    def __init__(self, flags_with_value: frozenset[str], skip_assignments: bool,
+                 skip_positionals: int, stop_flags: frozenset[str],
+                 only_programs: frozenset[str]) -> None:
+        setfield(self, "flags_with_value", flags_with_value)
+        setfield(self, "skip_assignments", skip_assignments)
+        setfield(self, "skip_positionals", skip_positionals)
+        setfield(self, "stop_flags", stop_flags)
+        setfield(self, "only_programs", only_programs)
 
 
 @functools.cache
@@ -256,7 +317,7 @@ def _commands() -> tuple[tuple[_Command, ...], dict[str, _Wrapper]]:
         cmds.append(_Command(
             toolchain=c["toolchain"],
             programs=frozenset(c.get("programs", [])),
-            program_patterns=tuple(re.compile(p) for p in c.get("program_patterns", [])),
+            program_patterns=tuple(LazyRe(p) for p in c.get("program_patterns", [])),
             mode=c["mode"],
             verbs=tuple(tuple(v.lower().split()) for v in c.get("verbs", [])),
             flags_with_value=frozenset(c.get("flags_with_value", [])),
@@ -277,7 +338,7 @@ def _commands() -> tuple[tuple[_Command, ...], dict[str, _Wrapper]]:
     return tuple(cmds), wrappers
 
 
-_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_ASSIGNMENT = LazyRe(r"^[A-Za-z_][A-Za-z0-9_]*=")
 
 
 def _program(word: str) -> str:

@@ -25,20 +25,20 @@ A download into a folder a cache, tmpfs or bind mount covers adds nothing to the
 from __future__ import annotations
 
 from .argv import operands
+from .lazyre import LazyRe
+from .records import Value, setfield, replace
 
 import fnmatch
 import functools
 import posixpath
 import re
-from dataclasses import dataclass, replace
 
-_GLOB = re.compile(r"[*?\[]")
-_ARCHIVE = re.compile(r"\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst|tar\.lz|tzst)$", re.IGNORECASE)
-_URL = re.compile(r"^(https?|ftp)://", re.IGNORECASE)
+_GLOB = LazyRe(r"[*?\[]")
+_ARCHIVE = LazyRe(r"\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst|tar\.lz|tzst)$", re.IGNORECASE)
+_URL = LazyRe(r"^(https?|ftp)://", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class Added:
+class Added(Value):
     """A path an instruction put in the image.
 
     path: absolute; how: "COPY", "ADD", "download" (curl/wget/ADD <url>), "git clone";
@@ -50,9 +50,20 @@ class Added:
     path: str
     how: str
     instruction: object
-    run: object = None
-    index: int | None = None
-    contents: bool = False
+    run: object
+    index: int | None
+    contents: bool
+
+    __slots__ = _fields = ("path", "how", "instruction", "run", "index", "contents")
+
+    def __init__(self, path: str, how: str, instruction: object, run: object = None,
+                 index: int | None = None, contents: bool = False) -> None:
+        setfield(self, "path", path)
+        setfield(self, "how", how)
+        setfield(self, "instruction", instruction)
+        setfield(self, "run", run)
+        setfield(self, "index", index)
+        setfield(self, "contents", contents)
 
     @property
     def line(self) -> int:
@@ -296,7 +307,7 @@ _EXISTING = frozenset({"/", "/tmp", "/opt", "/etc", "/root", "/srv", "/home", "/
                        "/bin", "/sbin", "/lib"})
 
 
-_VAR = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+_VAR = LazyRe(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def expand_known(word: str, env, image=None) -> str:
@@ -437,12 +448,17 @@ def _layer_packages(name: str) -> frozenset[str]:
     return frozenset(out)
 
 
-@dataclass(frozen=True)
-class BaseShipped:
+class BaseShipped(Value):
     """A package the base image has: ``via`` says why we know (for a message)."""
 
     name: str
     via: str
+
+    __slots__ = _fields = ("name", "via")
+
+    def __init__(self, name: str, via: str) -> None:
+        setfield(self, "name", name)
+        setfield(self, "via", via)
 
 
 def _image_layer(image) -> tuple[str, str] | None:

@@ -8,12 +8,12 @@ it and never look at text again.  Shell parsing of a RUN happens on first use
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Mapping
 
 from . import knowledge
 from .expand import expand
+from .records import Record, Value, setfield
 from .scope import Scope
 from .packages import PackageOp, base_name, package_ops, strip_wrappers
 from .spans import Span, TextMap
@@ -26,17 +26,25 @@ PREDEFINED_ARGS = (
 ).split()
 
 
-@dataclass(frozen=True)
-class Mount:
+class Mount(Value):
     type: str
     target: str | None
     source: str | None
     from_: str | None
     options: dict
 
+    __slots__ = _fields = ("type", "target", "source", "from_", "options")
 
-@dataclass(frozen=True)
-class SimpleCommand:
+    def __init__(self, type: str, target: str | None, source: str | None, from_: str | None,
+                 options: dict) -> None:
+        setfield(self, "type", type)
+        setfield(self, "target", target)
+        setfield(self, "source", source)
+        setfield(self, "from_", from_)
+        setfield(self, "options", options)
+
+
+class SimpleCommand(Value):
     """One command a RUN executes, with its words as strings (and the shell's own record)."""
 
     argv: tuple[str, ...]  # after sudo/env wrappers are dropped
@@ -44,13 +52,35 @@ class SimpleCommand:
     assignments: tuple[tuple[str, str], ...]
     span: Span
     index: int
-    connector: str | None = None
-    conditional: bool = False
-    in_substitution: bool = False
-    errexit: bool = False
-    shell: object = None  # dockerlint.shell.Command when parsed from shell text
-    arg_spans: tuple[Span, ...] = ()  # where each word of raw_argv comes from (an expanded $deps: its word)
-    nested: bool = False  # run by `sh -c "…"` inside the RUN: its span is the whole string, no edits
+    connector: str | None
+    conditional: bool
+    in_substitution: bool
+    errexit: bool
+    shell: object  # dockerlint.shell.Command when parsed from shell text
+    arg_spans: tuple[Span, ...]  # where each word of raw_argv comes from (an expanded $deps: its word)
+    nested: bool  # run by `sh -c "…"` inside the RUN: its span is the whole string, no edits
+
+    __slots__ = _fields = ("argv", "raw_argv", "assignments", "span", "index", "connector",
+                           "conditional", "in_substitution", "errexit", "shell", "arg_spans",
+                           "nested")
+
+    def __init__(self, argv: tuple[str, ...], raw_argv: tuple[str, ...],
+                 assignments: tuple[tuple[str, str], ...], span: Span, index: int,
+                 connector: str | None = None, conditional: bool = False,
+                 in_substitution: bool = False, errexit: bool = False, shell: object = None,
+                 arg_spans: tuple[Span, ...] = (), nested: bool = False) -> None:
+        setfield(self, "argv", argv)
+        setfield(self, "raw_argv", raw_argv)
+        setfield(self, "assignments", assignments)
+        setfield(self, "span", span)
+        setfield(self, "index", index)
+        setfield(self, "connector", connector)
+        setfield(self, "conditional", conditional)
+        setfield(self, "in_substitution", in_substitution)
+        setfield(self, "errexit", errexit)
+        setfield(self, "shell", shell)
+        setfield(self, "arg_spans", arg_spans)
+        setfield(self, "nested", nested)
 
     @property
     def name(self) -> str:
@@ -287,33 +317,72 @@ class Run:
         return False
 
 
-@dataclass(eq=False)
-class Stage:
+class Stage(Record):
     index: int
     name: str | None  # lower case, as BuildKit stores it
     from_instruction: Instruction
     base_text: str  # as written
     base: str  # after ARG expansion
     base_known: bool
-    parent: "Stage | None" = None  # FROM <stage>
-    image: knowledge.ImageInfo | None = None  # FROM <image> (or scratch)
-    instructions: list[Instruction] = field(default_factory=list)
-    runs: list[Run] = field(default_factory=list)
-    copies: list[tuple[Instruction, "Stage | None", str]] = field(default_factory=list)  # COPY --from
-    mount_sources: list[tuple[Instruction, "Stage | None", str]] = field(default_factory=list)
-    env: Mapping = field(default_factory=dict)  # scope.View: ARG/ENV so far (at the end, once built)
-    declared_args: dict = field(default_factory=dict)
-    shell_kind: str = "posix"
-    shell_argv: tuple[str, ...] | None = None  # the last SHELL, own or inherited; None: /bin/sh -c
-    cmd: Instruction | None = None  # own or inherited through FROM <stage>
-    entrypoint: Instruction | None = None
-    healthcheck: Instruction | None = None
-    workdir: str | None = None
-    user: str | None = None
-    labels: list = field(default_factory=list)  # (key, value), inherited through FROM <stage> first
+    parent: "Stage | None"  # FROM <stage>
+    image: knowledge.ImageInfo | None  # FROM <image> (or scratch)
+    instructions: list[Instruction]
+    runs: list[Run]
+    copies: list[tuple[Instruction, "Stage | None", str]]  # COPY --from
+    mount_sources: list[tuple[Instruction, "Stage | None", str]]
+    env: Mapping  # scope.View: ARG/ENV so far (at the end, once built)
+    declared_args: dict
+    shell_kind: str
+    shell_argv: tuple[str, ...] | None  # the last SHELL, own or inherited; None: /bin/sh -c
+    cmd: Instruction | None  # own or inherited through FROM <stage>
+    entrypoint: Instruction | None
+    healthcheck: Instruction | None
+    workdir: str | None
+    user: str | None
+    labels: list  # (key, value), inherited through FROM <stage> first
     # The author's comments that introduce the stage: above its FROM (below the previous stage)
     # and between FROM and its first instruction, joined with spaces.
-    intro: str = ""
+    intro: str
+
+    _fields = ("index", "name", "from_instruction", "base_text", "base", "base_known", "parent",
+               "image", "instructions", "runs", "copies", "mount_sources", "env", "declared_args",
+               "shell_kind", "shell_argv", "cmd", "entrypoint", "healthcheck", "workdir", "user",
+               "labels", "intro")
+
+    def __init__(self, index: int, name: str | None, from_instruction: Instruction, base_text: str,
+                 base: str, base_known: bool, parent: "Stage | None" = None,
+                 image: knowledge.ImageInfo | None = None,
+                 instructions: list[Instruction] | None = None, runs: list[Run] | None = None,
+                 copies: list[tuple[Instruction, "Stage | None", str]] | None = None,
+                 mount_sources: list[tuple[Instruction, "Stage | None", str]] | None = None,
+                 env: Mapping | None = None, declared_args: dict | None = None,
+                 shell_kind: str = "posix", shell_argv: tuple[str, ...] | None = None,
+                 cmd: Instruction | None = None, entrypoint: Instruction | None = None,
+                 healthcheck: Instruction | None = None, workdir: str | None = None,
+                 user: str | None = None, labels: list | None = None, intro: str = "") -> None:
+        self.index = index
+        self.name = name
+        self.from_instruction = from_instruction
+        self.base_text = base_text
+        self.base = base
+        self.base_known = base_known
+        self.parent = parent
+        self.image = image
+        self.instructions = [] if instructions is None else instructions
+        self.runs = [] if runs is None else runs
+        self.copies = [] if copies is None else copies
+        self.mount_sources = [] if mount_sources is None else mount_sources
+        self.env = {} if env is None else env
+        self.declared_args = {} if declared_args is None else declared_args
+        self.shell_kind = shell_kind
+        self.shell_argv = shell_argv
+        self.cmd = cmd
+        self.entrypoint = entrypoint
+        self.healthcheck = healthcheck
+        self.workdir = workdir
+        self.user = user
+        self.labels = [] if labels is None else labels
+        self.intro = intro
 
     @property
     def label(self) -> str:

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, field
 
+from .lazyre import LazyRe
 from .packages import base_name
+from .records import Mutable
 
 # Characters that make a shell-form command need /bin/sh (expansion, quoting, operators, globs).
-_SHELL_FEATURES = re.compile(r"[$`'\"\\|&;<>()*?\[\]~{}#=]")
+_SHELL_FEATURES = LazyRe(r"[$`'\"\\|&;<>()*?\[\]~{}#=]")
 DEFAULT_PATH = ("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin")
 
 # Accounts every image of a family has in /etc/passwd (so `USER nobody` needs nothing copied).
@@ -59,8 +60,7 @@ APK_RUNTIME = {
 }
 
 
-@dataclass
-class Needs:
+class Needs(Mutable):
     """What the final image must hold for the container to start.
 
     shell: why a shell is needed ("" when not); exec_form: {instruction id: JSON text} for
@@ -70,15 +70,32 @@ class Needs:
     HEALTHCHECK runs; libraries: -dev packages installed in the build stage (manager, name).
     """
 
-    shell: str = ""
-    exec_form: dict = field(default_factory=dict)
-    users: list = field(default_factory=list)
-    scripts: list = field(default_factory=list)
-    missing: list = field(default_factory=list)
-    health_programs: list = field(default_factory=list)
-    dev_packages: list = field(default_factory=list)
-    ca_certs: bool = False
-    tzdata: bool = False
+    shell: str
+    exec_form: dict
+    users: list
+    scripts: list
+    missing: list
+    health_programs: list
+    dev_packages: list
+    ca_certs: bool
+    tzdata: bool
+
+    _fields = ("shell", "exec_form", "users", "scripts", "missing", "health_programs",
+               "dev_packages", "ca_certs", "tzdata")
+
+    def __init__(self, shell: str = "", exec_form: dict | None = None, users: list | None = None,
+                 scripts: list | None = None, missing: list | None = None,
+                 health_programs: list | None = None, dev_packages: list | None = None,
+                 ca_certs: bool = False, tzdata: bool = False) -> None:
+        self.shell = shell
+        self.exec_form = {} if exec_form is None else exec_form
+        self.users = [] if users is None else users
+        self.scripts = [] if scripts is None else scripts
+        self.missing = [] if missing is None else missing
+        self.health_programs = [] if health_programs is None else health_programs
+        self.dev_packages = [] if dev_packages is None else dev_packages
+        self.ca_certs = ca_certs
+        self.tzdata = tzdata
 
 
 def uses_shell_features(text: str) -> bool:

@@ -13,15 +13,15 @@ option is spelt, what it holds and its help; `dest` is the keyword the command r
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .records import Value, setfield
+
 
 FORMATS = ("text", "json", "sarif", "github")
 FAIL_LEVELS = ("info", "warning", "error")
 COLORS = ("auto", "always", "never")
 
 
-@dataclass(frozen=True)
-class Option:
+class Option(Value):
     """One command-line option.
 
     flags: its spellings, short first (`("-o", "--output")`); for a switch, the positive
@@ -34,14 +34,33 @@ class Option:
     flags: tuple[str, ...]
     dest: str
     help: str
-    kind: str = "value"
-    choices: tuple[str, ...] | None = None
-    default: object = None
-    metavar: str | None = None
-    file: str | None = None
-    minimum: int | None = None
-    show_default: bool = False
-    exits: bool = False
+    kind: str
+    choices: tuple[str, ...] | None
+    default: object
+    metavar: str | None
+    file: str | None
+    minimum: int | None
+    show_default: bool
+    exits: bool
+
+    __slots__ = _fields = ("flags", "dest", "help", "kind", "choices", "default", "metavar", "file",
+                           "minimum", "show_default", "exits")
+
+    def __init__(self, flags: tuple[str, ...], dest: str, help: str, kind: str = "value",
+                 choices: tuple[str, ...] | None = None, default: object = None,
+                 metavar: str | None = None, file: str | None = None, minimum: int | None = None,
+                 show_default: bool = False, exits: bool = False) -> None:
+        setfield(self, "flags", flags)
+        setfield(self, "dest", dest)
+        setfield(self, "help", help)
+        setfield(self, "kind", kind)
+        setfield(self, "choices", choices)
+        setfield(self, "default", default)
+        setfield(self, "metavar", metavar)
+        setfield(self, "file", file)
+        setfield(self, "minimum", minimum)
+        setfield(self, "show_default", show_default)
+        setfield(self, "exits", exits)
 
     @property
     def negative(self) -> str | None:

@@ -7,27 +7,42 @@ gcc and not the option value), and yields one PackageOp per action.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from .lazyre import LazyRe
+from .records import Value, setfield
 
 # Wrappers that run the next word as the command.
 _WRAPPERS = frozenset({"sudo", "env", "nice", "nohup", "command", "exec", "time", "chroot", "xargs"})
 
-_PY = re.compile(r"^(?:.*/)?python(?:\d(?:\.\d+)?)?$")
-_PIP = re.compile(r"^(?:.*/)?pip(?:\d(?:\.\d+)?)?$")
+_PY = LazyRe(r"^(?:.*/)?python(?:\d(?:\.\d+)?)?$")
+_PIP = LazyRe(r"^(?:.*/)?pip(?:\d(?:\.\d+)?)?$")
 
 
-@dataclass(frozen=True)
-class PackageOp:
+class PackageOp(Value):
     manager: str  # apt apk dnf zypper pip npm yarn pnpm gem
     tool: str  # the program as written: apt-get, yum, pip3, ...
     action: str  # install remove update upgrade clean autoremove dist-clean
     packages: tuple[str, ...]
     options: tuple[str, ...]
     command_index: int  # index into the RUN's commands
-    virtual: str | None = None  # apk --virtual NAME
-    auto_remove: bool = False  # apt-get purge --auto-remove, apk del of a virtual
-    positions: tuple[int, ...] = ()  # index of each package word in the command's argv
+    virtual: str | None  # apk --virtual NAME
+    auto_remove: bool  # apt-get purge --auto-remove, apk del of a virtual
+    positions: tuple[int, ...]  # index of each package word in the command's argv
+
+    __slots__ = _fields = ("manager", "tool", "action", "packages", "options", "command_index",
+                           "virtual", "auto_remove", "positions")
+
+    def __init__(self, manager: str, tool: str, action: str, packages: tuple[str, ...],
+                 options: tuple[str, ...], command_index: int, virtual: str | None = None,
+                 auto_remove: bool = False, positions: tuple[int, ...] = ()) -> None:
+        setfield(self, "manager", manager)
+        setfield(self, "tool", tool)
+        setfield(self, "action", action)
+        setfield(self, "packages", packages)
+        setfield(self, "options", options)
+        setfield(self, "command_index", command_index)
+        setfield(self, "virtual", virtual)
+        setfield(self, "auto_remove", auto_remove)
+        setfield(self, "positions", positions)
 
     def has_option(self, *names: str) -> bool:
         return any(o.split("=", 1)[0] in names for o in self.options)
@@ -179,7 +194,7 @@ def _generic(manager, prog, rest, actions, value_opts, index, base=0) -> list[Pa
     return ops
 
 
-_VERSION_SUFFIX = re.compile(r"(?:[=<>~!]=?.*|:[a-z0-9]+)$")
+_VERSION_SUFFIX = LazyRe(r"(?:[=<>~!]=?.*|:[a-z0-9]+)$")
 
 
 def base_name(pkg: str) -> str:

@@ -15,14 +15,14 @@ their status only matters to a bare assignment, which the flat list does not tel
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+
+from .records import Value, setfield
 
 # Connectors that end a statement (what follows a pipeline at its own level).
 _SEPARATORS = ("&&", "||", ";", "\n", "&")
 
 
-@dataclass(frozen=True)
-class Pipeline:
+class Pipeline(Value):
     """One pipeline of a RUN.
 
     elements: the first simple command of each element, producer first and consumer last
@@ -39,6 +39,15 @@ class Pipeline:
     pipefail: bool
     follower: str | None
     status_matters: bool
+
+    __slots__ = _fields = ("elements", "pipefail", "follower", "status_matters")
+
+    def __init__(self, elements: tuple, pipefail: bool, follower: str | None,
+                 status_matters: bool) -> None:
+        setfield(self, "elements", elements)
+        setfield(self, "pipefail", pipefail)
+        setfield(self, "follower", follower)
+        setfield(self, "status_matters", status_matters)
 
     @property
     def producer(self):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass
 from typing import Iterable
 
 from .engine import FileResult
 from .findings import Finding
+from .records import Value, setfield, asdict
 from .spans import Span
 
 _SEV_COLOR = {"error": "red", "warning": "yellow", "info": "cyan"}
@@ -167,8 +167,7 @@ def render_text(results: Iterable[FileResult], color: bool, show_source: bool = 
     return "\n".join(out) + ("\n" if out else "")
 
 
-@dataclass(frozen=True)
-class Statistic:
+class Statistic(Value):
     """One rule's row of --statistics: how many unsuppressed findings it has, whether --fix
     would fix any of them (under each file's settings), and how many MB fixing them would save
     (the sum of the findings' size_mb where known, None when none of them has one).  A column
@@ -178,7 +177,17 @@ class Statistic:
     code: str
     name: str
     fixable: bool
-    megabytes: float | None = None
+    megabytes: float | None
+
+    __slots__ = _fields = ("count", "code", "name", "fixable", "megabytes")
+
+    def __init__(self, count: int, code: str, name: str, fixable: bool,
+                 megabytes: float | None = None) -> None:
+        setfield(self, "count", count)
+        setfield(self, "code", code)
+        setfield(self, "name", name)
+        setfield(self, "fixable", fixable)
+        setfield(self, "megabytes", megabytes)
 
 
 # (field, how the text table aligns it): ruff's (and flake8's) --statistics layout, then the

@@ -19,15 +19,16 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, field
 
 from . import knowledge, needs
 from .expand import expand
+from .lazyre import LazyRe
+from .records import Mutable, Value, setfield
 
 RUNTIME_KEYWORDS = ("EXPOSE", "USER", "LABEL", "HEALTHCHECK", "STOPSIGNAL", "VOLUME", "CMD", "ENTRYPOINT")
 # ENV that only the toolchain reads stays in the build stage (see tests/rewrites/DECISIONS.md:
 # GODEBUG, GOMEMLIMIT, RUST_LOG … are read by the program and are repeated).
-_TOOLCHAIN_ENV = re.compile(
+_TOOLCHAIN_ENV = LazyRe(
     r"^(GOPATH|GOFLAGS|GOPROXY|GOPRIVATE|GONOSUMDB|GONOSUMCHECK|GONOPROXY|GOSUMDB|GOOS|GOARCH|GOARM|GOAMD64|"
     r"GOTOOLCHAIN|GOCACHE|GOMODCACHE|GOBIN|GO111MODULE|GOINSECURE|GOEXPERIMENT|CGO_\w+|CARGO\w*|RUSTFLAGS|"
     r"RUSTUP_\w+|RUSTC\w*|RUSTDOCFLAGS|JAVA_HOME|MAVEN\w*|GRADLE\w*|DOTNET_CLI_\w+|DOTNET_SKIP_\w+|"
@@ -35,7 +36,7 @@ _TOOLCHAIN_ENV = re.compile(
     r"PKG_CONFIG_PATH|MAKEFLAGS)$")
 _TOOLCHAIN_PATH_DIRS = ("/go/bin", "/usr/local/go/bin", "/usr/local/cargo/bin", "/root/.cargo/bin",
                         "/opt/maven/bin", "/usr/share/maven/bin", "/opt/gradle/bin")
-_VAR_REF = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+_VAR_REF = LazyRe(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 _SHELL_BASE_STATIC = "alpine:3.20"  # a base with /bin/sh for a static binary (tests/rewrites 03, 06)
 
 
@@ -43,24 +44,42 @@ class Refusal(str):
     """Why no rewrite is offered (goes into the finding's help line)."""
 
 
-@dataclass(frozen=True)
-class Rewrite:
+class Rewrite(Value):
     """A whole new Dockerfile (``text``), the runtime base it ends on, and notes for the user."""
 
     text: str
     base: str
-    notes: tuple[str, ...] = ()
+    notes: tuple[str, ...]
+
+    __slots__ = _fields = ("text", "base", "notes")
+
+    def __init__(self, text: str, base: str, notes: tuple[str, ...] = ()) -> None:
+        setfield(self, "text", text)
+        setfield(self, "base", base)
+        setfield(self, "notes", notes)
 
 
-@dataclass
-class _Final:
+class _Final(Mutable):
     base: str
     base_info: object
-    args: list = field(default_factory=list)
-    packages: list = field(default_factory=list)
-    workdir: str | None = None
-    copies: list = field(default_factory=list)  # (src, dest)
-    notes: list = field(default_factory=list)
+    args: list
+    packages: list
+    workdir: str | None
+    copies: list  # (src, dest)
+    notes: list
+
+    _fields = ("base", "base_info", "args", "packages", "workdir", "copies", "notes")
+
+    def __init__(self, base: str, base_info: object, args: list | None = None,
+                 packages: list | None = None, workdir: str | None = None,
+                 copies: list | None = None, notes: list | None = None) -> None:
+        self.base = base
+        self.base_info = base_info
+        self.args = [] if args is None else args
+        self.packages = [] if packages is None else packages
+        self.workdir = workdir
+        self.copies = [] if copies is None else copies
+        self.notes = [] if notes is None else notes
 
 
 # --------------------------------------------------------------------------- the artifact
@@ -179,7 +198,7 @@ def artifact(model, stage, build) -> tuple[list[tuple[str, str]] | None, str]:
     return None, "dockerlint could not tell which file the build produces; name it with `-o`"
 
 
-_PATH_OPTION = re.compile(r"--(?:[a-z-]+-path|(?:s?bin|lib|libexec|sysconf|data|localstate|include|man)dir)="
+_PATH_OPTION = LazyRe(r"--(?:[a-z-]+-path|(?:s?bin|lib|libexec|sysconf|data|localstate|include|man)dir)="
                           r"|-DCMAKE_INSTALL_(?!PREFIX=)[A-Z_]+DIR=")
 
 
@@ -188,7 +207,7 @@ _INTERPRETERS = {"java": ("eclipse-temurin", "openjdk", "amazoncorretto", "ibm-s
                           "jetty", "distroless/java"),
                  "python": ("python",), "python3": ("python",), "node": ("node",), "ruby": ("ruby",),
                  "php": ("php",), "dotnet": ("aspnet", "runtime", "dotnet")}
-_DATA_FILE = re.compile(r"\.(?:toml|conf|cfg|ini|json|ya?ml|xml|properties|env|db|sqlite3?|pem|crt|key)$")
+_DATA_FILE = LazyRe(r"\.(?:toml|conf|cfg|ini|json|ya?ml|xml|properties|env|db|sqlite3?|pem|crt|key)$")
 
 
 def _runtime_files_missing(stage, build, prog, final, workdir: str, copies) -> str | None:
@@ -360,14 +379,24 @@ def _is_runtime_env(ins) -> bool:
     return False
 
 
-@dataclass
-class _Item:
+class _Item(Mutable):
     lines: list[str]
     first: int  # first line (comment or instruction)
     last: int
     keyword: str
     instruction: object
     moved: bool  # True: removed from the build stage; False: repeated (ENV)
+
+    _fields = ("lines", "first", "last", "keyword", "instruction", "moved")
+
+    def __init__(self, lines: list[str], first: int, last: int, keyword: str, instruction: object,
+                 moved: bool) -> None:
+        self.lines = lines
+        self.first = first
+        self.last = last
+        self.keyword = keyword
+        self.instruction = instruction
+        self.moved = moved
 
 
 def _collect(stage, lines, directive_lines: set[int]) -> list[_Item]:
@@ -744,7 +773,7 @@ _NOOP_PROGRAMS = frozenset({"cd", "set", "export", "true", ":", "rm", "ls", "whi
                             "whoami", "id", "echo", "printf", "env", "unset", "type", "command"})
 # Files a dependency install reads: a context COPY of only these before the install is not
 # repeated in a Python final stage (the venv/site-packages copy holds what they produced).
-_MANIFESTS = re.compile(r"^(requirements[^/]*\.(txt|in)|constraints[^/]*\.txt|Pipfile(\.lock)?|pyproject\.toml|"
+_MANIFESTS = LazyRe(r"^(requirements[^/]*\.(txt|in)|constraints[^/]*\.txt|Pipfile(\.lock)?|pyproject\.toml|"
                         r"poetry\.lock|setup\.(py|cfg)|Gemfile(\.lock)?|Gemfile\*|[^/]*\.gemspec|"
                         r"package(-lock)?\.json|package\*\.json|yarn\.lock|pnpm-lock\.yaml|\.npmrc)$")
 # node-gyp needs Python, make and a C++ compiler (github.com/nodejs/node-gyp README, "On Unix"):
@@ -754,16 +783,27 @@ _NODE_GYP_PYTHON = frozenset({"python", "python2", "python3", "python-is-python3
 _PIP_DATA_PACKAGES = frozenset({"jupyter", "jupyterlab", "notebook", "voila", "jupyterhub", "nbclassic"})
 
 
-@dataclass
-class _Plan:
+class _Plan(Mutable):
     """What the final stage of an interpreted app's rewrite holds, gathered from the stage's RUNs."""
 
-    copies: list = field(default_factory=list)  # (src, dest) from the build stage
-    packages: list = field(default_factory=list)  # runtime packages installed again, as written
-    recommends: bool = False  # a kept package was installed with Recommends
-    replay: list = field(default_factory=list)  # RUN instructions run again in the final stage
-    users: set = field(default_factory=set)  # names the replayed RUNs create
-    last_install: int = 0  # line of the last RUN that installs dependencies
+    copies: list  # (src, dest) from the build stage
+    packages: list  # runtime packages installed again, as written
+    recommends: bool  # a kept package was installed with Recommends
+    replay: list  # RUN instructions run again in the final stage
+    users: set  # names the replayed RUNs create
+    last_install: int  # line of the last RUN that installs dependencies
+
+    _fields = ("copies", "packages", "recommends", "replay", "users", "last_install")
+
+    def __init__(self, copies: list | None = None, packages: list | None = None,
+                 recommends: bool = False, replay: list | None = None, users: set | None = None,
+                 last_install: int = 0) -> None:
+        self.copies = [] if copies is None else copies
+        self.packages = [] if packages is None else packages
+        self.recommends = recommends
+        self.replay = [] if replay is None else replay
+        self.users = set() if users is None else users
+        self.last_install = last_install
 
 
 def _python_xy(img) -> str | None:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
 
 import click
 
 from .discover import describe, display_path, find_dockerfiles
 from .engine import FileResult, lint_bytes
+from .records import Mutable
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
@@ -26,25 +26,51 @@ class Problem(str):
         return obj
 
 
-@dataclass
-class Options:
+class Options(Mutable):
     # None means "not given on the command line": the file's configuration decides.
-    select: set[str] | None = None
-    ignore: set[str] | None = None
-    target: str | None = None
-    fail_level: str | None = None
-    fmt: str = "text"
-    output: str | None = None
-    diff: bool = False
-    fix: bool = False
-    unsafe_fixes: bool | None = None
-    stdin_filename: str | None = None
-    color: bool = False
-    config: str | None = None  # --config FILE: this file for every linted file
-    isolated: bool = False  # --isolated: no configuration file at all
-    jobs: int = 1  # the CLI's default is one per CPU
-    exit_zero: bool = False  # --exit-zero: findings do not make the exit status 1 (errors still make it 2)
-    statistics: bool = False  # --statistics: a count per rule instead of the findings
+    select: set[str] | None
+    ignore: set[str] | None
+    target: str | None
+    fail_level: str | None
+    fmt: str
+    output: str | None
+    diff: bool
+    fix: bool
+    unsafe_fixes: bool | None
+    stdin_filename: str | None
+    color: bool
+    config: str | None  # --config FILE: this file for every linted file
+    isolated: bool  # --isolated: no configuration file at all
+    jobs: int  # the CLI's default is one per CPU
+    exit_zero: bool  # --exit-zero: findings do not make the exit status 1 (errors still make it 2)
+    statistics: bool  # --statistics: a count per rule instead of the findings
+
+    _fields = ("select", "ignore", "target", "fail_level", "fmt", "output", "diff", "fix",
+               "unsafe_fixes", "stdin_filename", "color", "config", "isolated", "jobs", "exit_zero",
+               "statistics")
+
+    def __init__(self, select: set[str] | None = None, ignore: set[str] | None = None,
+                 target: str | None = None, fail_level: str | None = None, fmt: str = "text",
+                 output: str | None = None, diff: bool = False, fix: bool = False,
+                 unsafe_fixes: bool | None = None, stdin_filename: str | None = None,
+                 color: bool = False, config: str | None = None, isolated: bool = False,
+                 jobs: int = 1, exit_zero: bool = False, statistics: bool = False) -> None:
+        self.select = select
+        self.ignore = ignore
+        self.target = target
+        self.fail_level = fail_level
+        self.fmt = fmt
+        self.output = output
+        self.diff = diff
+        self.fix = fix
+        self.unsafe_fixes = unsafe_fixes
+        self.stdin_filename = stdin_filename
+        self.color = color
+        self.config = config
+        self.isolated = isolated
+        self.jobs = jobs
+        self.exit_zero = exit_zero
+        self.statistics = statistics
 
 
 def collect(paths: list[str], errors: list[str]) -> list[str]:

@@ -15,7 +15,9 @@ they are the point)?
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from .lazyre import LazyRe
+from .records import Value, setfield
 
 SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "fish", "ksh", "pwsh", "powershell", "cmd", "busybox",
                     "tcsh", "csh", "mksh", "xonsh", "nu", "elvish", "arsh", "osh", "ysh"})
@@ -71,23 +73,23 @@ _LOGIN_SERVERS = frozenset({"sshd"})
 CI_AGENTS = frozenset({"jenkins-agent", "jenkins-slave", "jenkins-jnlp-slave", "jnlp-slave", "agent.jar",
                        "gitlab-runner", "buildkite-agent", "actions-runner", "run.sh", "teamcity-agent",
                        "bamboo-agent", "drone-runner", "woodpecker-agent", "concourse"})
-_BUILD_SCRIPT = re.compile(r"(^|[-_./])(build|compile|make|package|release|ci)([-_.]|$)", re.I)
+_BUILD_SCRIPT = LazyRe(r"(^|[-_./])(build|compile|make|package|release|ci)([-_.]|$)", re.I)
 # Steps of a shell-form command that only prepare the one that runs.
 _PREP = frozenset({"export", "set", "cd", "source", ".", "echo", "umask", "ulimit", "trap", "true", ":",
                    "printf", "sleep", "mkdir", "chmod", "chown", "ln", "cp", "rm", "test", "[", "sed", "envsubst",
                    "unset", "declare", "local", "wait"})
 _S2I_LABELS = ("io.openshift.s2i.scripts-url", "io.s2i.scripts-url")
 # What an image's own name/title/description label says it is, in the author's words.
-_SAYS_BUILD_ENV = re.compile(r"\bCI\b|continuous integration|\b(build|development|dev|developer) environment\b|"
+_SAYS_BUILD_ENV = LazyRe(r"\bCI\b|continuous integration|\b(build|development|dev|developer) environment\b|"
                              r"\bdevcontainer\b|\btoolbox\b|\bbuild (image|container)\b", re.I)
 # The same in the comments that introduce a stage; narrower, as comments also describe builder
 # stages ("build image") and mention CI in passing. Seen: "This builds a convenience image for go
 # development … this image is meant strictly for building things" (appcelerator/gotools2),
 # "Build environment for LineageOS"; the other 45 header comments of the corpora matching the
 # wider LABEL pattern named a builder stage or a CI tool the image talks to.
-_INTRO_SAYS_BUILD_ENV = re.compile(r"\b(build|development|dev|developer) environment\b|\bdevcontainer\b|"
-                                   r"\b(intended|meant) (strictly |only )?for (building|development)\b|"
-                                   r"\bfor (\w+ )?development\b|\bdevelopment (image|container)\b", re.I)
+_INTRO_SAYS_BUILD_ENV = LazyRe(r"\b(build|development|dev|developer) environment\b|\bdevcontainer\b|"
+                               r"\b(intended|meant) (strictly |only )?for (building|development)\b|"
+                               r"\bfor (\w+ )?development\b|\bdevelopment (image|container)\b", re.I)
 # Packages that make an image a notebook or IDE workspace, whatever its CMD starts.
 _NOTEBOOK_PORTS = frozenset({"8888", "8787", "6006"})  # Jupyter's, RStudio Server's and TensorBoard's defaults
 NOTEBOOK_PACKAGES = frozenset({"jupyter", "jupyterlab", "notebook", "jupyterhub", "rstudio-server", "code-server"})
@@ -97,8 +99,7 @@ FIRMWARE_TOOLS = frozenset({"avrdude", "gcc-avr", "avr-libc", "gcc-arm-none-eabi
                             "arduino-mk", "platformio", "esptool", "dfu-util", "openocd", "sdcc", "stm32flash"})
 
 
-@dataclass(frozen=True)
-class RuntimeCommand:
+class RuntimeCommand(Value):
     """One of CMD, ENTRYPOINT, HEALTHCHECK CMD in force for a stage.
 
     ``words`` are the exec-form argv, or for shell form the shell text split into words
@@ -114,18 +115,33 @@ class RuntimeCommand:
     shell_form: bool
     origin: str
 
+    __slots__ = _fields = ("kind", "instruction", "words", "shell_form", "origin")
+
+    def __init__(self, kind: str, instruction: object, words: tuple[str, ...], shell_form: bool,
+                 origin: str) -> None:
+        setfield(self, "kind", kind)
+        setfield(self, "instruction", instruction)
+        setfield(self, "words", words)
+        setfield(self, "shell_form", shell_form)
+        setfield(self, "origin", origin)
+
     @property
     def text(self) -> str:
         """The command as the shell form would read, for messages."""
         return " ".join(self.words)
 
 
-@dataclass(frozen=True)
-class Purpose:
+class Purpose(Value):
     """What the image is for: kind is "application" or "build-environment"; why says how we know."""
 
     kind: str
     why: str
+
+    __slots__ = _fields = ("kind", "why")
+
+    def __init__(self, kind: str, why: str) -> None:
+        setfield(self, "kind", kind)
+        setfield(self, "why", why)
 
 
 def runtime_commands(stage) -> list[RuntimeCommand]:
@@ -293,7 +309,7 @@ def purpose(stage) -> Purpose:
                    f"{_classify(progs[-1])}")
 
 
-_VERSIONED = re.compile(r"^(perl|python|ruby|php|node|lua|tclsh|pypy)[0-9][0-9.]*$")
+_VERSIONED = LazyRe(r"^(perl|python|ruby|php|node|lua|tclsh|pypy)[0-9][0-9.]*$")
 
 
 def _classify(argv: tuple[str, ...]) -> str | None:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import functools
 import re
 
-_HUMPS = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-_SPLIT = re.compile(r"[_\-.]+")
+from .lazyre import LazyRe
+
+_HUMPS = LazyRe(r"(?<=[a-z0-9])(?=[A-Z])")
+_SPLIT = LazyRe(r"[_\-.]+")
 
 
 @functools.cache

@@ -28,10 +28,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
 from typing import Any, Iterator
 
 from dockerlint.spans import Span, TextMap
+
+from .lazyre import LazyRe
+from .records import Value, setfield
 
 __all__ = ["Word", "Command", "Statement", "ShellScript", "parse_shell"]
 
@@ -40,8 +42,7 @@ __all__ = ["Word", "Command", "Statement", "ShellScript", "parse_shell"]
 # Public data model
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(Value):
     """One shell word.
 
     ``text`` is the value after quote removal when the word is static
@@ -57,12 +58,19 @@ class Word:
     span: Span
     is_static: bool
 
+    __slots__ = _fields = ("text", "raw", "span", "is_static")
+
+    def __init__(self, text: str, raw: str, span: Span, is_static: bool) -> None:
+        setfield(self, "text", text)
+        setfield(self, "raw", raw)
+        setfield(self, "span", span)
+        setfield(self, "is_static", is_static)
+
     def __str__(self) -> str:  # handy in messages
         return self.text
 
 
-@dataclass(frozen=True)
-class Command:
+class Command(Value):
     """A simple command, found anywhere in the script.
 
     ``argv`` is the command name and its arguments, without prefix
@@ -91,13 +99,36 @@ class Command:
     in_substitution: bool
     conditional: bool
     errexit: bool
-    redirects: tuple[str, ...] = ()
+    redirects: tuple[str, ...]
     #: the command runs in the background (its list ends with ``&``)
-    background: bool = False
+    background: bool
     #: the command's status is negated by ``!``
-    negated: bool = False
+    negated: bool
     #: inside a function definition body (runs only if the function is called)
-    in_function: bool = False
+    in_function: bool
+
+    __slots__ = _fields = ("argv", "assignments", "span", "connector", "in_subshell", "in_pipeline",
+                           "in_substitution", "conditional", "errexit", "redirects", "background",
+                           "negated", "in_function")
+
+    def __init__(self, argv: tuple[Word, ...], assignments: tuple[tuple[str, Word], ...],
+                 span: Span, connector: str | None, in_subshell: bool, in_pipeline: bool,
+                 in_substitution: bool, conditional: bool, errexit: bool,
+                 redirects: tuple[str, ...] = (), background: bool = False, negated: bool = False,
+                 in_function: bool = False) -> None:
+        setfield(self, "argv", argv)
+        setfield(self, "assignments", assignments)
+        setfield(self, "span", span)
+        setfield(self, "connector", connector)
+        setfield(self, "in_subshell", in_subshell)
+        setfield(self, "in_pipeline", in_pipeline)
+        setfield(self, "in_substitution", in_substitution)
+        setfield(self, "conditional", conditional)
+        setfield(self, "errexit", errexit)
+        setfield(self, "redirects", redirects)
+        setfield(self, "background", background)
+        setfield(self, "negated", negated)
+        setfield(self, "in_function", in_function)
 
     @property
     def name(self) -> str:
@@ -120,8 +151,7 @@ class Command:
         return found
 
 
-@dataclass(frozen=True)
-class Statement:
+class Statement(Value):
     """A top-level statement of a script: where it starts and ends in the script text.
 
     ``start``/``end`` are character indices into ``ShellScript.text`` (end exclusive,
@@ -136,15 +166,32 @@ class Statement:
     terminator: str | None
     kind: str  # tree-sitter node type: command, list, pipeline, if_statement, ...
 
+    __slots__ = _fields = ("start", "end", "terminator", "kind")
 
-@dataclass(frozen=True)
-class ShellScript:
+    def __init__(self, start: int, end: int, terminator: str | None, kind: str) -> None:
+        setfield(self, "start", start)
+        setfield(self, "end", end)
+        setfield(self, "terminator", terminator)
+        setfield(self, "kind", kind)
+
+
+class ShellScript(Value):
     commands: tuple[Command, ...]
     has_errors: bool
     text: str
-    statements: tuple[Statement, ...] = ()
+    statements: tuple[Statement, ...]
     #: errexit (``set -e``) is in force when the script ends
-    errexit_at_end: bool = False
+    errexit_at_end: bool
+
+    __slots__ = _fields = ("commands", "has_errors", "text", "statements", "errexit_at_end")
+
+    def __init__(self, commands: tuple[Command, ...], has_errors: bool, text: str,
+                 statements: tuple[Statement, ...] = (), errexit_at_end: bool = False) -> None:
+        setfield(self, "commands", commands)
+        setfield(self, "has_errors", has_errors)
+        setfield(self, "text", text)
+        setfield(self, "statements", statements)
+        setfield(self, "errexit_at_end", errexit_at_end)
 
     def __iter__(self) -> Iterator[Command]:
         return iter(self.commands)
@@ -165,19 +212,40 @@ def _parser() -> Any:
     global _PARSER
     if _PARSER is None:
         import tree_sitter  # noqa: PLC0415 - deliberately lazy
+
+        _PARSER = tree_sitter.Parser(tree_sitter.Language(_bash_language()))
+    return _PARSER
+
+
+def _bash_language() -> Any:
+    """tree-sitter-bash's language (a capsule), loaded from its extension module `_binding`
+    without running the package's __init__: that imports importlib.resources (for a query file
+    we do not use) and through it tempfile, shutil, bz2, lzma and random, ~10 ms of a one-file
+    run.  Falls back to the ordinary import if the package is laid out otherwise."""
+    import sys  # noqa: PLC0415
+    from importlib.machinery import PathFinder  # noqa: PLC0415
+
+    try:
+        binding = sys.modules.get("tree_sitter_bash._binding")
+        if binding is None:
+            package = PathFinder.find_spec("tree_sitter_bash")
+            spec = PathFinder.find_spec("tree_sitter_bash._binding", package.submodule_search_locations)
+            binding = spec.loader.create_module(spec)
+            spec.loader.exec_module(binding)
+            sys.modules["tree_sitter_bash._binding"] = binding
+        return binding.language()
+    except (AttributeError, ImportError, TypeError):
         import tree_sitter_bash  # noqa: PLC0415
 
-        language = tree_sitter.Language(tree_sitter_bash.language())
-        _PARSER = tree_sitter.Parser(language)
-    return _PARSER
+        return tree_sitter_bash.language()
 
 
 # --------------------------------------------------------------------------
 # Word values
 
-_WORD_ESC = re.compile(r"\\(.)", re.S)
-_DQ_ESC = re.compile(r'\\([$`"\\\n])')
-_ANSI_ESC = re.compile(r"\\(x[0-9A-Fa-f]{1,2}|u[0-9A-Fa-f]{1,4}|U[0-9A-Fa-f]{1,8}|[0-7]{1,3}|c.|.)", re.S)
+_WORD_ESC = LazyRe(r"\\(.)", re.S)
+_DQ_ESC = LazyRe(r'\\([$`"\\\n])')
+_ANSI_ESC = LazyRe(r"\\(x[0-9A-Fa-f]{1,2}|u[0-9A-Fa-f]{1,4}|U[0-9A-Fa-f]{1,8}|[0-7]{1,3}|c.|.)", re.S)
 _ANSI_SIMPLE = {
     "a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "n": "\n", "r": "\r",
     "t": "\t", "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?",

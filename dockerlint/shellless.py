@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import posixpath
 from bisect import bisect_left
-from dataclasses import dataclass
+
+from .records import Value, setfield
 
 # Directories that usr-merged images link together: a shell copied to /usr/bin/sh may be /bin/sh.
 _MERGED = {"/bin": "/usr/bin", "/sbin": "/usr/sbin", "/usr/bin": "/bin", "/usr/sbin": "/sbin"}
 
 
-@dataclass(frozen=True)
-class MissingShell:
+class MissingShell(Value):
     """A shell-form instruction whose program is not in the stage's filesystem.
 
     program: the path it needs ("/bin/sh", or what `SHELL`/the `#!` line names); via: how it was
@@ -36,6 +36,14 @@ class MissingShell:
     via: str
     image: str
     has: str
+
+    __slots__ = _fields = ("program", "via", "image", "has")
+
+    def __init__(self, program: str, via: str, image: str, has: str) -> None:
+        setfield(self, "program", program)
+        setfield(self, "via", via)
+        setfield(self, "image", image)
+        setfield(self, "has", has)
 
 
 def _shells(stage) -> tuple[list[int], list[tuple[tuple[str, ...], int]]]:

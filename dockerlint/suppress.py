@@ -16,34 +16,48 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field, replace
 
 from . import catalog
 from .findings import Edit, Finding, Fix
+from .lazyre import LazyRe
+from .records import Mutable, replace
 from .spans import Span
 from .syntax import ParsedFile
 
 # Bounded, linear patterns: a comment is attacker-controlled text.
 # No two adjacent runs of the same class (`[ \t]*:?[ \t]*` backtracks quadratically on spaces).
-_DIRECTIVE = re.compile(r"(dockerlint|hadolint)(?:[ \t]*:)?[ \t]*(global[ \t]+)?ignore[ \t]*=[ \t]*(.*)", re.I)
+_DIRECTIVE = LazyRe(r"(dockerlint|hadolint)(?:[ \t]*:)?[ \t]*(global[ \t]+)?ignore[ \t]*=[ \t]*(.*)", re.I)
 # `# dockerlint ignore DKL201` or `ignore: DKL201`: the `=` is missing, so it is no suppression.
 # Only reported when what follows starts with a rule (`# dockerlint ignore this` is prose).
-_MISSING_EQ = re.compile(r"dockerlint(?:[ \t]*:)?[ \t]*(global[ \t]+)?ignore([ \t]*:[ \t]*|[ \t]+)([^=\s].*)", re.I)
-_CODE = re.compile(r"[^,\s]+")
+_MISSING_EQ = LazyRe(r"dockerlint(?:[ \t]*:)?[ \t]*(global[ \t]+)?ignore([ \t]*:[ \t]*|[ \t]+)([^=\s].*)", re.I)
+_CODE = LazyRe(r"[^,\s]+")
 
 
-@dataclass
-class Suppression:
+class Suppression(Mutable):
     tool: str  # "dockerlint" | "hadolint"
     is_global: bool
     line: int  # of the comment
     codes: list[tuple[str, Span]]  # as written, with their spans
     reason: str | None
-    covers: tuple[int, int] | None = None  # instruction lines; None for global or dangling
-    used: set[str] = field(default_factory=set)  # codes as written that suppressed something
+    covers: tuple[int, int] | None  # instruction lines; None for global or dangling
+    used: set[str]  # codes as written that suppressed something
     # For `# dockerlint ignore DKL201` (no `=`): the span of what stands where `=` belongs.
     # Such a comment suppresses nothing; DKL002 says so and its fix writes the `=`.
-    missing_eq: Span | None = None
+    missing_eq: Span | None
+
+    _fields = ("tool", "is_global", "line", "codes", "reason", "covers", "used", "missing_eq")
+
+    def __init__(self, tool: str, is_global: bool, line: int, codes: list[tuple[str, Span]],
+                 reason: str | None, covers: tuple[int, int] | None = None,
+                 used: set[str] | None = None, missing_eq: Span | None = None) -> None:
+        self.tool = tool
+        self.is_global = is_global
+        self.line = line
+        self.codes = codes
+        self.reason = reason
+        self.covers = covers
+        self.used = set() if used is None else used
+        self.missing_eq = missing_eq
 
 
 def _maybe_directive(comment: str) -> bool:

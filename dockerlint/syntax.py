@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
 
+from .lazyre import LazyRe
+from .records import Frozen, Mutable, Value, setfield
 from .spans import Span, TextMap
 
 MAX_LINE = 65535  # BuildKit's scanner limit, in bytes, without the "\n" (§2)
@@ -36,28 +37,38 @@ FLAGS: dict[str, dict[str, object]] = {
 # These never validate flags, so BuildKit ignores unknown ones (§5).
 UNCHECKED_FLAGS = frozenset({"STOPSIGNAL", "ARG"})
 
-_DIRECTIVE = re.compile(r"^#[ \t]*([A-Za-z][A-Za-z0-9]*)[ \t]*=[ \t]*(.+?)\s*$")
+_DIRECTIVE = LazyRe(r"^#[ \t]*([A-Za-z][A-Za-z0-9]*)[ \t]*=[ \t]*(.+?)\s*$")
 _KNOWN_DIRECTIVES = ("syntax", "escape", "check")
-_WS = re.compile(r"[\t\v\f\r ]+")
-_HEREDOC_WORD = re.compile(r"^(\d*)<<(-?)(.*)$")
-_STAGE_NAME = re.compile(r"^[a-z][a-z0-9\-_.]*$")
+_WS = LazyRe(r"[\t\v\f\r ]+")
+_HEREDOC_WORD = LazyRe(r"^(\d*)<<(-?)(.*)$")
+_STAGE_NAME = LazyRe(r"^[a-z][a-z0-9\-_.]*$")
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(Value):
     text: str
     span: Span
 
+    __slots__ = _fields = ("text", "span")
 
-@dataclass(frozen=True)
-class Flag:
+    def __init__(self, text: str, span: Span) -> None:
+        setfield(self, "text", text)
+        setfield(self, "span", span)
+
+
+class Flag(Value):
     name: str
     value: str | None  # None for a bare boolean flag such as --link
     span: Span
 
+    __slots__ = _fields = ("name", "value", "span")
 
-@dataclass(frozen=True)
-class Heredoc:
+    def __init__(self, name: str, value: str | None, span: Span) -> None:
+        setfield(self, "name", name)
+        setfield(self, "value", value)
+        setfield(self, "span", span)
+
+
+class Heredoc(Value):
     name: str
     body: str
     chomp: bool  # <<-: leading tabs are stripped when it is used
@@ -67,28 +78,57 @@ class Heredoc:
     body_map: TextMap
     terminator_line: int
 
+    __slots__ = _fields = ("name", "body", "chomp", "expand", "fd", "span", "body_map",
+                           "terminator_line")
 
-@dataclass(frozen=True)
-class Comment:
+    def __init__(self, name: str, body: str, chomp: bool, expand: bool, fd: int | None, span: Span,
+                 body_map: TextMap, terminator_line: int) -> None:
+        setfield(self, "name", name)
+        setfield(self, "body", body)
+        setfield(self, "chomp", chomp)
+        setfield(self, "expand", expand)
+        setfield(self, "fd", fd)
+        setfield(self, "span", span)
+        setfield(self, "body_map", body_map)
+        setfield(self, "terminator_line", terminator_line)
+
+
+class Comment(Value):
     text: str  # after the "#", stripped
     span: Span
 
+    __slots__ = _fields = ("text", "span")
 
-@dataclass(frozen=True)
-class Directive:
+    def __init__(self, text: str, span: Span) -> None:
+        setfield(self, "text", text)
+        setfield(self, "span", span)
+
+
+class Directive(Value):
     key: str  # lower case
     value: str
     span: Span
 
+    __slots__ = _fields = ("key", "value", "span")
 
-@dataclass(frozen=True)
-class SyntaxIssue:
+    def __init__(self, key: str, value: str, span: Span) -> None:
+        setfield(self, "key", key)
+        setfield(self, "value", value)
+        setfield(self, "span", span)
+
+
+class SyntaxIssue(Value):
     message: str
     span: Span
 
+    __slots__ = _fields = ("message", "span")
 
-@dataclass(frozen=True, eq=False)
-class Instruction:
+    def __init__(self, message: str, span: Span) -> None:
+        setfield(self, "message", message)
+        setfield(self, "span", span)
+
+
+class Instruction(Frozen):
     keyword: str  # upper case
     raw_keyword: str
     start_line: int  # as BuildKit counts it (§2)
@@ -100,9 +140,33 @@ class Instruction:
     rest_map: TextMap
     args: tuple[Word, ...]  # words per the instruction's shape (§4)
     json: bool  # exec form
-    heredocs: tuple[Heredoc, ...] = ()
-    pairs: tuple[tuple[Word, Word | None], ...] = ()  # ENV, LABEL, ARG
-    trigger: "Instruction | None" = None  # ONBUILD's instruction
+    heredocs: tuple[Heredoc, ...]
+    pairs: tuple[tuple[Word, Word | None], ...]  # ENV, LABEL, ARG
+    trigger: "Instruction | None"  # ONBUILD's instruction
+
+    __slots__ = _fields = ("keyword", "raw_keyword", "start_line", "end_line", "span",
+                           "keyword_span", "flags", "rest", "rest_map", "args", "json", "heredocs",
+                           "pairs", "trigger")
+
+    def __init__(self, keyword: str, raw_keyword: str, start_line: int, end_line: int, span: Span,
+                 keyword_span: Span, flags: tuple[Flag, ...], rest: str, rest_map: TextMap,
+                 args: tuple[Word, ...], json: bool, heredocs: tuple[Heredoc, ...] = (),
+                 pairs: tuple[tuple[Word, Word | None], ...] = (),
+                 trigger: "Instruction | None" = None) -> None:
+        setfield(self, "keyword", keyword)
+        setfield(self, "raw_keyword", raw_keyword)
+        setfield(self, "start_line", start_line)
+        setfield(self, "end_line", end_line)
+        setfield(self, "span", span)
+        setfield(self, "keyword_span", keyword_span)
+        setfield(self, "flags", flags)
+        setfield(self, "rest", rest)
+        setfield(self, "rest_map", rest_map)
+        setfield(self, "args", args)
+        setfield(self, "json", json)
+        setfield(self, "heredocs", heredocs)
+        setfield(self, "pairs", pairs)
+        setfield(self, "trigger", trigger)
 
     def flag(self, name: str) -> Flag | None:
         for f in self.flags:
@@ -114,18 +178,36 @@ class Instruction:
         return [f.value or "" for f in self.flags if f.name == name]
 
 
-@dataclass
-class ParsedFile:
-    instructions: list[Instruction] = field(default_factory=list)
-    comments: list[Comment] = field(default_factory=list)
-    directives: list[Directive] = field(default_factory=list)
-    issues: list[SyntaxIssue] = field(default_factory=list)
-    warnings: list[SyntaxIssue] = field(default_factory=list)
-    lines: list[str] = field(default_factory=list)  # physical lines, without line ends
-    escape: str = "\\"
-    bom: bool = False
-    newline: str = "\n"
-    final_newline: bool = True
+class ParsedFile(Mutable):
+    instructions: list[Instruction]
+    comments: list[Comment]
+    directives: list[Directive]
+    issues: list[SyntaxIssue]
+    warnings: list[SyntaxIssue]
+    lines: list[str]  # physical lines, without line ends
+    escape: str
+    bom: bool
+    newline: str
+    final_newline: bool
+
+    _fields = ("instructions", "comments", "directives", "issues", "warnings", "lines", "escape",
+               "bom", "newline", "final_newline")
+
+    def __init__(self, instructions: list[Instruction] | None = None,
+                 comments: list[Comment] | None = None, directives: list[Directive] | None = None,
+                 issues: list[SyntaxIssue] | None = None, warnings: list[SyntaxIssue] | None = None,
+                 lines: list[str] | None = None, escape: str = "\\", bom: bool = False,
+                 newline: str = "\n", final_newline: bool = True) -> None:
+        self.instructions = [] if instructions is None else instructions
+        self.comments = [] if comments is None else comments
+        self.directives = [] if directives is None else directives
+        self.issues = [] if issues is None else issues
+        self.warnings = [] if warnings is None else warnings
+        self.lines = [] if lines is None else lines
+        self.escape = escape
+        self.bom = bom
+        self.newline = newline
+        self.final_newline = final_newline
 
 
 def _line_span(lines: list[str], n: int) -> Span:
@@ -597,7 +679,7 @@ class _Parser:
 
 
 def _replace(ins: Instruction, **kw) -> Instruction:
-    d = {f: getattr(ins, f) for f in ins.__dataclass_fields__}
+    d = {f: getattr(ins, f) for f in ins._fields}
     d.update(kw)
     return Instruction(**d)
 

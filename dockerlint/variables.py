@@ -15,23 +15,31 @@ above it.  A global ARG is in a stage's scope only once re-declared there.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
+from .records import Mutable, Value, setfield
 from .spans import Span, TextMap
 
 _NAME_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
 _NAME = _NAME_START | frozenset("0123456789")
 
 
-@dataclass(frozen=True)
-class VarRef:
+class VarRef(Value):
     """One variable use: name, [start, end) in the text, and whether a default covers an unset name."""
 
     name: str
     start: int
     end: int
     has_default: bool
-    malformed: bool = False  # `${name:x…}`: an operator BuildKit rejects (a template placeholder)
+    malformed: bool  # `${name:x…}`: an operator BuildKit rejects (a template placeholder)
+
+    __slots__ = _fields = ("name", "start", "end", "has_default", "malformed")
+
+    def __init__(self, name: str, start: int, end: int, has_default: bool,
+                 malformed: bool = False) -> None:
+        setfield(self, "name", name)
+        setfield(self, "start", start)
+        setfield(self, "end", end)
+        setfield(self, "has_default", has_default)
+        setfield(self, "malformed", malformed)
 
 
 def references(text: str, escape: str = "\\", quotes: bool = True) -> list[VarRef]:
@@ -100,8 +108,7 @@ def references(text: str, escape: str = "\\", quotes: bool = True) -> list[VarRe
     return out
 
 
-@dataclass
-class Scope:
+class Scope(Mutable):
     """The names in scope before an instruction.
 
     names: name -> where it was set ("global ARG", "ARG", "ENV", "image", "parent");
@@ -110,24 +117,48 @@ class Scope:
     may define names dockerlint does not know (unknown image or incomplete ENV facts).
     """
 
-    names: dict[str, str] = field(default_factory=dict)
-    globals_: dict[str, int] = field(default_factory=dict)
-    later: dict[str, int] = field(default_factory=dict)
-    open: bool = False
-    image: object = None
+    names: dict[str, str]
+    globals_: dict[str, int]
+    later: dict[str, int]
+    open: bool
+    image: object
+
+    _fields = ("names", "globals_", "later", "open", "image")
+
+    def __init__(self, names: dict[str, str] | None = None, globals_: dict[str, int] | None = None,
+                 later: dict[str, int] | None = None, open: bool = False,
+                 image: object = None) -> None:
+        self.names = {} if names is None else names
+        self.globals_ = {} if globals_ is None else globals_
+        self.later = {} if later is None else later
+        self.open = open
+        self.image = image
 
 
-@dataclass(frozen=True)
-class Use:
+class Use(Value):
     """A word BuildKit expands: its text, how it maps to the file, and how quotes are read."""
 
     instruction: object
     text: str
     span: Span
-    tmap: TextMap | None = None
-    quotes: bool = True
-    same_instruction: frozenset[str] = frozenset()  # names this ENV sets, seen only by later instructions
-    key: str | None = None  # the name an ENV/ARG value is assigned to
+    tmap: TextMap | None
+    quotes: bool
+    same_instruction: frozenset[str]  # names this ENV sets, seen only by later instructions
+    key: str | None  # the name an ENV/ARG value is assigned to
+
+    __slots__ = _fields = ("instruction", "text", "span", "tmap", "quotes", "same_instruction",
+                           "key")
+
+    def __init__(self, instruction: object, text: str, span: Span, tmap: TextMap | None = None,
+                 quotes: bool = True, same_instruction: frozenset[str] = frozenset(),
+                 key: str | None = None) -> None:
+        setfield(self, "instruction", instruction)
+        setfield(self, "text", text)
+        setfield(self, "span", span)
+        setfield(self, "tmap", tmap)
+        setfield(self, "quotes", quotes)
+        setfield(self, "same_instruction", same_instruction)
+        setfield(self, "key", key)
 
     def locate(self, ref: VarRef) -> Span:
         """Where a reference is written; the whole word when the word's text is not the file's."""

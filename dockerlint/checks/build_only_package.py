@@ -7,6 +7,7 @@ import re
 from .. import knowledge
 from ..builds import builds
 from ..findings import Fix, Hit
+from ..lazyre import LazyRe
 from ..runtime import COMPILES_AT_START, runs_unseen_script
 from ..packages import base_name
 from .single_stage_build import fed_by_another_stage, shipped_toolchain, used_at_runtime
@@ -254,7 +255,7 @@ def _base_hit(model, final, skip_tc) -> Hit | None:
     return Hit(word.span, msg, fix, help_)
 
 
-_NEED_WORDS = re.compile(r"\b(?:used|uses|needed|needs|need|required|requires|runtime|run time|at run)\b")
+_NEED_WORDS = LazyRe(r"\b(?:used|uses|needed|needs|need|required|requires|runtime|run time|at run)\b")
 
 
 def _explained(comment: str, name: str) -> bool:

@@ -19,11 +19,12 @@ import re
 from bisect import bisect_right
 
 from ..findings import Edit, Fix, Hit
+from ..lazyre import LazyRe
 from ..spans import Span
 
-_INT = re.compile(r"^[+-]?[0-9]+$")
+_INT = LazyRe(r"^[+-]?[0-9]+$")
 # A Docker reference's repository part: lower-case path components (distribution/reference).
-_REFERENCE = re.compile(r"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$")
+_REFERENCE = LazyRe(r"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$")
 
 
 def _distance(a: str, b: str) -> int:

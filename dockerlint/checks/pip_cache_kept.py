@@ -7,8 +7,9 @@ import re
 
 from ..findings import Fix
 from ._cache_rules import WHAT, command_text, flag_fix, hits_for
+from ..lazyre import LazyRe
 
-_POETRY_PIN = re.compile(r"""^poetry(?:\[[^\]]*\])?\s*(?:==|>=|~=)\s*([0-9]+)\.([0-9]+)""")
+_POETRY_PIN = LazyRe(r"""^poetry(?:\[[^\]]*\])?\s*(?:==|>=|~=)\s*([0-9]+)\.([0-9]+)""")
 
 
 def _message(run, use, size):

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 
 from ..findings import Edit, Fix, Hit
+from ..lazyre import LazyRe
 from ..spans import Span
 
-_OCTAL = re.compile(r"^0?[0-7]{3}$")
+_OCTAL = LazyRe(r"^0?[0-7]{3}$")
 # `chmod -R a+r`, `+rX`: files a COPY or a clone brings are readable already, so nothing changes
-_READ_ONLY = re.compile(r"^[ugoa]*\+[rX]+$")
+_READ_ONLY = LazyRe(r"^[ugoa]*\+[rX]+$")
 _ROOT = frozenset({"root", "0", "root:root", "0:0", "root:0", "0:root"})
 # Folders a base image already fills (or that hold the user's home skeleton): `chown -R` there also
 # owns files no COPY brought, which `COPY --chown` would not.

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import functools
-import re
 
 from ..findings import Hit
+from ..lazyre import LazyRe
 
 _ROOT = frozenset({"root", "0"})
-_DROPPER = re.compile(r"(?<![\w.-])(gosu|su-exec)(?![\w.-])")
+_DROPPER = LazyRe(r"(?<![\w.-])(gosu|su-exec)(?![\w.-])")
 
 
 @functools.cache

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
-
 from ..findings import Edit, Fix, Hit
 from ..spans import Span
 
@@ -112,6 +110,8 @@ def _close(name: str, names, budget: list[int]) -> list[str]:
     if budget[0] <= 0:
         return []
     budget[0] -= 1
+    import difflib  # here: only files with an undefined name pay for importing it
+
     return difflib.get_close_matches(name, list(names), n=1, cutoff=0.7)
 
 

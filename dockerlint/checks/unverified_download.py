@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 
 from ..findings import Hit
+from ..lazyre import LazyRe
 
-_GIT_URL = re.compile(r"^(?:git@[^:]+:|git://|ssh://|https?://[^#]+\.git(?:[#?]|$))")
-_COMMIT = re.compile(r"#[0-9a-fA-F]{40}(?::|$)")
+_GIT_URL = LazyRe(r"^(?:git@[^:]+:|git://|ssh://|https?://[^#]+\.git(?:[#?]|$))")
+_COMMIT = LazyRe(r"#[0-9a-fA-F]{40}(?::|$)")
 # A file of a GitHub repository at a full commit id: GitHub serves that commit's blob, which
 # cannot change (raw.githubusercontent.com/OWNER/REPO/<sha>/path, github.com/OWNER/REPO/raw/<sha>/path
 # or /blob/<sha>/path?raw=…).  A branch or tag name in the same place can move.
-_PINNED_RAW = re.compile(r"^https://(?:raw\.githubusercontent\.com/[^/]+/[^/]+|github\.com/[^/]+/[^/]+/(?:raw|blob))"
+_PINNED_RAW = LazyRe(r"^https://(?:raw\.githubusercontent\.com/[^/]+/[^/]+|github\.com/[^/]+/[^/]+/(?:raw|blob))"
                          r"/[0-9a-fA-F]{40}/[^?#]")
 
 

@@ -1,0 +1,171 @@
+"""Start-up of a one-file run (issue 12): what importing and linting must not pay for.
+
+Each check runs in a fresh interpreter (a subprocess), since this test session has long
+imported everything.  They count modules and compiled regexes, never time.
+"""
+
+from __future__ import annotations
+
+import pickle
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from dockerlint.findings import Finding, Hit
+from dockerlint.records import replace
+from dockerlint.spans import Span
+from dockerlint.syntax import ParsedFile, parse
+
+from .conftest import ROOT
+
+SMALL = "FROM alpine:3.20\nRUN apk add --no-cache curl\nCMD [\"curl\", \"-s\", \"http://x\"]\n"
+APT = "FROM debian:12\nRUN apt-get update && apt-get install -y curl\n"  # DKL201 and DKL202
+
+
+def run_python(code: str, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code), *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_linting_a_file_through_the_engine_imports_no_dataclasses():
+    p = run_python("""
+        import sys
+        from dockerlint.engine import lint_text
+        from dockerlint import report
+        res = lint_text(sys.argv[1], "Dockerfile")
+        report.render_statistics([res], [], "json")
+        print(",".join(f.code for f in res.findings), "dataclasses" in sys.modules,
+              "inspect" in sys.modules)
+    """, APT)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.split() == ["DKL201,DKL202", "False", "False"]
+
+
+def test_the_command_line_on_one_file_imports_no_dataclasses(tmp_path):
+    f = tmp_path / "Dockerfile"
+    f.write_text(APT)
+    p = subprocess.run([sys.executable, "-X", "importtime", "-m", "dockerlint", str(f)], cwd=ROOT,
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 1, p.stderr[-2000:]  # DKL201 and DKL202
+    imported = {line.rsplit("|", 1)[-1].strip() for line in p.stderr.splitlines() if "|" in line}
+    assert "dockerlint.engine" in imported  # the -X importtime listing is what we think it is
+    assert "dataclasses" not in imported
+
+
+# Counts each pattern the `re` module compiles (each distinct (pattern, flags) once) and where
+# in dockerlint it was asked for; _compile is what re.compile, re.match etc. all go through.
+_COUNTER = """
+    import os, re, sys
+    PKG = os.path.join(os.getcwd(), "dockerlint") + os.sep
+    seen, ours = set(), set()
+    _orig = re._compile
+    def _counting(pattern, flags):
+        key = (type(pattern), pattern, int(flags))
+        if not isinstance(pattern, re.Pattern) and key not in seen:
+            seen.add(key)
+            f = sys._getframe(1)
+            while f is not None and f.f_code.co_filename.startswith(os.path.dirname(re.__file__)):
+                f = f.f_back
+            if f is not None and f.f_code.co_filename.startswith(PKG):
+                ours.add((f.f_code.co_filename[len(PKG):], f.f_lineno))
+        return _orig(pattern, flags)
+    re._compile = _counting
+"""
+
+
+def test_importing_every_module_compiles_no_regex_of_ours():
+    p = run_python(_COUNTER + """
+    import importlib, pkgutil
+    import dockerlint, dockerlint.checks
+    names = [m.name for m in pkgutil.walk_packages(dockerlint.__path__, "dockerlint.")]
+    assert len(names) > 40, names
+    for name in names:
+        if name.rsplit(".", 1)[-1] not in ("__main__", "readme"):
+            importlib.import_module(name)
+    print(sorted(ours))
+    """)
+    assert p.returncode == 0, p.stderr
+    # module-level patterns are dockerlint.lazyre.LazyRe: compiled on first use, not here
+    assert p.stdout.strip() == "[]"
+
+
+def test_linting_a_small_file_compiles_a_fraction_of_the_regexes():
+    p = run_python(_COUNTER + """
+    from dockerlint.engine import lint_text
+    from dockerlint import lazyre
+    made = []
+    _init = lazyre.LazyRe.__init__
+    def _made(self, *a, **kw):
+        made.append(self)
+        _init(self, *a, **kw)
+    lazyre.LazyRe.__init__ = _made
+    lint_text(sys.argv[1], "Dockerfile")
+    print(len(ours), len(made))
+    """, SMALL)
+    assert p.returncode == 0, p.stderr
+    compiled, lazy = map(int, p.stdout.split())
+    # Compiled everywhere, the package tables, images and modules were over 110 patterns on this
+    # file; on first use some 30 (the apk package patterns, the image's tag tokens, ...).
+    assert lazy > 100  # the table patterns made (not compiled) while linting
+    assert compiled < 50
+
+
+def test_lazy_regex_compiles_once_and_then_calls_the_compiled_pattern():
+    from dockerlint.lazyre import LazyRe
+
+    rx = LazyRe(r"(?P<n>[a-z]+)=", 2)  # re.IGNORECASE
+    assert "match" not in vars(rx)
+    assert rx.match("ABC=1").group("n") == "ABC"
+    assert vars(rx)["match"].__self__ is rx.compiled()  # now the compiled pattern's own method
+    assert rx.sub("", "a=b=") == "" and rx.groups == 1 and rx.pattern == "(?P<n>[a-z]+)="
+
+
+SP = Span(1, 1, 1, 5)
+
+
+def test_value_records_compare_hash_and_stay_frozen_like_dataclasses():
+    a = Finding("DKL101", "n", "warning", "m", "Dockerfile", SP, extra={"x": 1})
+    b = Finding("DKL101", "n", "warning", "m", "Dockerfile", SP)
+    assert a == b and hash(a) == hash(b) and len({a, b}) == 1  # extra: compare=False, hash=False
+    assert a != replace(a, message="other") and replace(a, message="other").message == "other"
+    assert Hit(SP, "m") != ("m",) and Hit(SP, "m") == Hit(SP, "m")
+    assert repr(Hit(SP, "m")).startswith("Hit(span=Span(")
+    with pytest.raises(AttributeError):
+        a.code = "DKL102"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        replace(a, nope=1)
+    assert pickle.loads(pickle.dumps(a)) == a and pickle.loads(pickle.dumps(a)).extra == {"x": 1}
+
+
+def test_identity_and_mutable_records():
+    parsed = parse("FROM alpine\nFROM alpine\n")
+    i, j = parsed.instructions
+    assert i != j and i == i and len({i, j}) == 2  # Instruction: frozen, compared by identity
+    # ParsedFile: mutable, compared by fields (its instructions by identity), unhashable
+    assert ParsedFile(lines=["# x"]) == ParsedFile(lines=["# x"]) != ParsedFile()
+    assert ParsedFile().lines == [] and ParsedFile().lines is not ParsedFile().lines
+    with pytest.raises(TypeError):
+        hash(parsed)
+
+
+def test_the_bash_grammar_loads_without_the_packages_init():
+    # tree_sitter_bash/__init__ imports importlib.resources (tempfile, shutil, lzma...) for a
+    # query file we do not read; shell._bash_language loads the grammar's extension alone.
+    p = run_python("""
+        import sys
+        from dockerlint.shell import parse_shell
+        s = parse_shell("apt-get update && apt-get install -y curl | tee log")
+        print([c.argv[0].text for c in s.commands], "importlib.resources" in sys.modules,
+              "tempfile" in sys.modules)
+    """)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.split("]")[1].split() == ["False", "False"]
+    assert p.stdout.startswith("['apt-get', 'apt-get', 'tee']")
+
+
+def test_a_record_inside_itself_reprs_as_dots():
+    p = ParsedFile()
+    p.comments.append(p)
+    assert repr(p).startswith("ParsedFile(instructions=[], comments=[...], directives=[]")
