@@ -212,32 +212,11 @@ def _parser() -> Any:
     global _PARSER
     if _PARSER is None:
         import tree_sitter  # noqa: PLC0415 - deliberately lazy
-
-        _PARSER = tree_sitter.Parser(tree_sitter.Language(_bash_language()))
-    return _PARSER
-
-
-def _bash_language() -> Any:
-    """tree-sitter-bash's language (a capsule), loaded from its extension module `_binding`
-    without running the package's __init__: that imports importlib.resources (for a query file
-    we do not use) and through it tempfile, shutil, bz2, lzma and random, ~10 ms of a one-file
-    run.  Falls back to the ordinary import if the package is laid out otherwise."""
-    import sys  # noqa: PLC0415
-    from importlib.machinery import PathFinder  # noqa: PLC0415
-
-    try:
-        binding = sys.modules.get("tree_sitter_bash._binding")
-        if binding is None:
-            package = PathFinder.find_spec("tree_sitter_bash")
-            spec = PathFinder.find_spec("tree_sitter_bash._binding", package.submodule_search_locations)
-            binding = spec.loader.create_module(spec)
-            spec.loader.exec_module(binding)
-            sys.modules["tree_sitter_bash._binding"] = binding
-        return binding.language()
-    except (AttributeError, ImportError, TypeError):
         import tree_sitter_bash  # noqa: PLC0415
 
-        return tree_sitter_bash.language()
+        language = tree_sitter.Language(tree_sitter_bash.language())
+        _PARSER = tree_sitter.Parser(language)
+    return _PARSER
 
 
 # --------------------------------------------------------------------------

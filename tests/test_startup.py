@@ -150,21 +150,6 @@ def test_identity_and_mutable_records():
         hash(parsed)
 
 
-def test_the_bash_grammar_loads_without_the_packages_init():
-    # tree_sitter_bash/__init__ imports importlib.resources (tempfile, shutil, lzma...) for a
-    # query file we do not read; shell._bash_language loads the grammar's extension alone.
-    p = run_python("""
-        import sys
-        from dockerlint.shell import parse_shell
-        s = parse_shell("apt-get update && apt-get install -y curl | tee log")
-        print([c.argv[0].text for c in s.commands], "importlib.resources" in sys.modules,
-              "tempfile" in sys.modules)
-    """)
-    assert p.returncode == 0, p.stderr
-    assert p.stdout.split("]")[1].split() == ["False", "False"]
-    assert p.stdout.startswith("['apt-get', 'apt-get', 'tee']")
-
-
 def test_a_record_inside_itself_reprs_as_dots():
     p = ParsedFile()
     p.comments.append(p)
