@@ -30,7 +30,7 @@ def test_knowledge_reexports_the_image_api():
 def test_importing_images_first_works_and_parses_nothing():
     code = (
         "import dockerlint.images as i, dockerlint.knowledge as k, dockerlint.compiled as c\n"
-        "assert c._CACHE is None\n"
+        "assert not c._CACHE\n"
         "assert i._history.cache_info().currsize == 0\n"
         "assert i.image_info('golang:1.22').workdir == '/go'\n"
         "assert c._CACHE and 'images' in c._CACHE\n"
