@@ -747,3 +747,19 @@ ENV_SOURCES = {
 def test_env_names_are_the_dockerfiles(ref):
     path, inherited = ENV_SOURCES[ref]
     assert set(image_info(ref).env) == _final_stage_env_names(CORPUS / path) | inherited
+
+
+def test_a_lookup_builds_only_the_entries_it_reads():
+    """image_info's first call makes an _Image of the entry it finds, not of all ~230 (issue 12)."""
+    code = (
+        "import dockerlint.images as i\n"
+        "assert i.image_info('alpine:3.20').family == 'alpine'\n"
+        "t = i._tables()\n"
+        "built = t.by_name._entries.built\n"
+        "assert len(built) == 1, len(built)\n"
+        "assert t.by_name.get('alpine') is t.by_name['alpine'] is next(iter(built.values()))\n"
+        "assert i.image_info('myorg/app:1').family is None\n"
+        "assert len(built) == 1, len(built)  # an unknown image builds nothing\n"
+        "assert all(img.values for _p, img in t.patterns) and len(built) > 1\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
