@@ -4,12 +4,21 @@ Sources (the single source of truth, in the repository's `rules/`, shipped in th
 `dockerlint/_rules/`): `knowledge/*.toml`, `knowledge/image_history.json` and the front matter
 of `DKL*.md`.  Parsing them with tomllib at every start cost more than linting a file (images.toml
 alone about 50 ms); the build (hatch_build.py, run by `pip install` and `pip install -e .`, or
-`python -m dockerlint.compiled`) writes them once as marshal data to
-`dockerlint/_compiled/tables.bin`, with a digest of the sources.
+`python -m dockerlint.compiled`) writes them once as marshal data to `dockerlint/_compiled/`:
+
+    <table>.bin   one knowledge table (`images.bin`, `packages.bin`, …)
+    rules.bin     every rule document, {"rule:DKL001": (front matter, body), …}: the catalog
+                  reads them all together
+
+each holding (format, digest of its own sources, data); a table of _KEYED is stored as
+{key: marshal bytes of its value} and read back as a `Keyed` mapping that decodes on access.  One file per table because a run
+reads only the tables its file needs (a small alpine file: images, toolchains, packages and the
+rule documents), and one marshal.load of everything cost more than the lint.
 
 At run time `table(name)` returns the compiled table when the digest matches the sources it sits
-next to; in a checkout whose rules/ changed since the last build it rebuilds the file (or, where
-it cannot write, parses each source it needs), so the answer is always the sources'.  Nothing is read at import time.
+next to; in a checkout whose rules/ changed since the last build it rebuilds that table's file
+(or, where it cannot write, parses the sources it needs), so the answer is always the sources'.
+Nothing is read at import time.  `_CACHE` holds the tables read so far, by name.
 """
 
 from __future__ import annotations
@@ -20,8 +29,13 @@ import sys
 import zlib
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
-COMPILED = os.path.join(_HERE, "_compiled", "tables.bin")
-_FORMAT = 1  # bump when the layout of tables.bin changes
+COMPILED = os.path.join(_HERE, "_compiled")
+_FORMAT = 2  # bump when the layout of the compiled files changes
+_RULES = "rules"  # the group (and file stem) of the rule documents
+_LEGACY = "tables.bin"  # format 1: every table in one file; removed by build()
+# Tables read one top-level key at a time: each key's value is marshalled on its own, so that a
+# run decodes only the entries it asks for (image_history: one image of 34, the largest 25 KB).
+_KEYED = frozenset({"image_history"})
 
 
 def rules_dir() -> str:
@@ -30,16 +44,43 @@ def rules_dir() -> str:
     return installed if os.path.isdir(installed) else os.path.join(os.path.dirname(_HERE), "rules")
 
 
-def _sources(root: str) -> list[tuple[str, str]]:
-    """(table name, path) of every compiled source, in a fixed order."""
+def _knowledge_sources(root: str) -> list[tuple[str, str]]:
     know = os.path.join(root, "knowledge")
     out = []
     for name in sorted(os.listdir(know)) if os.path.isdir(know) else []:
         stem, ext = os.path.splitext(name)
+        # debian.json (2 MB) stays JSON: marshal reads it no faster, and only DKL104 needs it
         if ext == ".toml" or (ext == ".json" and stem != "debian"):
             out.append((stem, os.path.join(know, name)))
+    return out
+
+
+def _rule_sources(root: str) -> list[tuple[str, str]]:
     docs = sorted(n for n in os.listdir(root) if n.startswith("DKL") and n.endswith(".md")) if os.path.isdir(root) else []
-    out.extend((f"rule:{n[:-3]}", os.path.join(root, n)) for n in docs)
+    return [(f"rule:{n[:-3]}", os.path.join(root, n)) for n in docs]
+
+
+def _sources(root: str) -> list[tuple[str, str]]:
+    """(table name, path) of every compiled source, in a fixed order."""
+    return _knowledge_sources(root) + _rule_sources(root)
+
+
+def _group(name: str) -> str:
+    """The compiled file (stem) that holds table `name`."""
+    return _RULES if name.startswith("rule:") else name
+
+
+def _group_sources(root: str, group: str) -> list[tuple[str, str]]:
+    """(table name, path) of the sources one compiled file is built from; [] for an unknown group."""
+    if group == _RULES:
+        return _rule_sources(root)
+    return [(n, p) for n, p in _knowledge_sources(root) if n == group]
+
+
+def _groups(sources: list[tuple[str, str]]) -> dict[str, list[tuple[str, str]]]:
+    out: dict[str, list[tuple[str, str]]] = {}
+    for name, path in sources:
+        out.setdefault(_group(name), []).append((name, path))
     return out
 
 
@@ -72,70 +113,133 @@ def parse_source(name: str, path: str):
         return tomllib.load(fh)
 
 
-def build(out: str = COMPILED, root: str | None = None) -> str:
-    """Compile every source under `root` into `out` (marshal: format, digest, {name: data})."""
-    root = root or rules_dir()
-    sources = _sources(root)
-    data = {name: parse_source(name, path) for name, path in sources}
-    os.makedirs(os.path.dirname(out), exist_ok=True)
-    tmp = f"{out}.{os.getpid()}.tmp"  # parallel workers may rebuild at once
+def compiled_path(group: str, out: str | None = None) -> str:
+    """The compiled file of `group` ("images", "rules", …) in folder `out` (default: COMPILED)."""
+    return os.path.join(out or COMPILED, f"{group}.bin")
+
+
+class Keyed(dict):
+    """A table of _KEYED as read from its compiled file: {key: marshal bytes}, each value decoded
+    on first access.  Read it as a mapping (`[key]`, `.get`, `in`, iteration); `dict(t.items())`
+    gives the plain table."""
+
+    __slots__ = ()
+
+    def __getitem__(self, key):
+        value = dict.__getitem__(self, key)
+        if type(value) is bytes:
+            value = marshal.loads(value)
+            dict.__setitem__(self, key, value)
+        return value
+
+    def get(self, key, default=None):
+        return self[key] if key in self else default
+
+    def values(self):
+        return [self[k] for k in self]
+
+    def items(self):
+        return [(k, self[k]) for k in self]
+
+    def __eq__(self, other):
+        return isinstance(other, dict) and dict(self.items()) == dict(other.items() if isinstance(other, Keyed)
+                                                                          else other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _encode(name: str, value):
+    return {k: marshal.dumps(v) for k, v in value.items()} if name in _KEYED else value
+
+
+def _decode(name: str, value):
+    return Keyed(value) if name in _KEYED else value
+
+
+def _write(path: str, sources: list[tuple[str, str]]) -> dict:
+    data = {name: parse_source(name, p) for name, p in sources}
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    tmp = f"{path}.{os.getpid()}.tmp"  # parallel workers may rebuild at once
     with open(tmp, "wb") as fh:
-        marshal.dump((_FORMAT, _digest(sources), data), fh)
-    os.replace(tmp, out)
-    return out
+        fh.write(marshal.dumps((_FORMAT, _digest(sources), {n: _encode(n, v) for n, v in data.items()})))
+    os.replace(tmp, path)
+    return data
 
 
-_CACHE: dict | None = None
+def build(out: str = COMPILED, root: str | None = None) -> list[str]:
+    """Compile every source under `root` into folder `out`, one marshal file per group (a knowledge
+    table, or all rule documents); returns the paths written.  Raises OSError when it cannot write."""
+    root = root or rules_dir()
+    paths = []
+    for group, sources in _groups(_sources(root)).items():
+        path = compiled_path(group, out)
+        _write(path, sources)
+        paths.append(path)
+    legacy = os.path.join(out, _LEGACY)
+    if os.path.exists(legacy):
+        os.remove(legacy)
+    return paths
 
 
-def _load() -> dict:
-    global _CACHE
-    if _CACHE is None:
-        _CACHE = {}
-        root = rules_dir()
+def _read(path: str):
+    """(format, digest, data) of a compiled file, or None when it is missing or unreadable."""
+    try:
+        with open(path, "rb") as fh:
+            # loads on the bytes, not load on the file: marshal.load reads a file object one
+            # value at a time through Python method calls (7 times the instructions)
+            fmt, digest, data = marshal.loads(fh.read())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    return fmt, digest, data
+
+
+def _load_group(group: str) -> dict:
+    """{table name: data} of one compiled file, checked against its sources (see the module doc)."""
+    root = rules_dir()
+    installed = root.endswith("_rules")
+    path = compiled_path(group)
+    got = _read(path)
+    # An installed wheel's compiled tables were built from the very files beside them; a
+    # repository checkout may have changed rules/ since: compare the digest there.
+    if got is not None and got[0] == _FORMAT and installed:
+        return {n: _decode(n, v) for n, v in got[2].items()}
+    sources = _group_sources(root, group)
+    if not sources:
+        return {}
+    if got is not None and got[0] == _FORMAT and got[1] == _digest(sources):
+        return {n: _decode(n, v) for n, v in got[2].items()}
+    if not installed:
+        # a checkout whose rules/ changed since the last build: rebuild this file once, so that
+        # only the first run after an edit pays for parsing the sources
         try:
-            with open(COMPILED, "rb") as fh:
-                fmt, digest, data = marshal.load(fh)
-        except (OSError, ValueError, EOFError, TypeError):
-            return _CACHE
-        # An installed wheel's compiled tables were built from the very files beside them; a
-        # repository checkout may have changed rules/ since: compare the digest there.
-        if fmt == _FORMAT and (root.endswith("_rules") or digest == _digest(_sources(root))):
-            _CACHE = data
-            return _CACHE
-        if not root.endswith("_rules"):
-            # a checkout whose rules/ changed since the last build: rebuild once, so that only
-            # the first run after an edit pays for parsing the sources
-            try:
-                build(COMPILED, root)
-                with open(COMPILED, "rb") as fh:
-                    _fmt, _digest_, _CACHE = marshal.load(fh)
-            except (OSError, ValueError, EOFError, TypeError):
-                _CACHE = {}
-    return _CACHE
+            return _write(path, sources)
+        except OSError:
+            pass
+    return {name: parse_source(name, p) for name, p in sources}
+
+
+_CACHE: dict = {}
 
 
 def table(name: str):
     """The compiled data of source `name` ("images", "packages", "rule:DKL201" …); parsed from
     the source when there is no up-to-date compiled copy.  Raises KeyError for an unknown name."""
-    data = _load()
-    if name in data:
-        return data[name]
-    for n, path in _sources(rules_dir()):
-        if n == name:
-            value = parse_source(n, path)
-            data[n] = value
-            return value
-    raise KeyError(name)
+    try:
+        return _CACHE[name]
+    except KeyError:
+        pass
+    _CACHE.update(_load_group(_group(name)))
+    return _CACHE[name]
 
 
 def rule_names() -> list[str]:
     """The rule documents there are ("DKL001", …), in code order."""
-    return [n[5:] for n, _p in _sources(rules_dir()) if n.startswith("rule:")]
+    return [n[5:] for n, _p in _rule_sources(rules_dir())]
 
 
 def main(argv: list[str]) -> int:
-    print(build(argv[0] if argv else COMPILED))
+    for path in build(argv[0] if argv else COMPILED):
+        print(path)
     return 0
 
 

@@ -17,11 +17,6 @@ from typing import Any
 from . import catalog
 from .records import Value, setfield, replace
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib
-
 FAIL_LEVELS = ("info", "warning", "error")
 KEYS = ("select", "ignore", "per-file-ignores", "target", "fail-level", "unsafe-fixes")
 
@@ -164,6 +159,10 @@ def load_file(path: str) -> Settings | None:
     Messages name the file relative to the working directory when it lies inside it.
     """
     path = _shown(path)
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
     try:
         with open(path, "rb") as fh:
             data = tomllib.load(fh)

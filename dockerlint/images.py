@@ -319,23 +319,84 @@ class _Tables(Value):
         setfield(self, "ubuntu_versions", ubuntu_versions)
 
 
+class _ImageEntries:
+    """The images table's entries, each made an _Image on first use: a run looks up one or two
+    images, and building all ~230 entries' values and variants cost more than linting a small
+    file.  `by_name` and `patterns` read it as a dict and a list of the built images."""
+
+    __slots__ = ("entries", "built")
+
+    def __init__(self, entries: list[dict[str, Any]]) -> None:
+        self.entries, self.built = entries, {}
+
+    def image(self, i: int) -> _Image:
+        img = self.built.get(i)
+        if img is None:
+            entry = self.entries[i]
+            vp, rn = entry.get("version_pattern"), entry.get("release_from_name")
+            img = _Image(_values(entry), tuple(_variant(v) for v in entry.get("variant", [])),
+                         entry.get("latest_version"), dict(entry.get("version_aliases", {})),
+                         LazyRe(vp, re.IGNORECASE) if vp else None, entry.get("release_format"),
+                         LazyRe(rn) if rn else None, entry.get("runtime"))
+            self.built[i] = img
+        return img
+
+
+class _ByName(dict):
+    """{lower-case name: _Image}, stored as {name: entry index} and built on access."""
+
+    __slots__ = ("_entries",)
+
+    def __getitem__(self, name: str) -> _Image:
+        return self._entries.image(dict.__getitem__(self, name))
+
+    def get(self, name: str, default=None):
+        i = dict.get(self, name)
+        return default if i is None else self._entries.image(i)
+
+    def values(self):
+        return [self[n] for n in self]
+
+    def items(self):
+        return [(n, self[n]) for n in self]
+
+
+class _Patterns(list):
+    """[(name pattern, _Image)], stored as [(pattern, entry index)] and built as iterated."""
+
+    __slots__ = ("_entries",)
+
+    def __iter__(self):
+        for pat, i in list.__iter__(self):
+            yield pat, self._entries.image(i)
+
+    def __getitem__(self, k):
+        pat, i = list.__getitem__(self, k)
+        return pat, self._entries.image(i)
+
+    def first_match(self, name: str) -> _Image | None:
+        """The image of the first pattern that matches all of `name`; builds only that one."""
+        for pat, i in list.__iter__(self):
+            if pat.fullmatch(name):
+                return self._entries.image(i)
+        return None
+
+
 @functools.cache
 def _tables() -> _Tables:
     from .knowledge import load_table  # here, not at import time: knowledge re-exports this module
 
     data = load_table("images")
-    by_name: dict[str, _Image] = {}
-    patterns: list[tuple[LazyRe, _Image]] = []
-    for entry in data.get("image", []):
-        vp, rn = entry.get("version_pattern"), entry.get("release_from_name")
-        img = _Image(_values(entry), tuple(_variant(v) for v in entry.get("variant", [])),
-                     entry.get("latest_version"), dict(entry.get("version_aliases", {})),
-                     LazyRe(vp, re.IGNORECASE) if vp else None, entry.get("release_format"),
-                     LazyRe(rn) if rn else None, entry.get("runtime"))
+    entries = _ImageEntries(data.get("image", []))
+    by_name = _ByName()
+    by_name._entries = entries
+    patterns = _Patterns()
+    patterns._entries = entries
+    for i, entry in enumerate(entries.entries):
         for n in entry.get("names", []):
-            by_name.setdefault(n.lower(), img)
+            by_name.setdefault(n.lower(), i)
         for p in entry.get("name_patterns", []):
-            patterns.append((LazyRe(p), img))
+            patterns.append((LazyRe(p), i))
     reg = data.get("registry", {})
     releases = data.get("releases", {})
     debian, ubuntu = releases.get("debian", []), releases.get("ubuntu", [])
@@ -426,9 +487,9 @@ def _lookup(name: str) -> tuple[_Image, str] | None:
         img = t.by_name.get(candidate)
         if img is not None:
             return img, candidate
-        for pat, img in t.patterns:
-            if pat.fullmatch(candidate):
-                return img, candidate
+        img = t.patterns.first_match(candidate)
+        if img is not None:
+            return img, candidate
     return None
 
 

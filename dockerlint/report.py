@@ -126,10 +126,12 @@ CLEAN = "All checks passed!"
 def render_text(results: Iterable[FileResult], color: bool, show_source: bool = True, errors=()) -> str:
     """Each unsuppressed finding with its source line and fix, then summary_lines; a run with
     neither findings nor errors prints CLEAN."""
-    import click
-
     def style(s: str, **kw) -> str:
-        return click.style(s, **kw) if color else s
+        if not color:
+            return s
+        import click  # only for colour: a plain run need not import click (issue 12)
+
+        return click.style(s, **kw)
 
     results = list(results)
     out: list[str] = []

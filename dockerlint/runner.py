@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 import sys
 
-import click
-
 from .discover import describe, display_path, find_dockerfiles
 from .engine import FileResult, lint_bytes
 from .records import Mutable
@@ -228,9 +226,9 @@ def run(paths: list[str], opts: Options) -> int:
         except OSError as e:
             errors.append(f"{opts.output}: cannot write the report: {e.strerror or e}")
     elif report and not (opts.diff and opts.fmt == "text"):
-        click.echo(report, nl=False, color=opts.color)
+        echo(report, color=opts.color)
     for e in errors:
-        click.echo(f"dockerlint: error: {e}", err=True)
+        echo(f"dockerlint: error: {e}\n", err=True)
     if errors:
         return 2
     if opts.exit_zero:
@@ -241,6 +239,47 @@ def run(paths: list[str], opts: Options) -> int:
     failing = any(SEVERITY_RANK.get(f.severity, 0) >= SEVERITY_RANK[r.settings.fail_level] and not f.suppressed
                   for r in results for f in r.findings)
     return 1 if failing else 0
+
+
+def echo(text: str, *, err: bool = False, color: bool | None = None) -> None:
+    """Write `text` as it is (add the newline yourself) to standard output (standard error with
+    `err`) and flush, as click.echo does, so that a run that never imports click writes the same
+    bytes: escape sequences are removed unless `color` is True (None: unless the stream is a
+    terminal), and a stream misconfigured as ASCII is written as UTF-8 with replacements.
+    Nothing is written when the stream is None (pythonw)."""
+    stream = sys.stderr if err else sys.stdout
+    if stream is None:
+        return
+    if not text:
+        stream.flush()
+        return
+    if color is None:
+        try:
+            color = stream.isatty()
+        except Exception:  # click.utils.isatty: a stream that cannot tell is no terminal
+            color = False
+    if not color and "\033" in text:
+        import re
+
+        text = re.sub(r"\033\[[0-?]*[ -/]*[@-~]", "", text)  # click._compat._ansi_re
+    buffer = getattr(stream, "buffer", None)
+    if buffer is not None and _is_ascii(getattr(stream, "encoding", None) or "ascii"):
+        # click replaces such a stream with a UTF-8 writer (click._compat._stream_is_misconfigured)
+        stream.flush()
+        buffer.write(text.encode("utf-8", "replace"))
+        buffer.flush()
+        return
+    stream.write(text)
+    stream.flush()
+
+
+def _is_ascii(encoding: str) -> bool:
+    import codecs
+
+    try:
+        return codecs.lookup(encoding).name == "ascii"
+    except LookupError:
+        return False
 
 
 def render(results: list[FileResult], errors: list[str], opts: Options) -> str:

@@ -30,7 +30,7 @@ def test_knowledge_reexports_the_image_api():
 def test_importing_images_first_works_and_parses_nothing():
     code = (
         "import dockerlint.images as i, dockerlint.knowledge as k, dockerlint.compiled as c\n"
-        "assert c._CACHE is None\n"
+        "assert not c._CACHE\n"
         "assert i._history.cache_info().currsize == 0\n"
         "assert i.image_info('golang:1.22').workdir == '/go'\n"
         "assert c._CACHE and 'images' in c._CACHE\n"
@@ -747,3 +747,19 @@ ENV_SOURCES = {
 def test_env_names_are_the_dockerfiles(ref):
     path, inherited = ENV_SOURCES[ref]
     assert set(image_info(ref).env) == _final_stage_env_names(CORPUS / path) | inherited
+
+
+def test_a_lookup_builds_only_the_entries_it_reads():
+    """image_info's first call makes an _Image of the entry it finds, not of all ~230 (issue 12)."""
+    code = (
+        "import dockerlint.images as i\n"
+        "assert i.image_info('alpine:3.20').family == 'alpine'\n"
+        "t = i._tables()\n"
+        "built = t.by_name._entries.built\n"
+        "assert len(built) == 1, len(built)\n"
+        "assert t.by_name.get('alpine') is t.by_name['alpine'] is next(iter(built.values()))\n"
+        "assert i.image_info('myorg/app:1').family is None\n"
+        "assert len(built) == 1, len(built)  # an unknown image builds nothing\n"
+        "assert all(img.values for _p, img in t.patterns) and len(built) > 1\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)

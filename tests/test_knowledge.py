@@ -62,11 +62,34 @@ def test_no_stray_tables():
 def test_importing_the_module_parses_nothing():
     code = (
         "import dockerlint.knowledge as k, dockerlint.compiled as c, sys\n"
-        "assert c._CACHE is None and 'tomllib' not in sys.modules\n"
+        "assert not c._CACHE and 'tomllib' not in sys.modules\n"
         "k.image_info('golang:1.22')\n"
-        "assert c._CACHE and 'images' in c._CACHE\n"
+        "assert 'images' in c._CACHE and 'packages' not in c._CACHE and 'tomllib' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_linting_a_small_file_loads_only_the_tables_it_uses():
+    """A run reads the compiled tables its file needs, not all of them: a small alpine file
+    does not pay for the Debian package table, the image history, cache sizes or base packages."""
+    code = (
+        "import sys, dockerlint.compiled as c, dockerlint.debian as d\n"
+        "from dockerlint.engine import lint_bytes\n"
+        "res = lint_bytes(b'FROM alpine:3.20\\nRUN apk add --no-cache curl\\nCMD [\"curl\",\"-s\",\"http://x\"]\\n',"
+        " 'Dockerfile')\n"
+        "assert res.error is None and res.findings == [], res\n"
+        "loaded = {n for n in c._CACHE if not n.startswith('rule:')}\n"
+        "h = c._CACHE.get('image_history', {})\n"
+        "assert not [k for k in h if type(dict.__getitem__(h, k)) is not bytes]  # none decoded\n"
+        "loaded.discard('image_history')\n"
+        "print(' '.join(sorted(loaded)))\n"
+        "assert d._table.cache_info().currsize == 0\n"
+        "assert 'tomllib' not in sys.modules\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, capture_output=True, text=True).stdout
+    loaded = set(out.split())
+    assert "images" in loaded
+    assert not loaded & {"image_history", "cache_sizes", "base_packages", "pipes", "caches", "security"}, loaded
 
 
 FACT_KEYS = {"workdir", "env", "env_unset", "env_complete", "user", "cmd", "entrypoint", "shell", "release",
@@ -966,39 +989,79 @@ def test_cache_dirs_details():
 
 
 def test_compiled_tables_equal_the_sources(tmp_path):
-    """What start-up reads (dockerlint/_compiled, made by the build) is exactly what rules/ says."""
-    from dockerlint import compiled
-
-    out = compiled.build(str(tmp_path / "tables.bin"))
+    """What start-up reads (dockerlint/_compiled, made by the build) is exactly what rules/ says:
+    one file per knowledge table, one for all rule documents, each with its own sources' digest."""
     import marshal
 
-    fmt, digest, data = marshal.load(open(out, "rb"))
+    from dockerlint import compiled
+
+    paths = compiled.build(str(tmp_path))
     sources = compiled._sources(compiled.rules_dir())
-    assert digest == compiled._digest(sources)
-    assert set(data) == {name for name, _p in sources}
+    by_group: dict = {}
     for name, path in sources:
-        assert data[name] == compiled.parse_source(name, path), name
+        by_group.setdefault("rules" if name.startswith("rule:") else name, []).append((name, path))
+    assert sorted(paths) == sorted(str(tmp_path / f"{g}.bin") for g in by_group)
+    assert {"images", "image_history", "packages", "rules"} <= set(by_group)
+    for group, group_sources in by_group.items():
+        fmt, digest, data = marshal.loads((tmp_path / f"{group}.bin").read_bytes())
+        assert fmt == compiled._FORMAT and digest == compiled._digest(group_sources), group
+        assert set(data) == {name for name, _p in group_sources}, group
+        for name, path in group_sources:
+            value = data[name]
+            if name in compiled._KEYED:  # stored one value per key, decoded on access
+                assert all(type(v) is bytes for v in value.values()), name
+                value = compiled.Keyed(value)
+                assert isinstance(value, dict) and value == compiled.parse_source(name, path), name
+                value = dict(value.items())
+            assert value == compiled.parse_source(name, path), name
+
+
+def test_build_removes_the_single_file_of_format_1(tmp_path):
+    from dockerlint import compiled
+
+    (tmp_path / "tables.bin").write_bytes(b"old")
+    compiled.build(str(tmp_path))
+    assert not (tmp_path / "tables.bin").exists() and (tmp_path / "images.bin").exists()
 
 
 def test_stale_compiled_tables_fall_back_to_the_sources(tmp_path, monkeypatch):
-    from dockerlint import compiled
-
-    stale = tmp_path / "tables.bin"
     import marshal
 
-    marshal.dump((compiled._FORMAT, 12345, {"images": {"image": []}}), open(stale, "wb"))
-    monkeypatch.setattr(compiled, "COMPILED", str(stale))
-    monkeypatch.setattr(compiled, "_CACHE", None)
+    from dockerlint import compiled
+
+    for group in ("images", "packages"):
+        (tmp_path / f"{group}.bin").write_bytes(marshal.dumps((compiled._FORMAT, 12345, {group: {"image": []}})))
+    monkeypatch.setattr(compiled, "COMPILED", str(tmp_path))
+    monkeypatch.setattr(compiled, "_CACHE", {})
     assert compiled.table("images") != {"image": []}  # the digest does not match: parsed from rules/
-    # and the checkout's compiled file was rebuilt, so the next start reads no TOML
-    fmt, digest, data = marshal.load(open(stale, "rb"))
-    assert digest == compiled._digest(compiled._sources(compiled.rules_dir())) and data["images"]["image"]
+    # and the checkout's compiled file of that table (only) was rebuilt, so the next start reads no TOML
+    fmt, digest, data = marshal.loads((tmp_path / "images.bin").read_bytes())
+    assert digest == compiled._digest(compiled._group_sources(compiled.rules_dir(), "images")) and data["images"]["image"]
+    assert marshal.loads((tmp_path / "packages.bin").read_bytes())[1] == 12345
+    assert set(compiled._CACHE) == {"images"}
 
 
 def test_unwritable_stale_tables_parse_each_source(tmp_path, monkeypatch):
     from dockerlint import compiled
 
-    monkeypatch.setattr(compiled, "COMPILED", str(tmp_path / "missing-dir" / "file" / "tables.bin"))
-    monkeypatch.setattr(compiled, "_CACHE", None)
-    monkeypatch.setattr(compiled, "build", lambda *a: (_ for _ in ()).throw(OSError("read-only")))
+    monkeypatch.setattr(compiled, "COMPILED", str(tmp_path / "missing-dir" / "file"))
+    monkeypatch.setattr(compiled, "_CACHE", {})
+    monkeypatch.setattr(compiled, "_write", lambda *a: (_ for _ in ()).throw(OSError("read-only")))
     assert compiled.table("images")["image"]
+    meta, body = compiled.table("rule:DKL101")
+    assert meta["code"] == "DKL101" and body.strip()
+    with pytest.raises(KeyError):
+        compiled.table("no-such-table")
+
+
+def test_a_keyed_table_decodes_only_the_entries_asked_for(monkeypatch):
+    from dockerlint import compiled
+
+    monkeypatch.setattr(compiled, "_CACHE", {})
+    history = compiled.table("image_history")
+    source = compiled.parse_source("image_history", compiled._group_sources(compiled.rules_dir(), "image_history")[0][1])
+    assert set(history) == set(source) and "python" in history
+    assert history["python"] == source["python"] and history.get("no-such-image", {}) == {}
+    assert type(dict.__getitem__(history, "python")) is not bytes
+    assert type(dict.__getitem__(history, "node")) is bytes  # not asked for: still encoded
+    assert history == source and dict(history.items()) == source

@@ -100,7 +100,11 @@ def test_sample_outputs_are_what_dockerlint_prints():
 
 
 def test_configuration_example_is_valid_configuration():
-    table = config.tomllib.loads(block("Configuration", "toml"))["tool"]["dockerlint"]
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+    table = tomllib.loads(block("Configuration", "toml"))["tool"]["dockerlint"]
     s = config.parse_table(table, "pyproject.toml", "[tool.dockerlint]")
     assert s.ignore == {"DKL102"} and s.target == "runtime" and s.fail_level == "warning"
 
