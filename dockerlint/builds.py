@@ -308,7 +308,12 @@ def cgo_state(build: Build, stage: Stage) -> tuple[bool | None, str]:
 
 _NATIVE_BUILD_PROGRAMS = frozenset({"make", "cmake", "gcc", "g++", "cc", "c++", "clang", "node-gyp", "phpize",
                                     "docker-php-ext-install", "pecl", "cpanm", "cpan", "configure", "./configure",
-                                    "meson", "ninja", "cargo", "go", "python", "python3", "R", "Rscript"})
+                                    "meson", "ninja", "cargo", "go", "python", "python3", "R", "Rscript",
+                                    # extension builders that run the system compiler: ZNC's znc-buildmod
+                                    # (seed-8 review, elventear/znc), Apache's apxs, Octave's mkoctfile,
+                                    # LuaRocks (C rocks), DKMS (kernel modules), Debian/RPM package builds
+                                    "znc-buildmod", "apxs", "apxs2", "mkoctfile", "luarocks", "dkms",
+                                    "dpkg-buildpackage", "debuild", "rpmbuild"})
 
 
 def may_compile(c) -> bool:

@@ -244,6 +244,13 @@ def _resolve(release: str, word: str) -> str:
 # Queries
 # ---------------------------------------------------------------------------
 
+def resolve(word: str, release: str | None = None) -> str:
+    """The package apt installs for `word` on the release (a virtual or provided name such as
+    `libc-dev` -> `libc6-dev`; version and architecture suffixes dropped); unknown release -> bookworm."""
+    rel = _release(release)
+    return _resolve(rel, word)
+
+
 def package(name: str, release: str | None = None) -> DebPackage | None:
     """Facts about one package, or None when the table does not know it.
 

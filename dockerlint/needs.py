@@ -245,3 +245,34 @@ def is_dev_package(manager: str, name: str) -> bool:
 
     info = knowledge.build_only_package(manager, name)
     return info is not None and info.category == "headers"
+
+
+def required_by_installed(stage) -> frozenset[str]:
+    """Build-only packages (apt names) that another package the stage installs and keeps needs:
+    those in the Depends/Pre-Depends closure of a kept package that is not build-only itself.
+    `varnish` depends on `gcc` and `libc6-dev` (varnishd compiles VCL when it starts), so
+    purging gcc would remove varnish: gcc is a run-time need there, not a leftover.
+
+    Kept packages are the stage's apt installs plus `dpkg -i NAME_VERSION_ARCH.deb` files (the
+    name is the file name up to its first `_`, Debian's naming of .deb files). The closure comes
+    from the Debian data (dockerlint/debian.py) for the base's release, bookworm's graph for a
+    release the table lacks: only a reason not to report, so an edge borrowed from another release
+    can hide a finding but never invent one."""
+    from . import knowledge
+    from .debian import closure
+
+    names: list[str] = [n for m, n in kept_packages(stage) if m == "apt"]
+    for run in stage.all_runs():
+        for c in run.commands:
+            if c.name == "dpkg" and any(a in ("-i", "--install") for a in c.argv[1:]):
+                names += [posixpath.basename(a).split("_", 1)[0] for a in c.argv[1:] if a.endswith(".deb")]
+    users = [n for n in names if knowledge.build_only_package("apt", n) is None]
+    if not users:
+        return frozenset()
+    img = stage.root_image
+    release = getattr(img, "release", None) if img is not None else None
+    from .debian import resolve
+
+    needed = closure(users, release) - frozenset(resolve(n, release) for n in users)
+    # the names as Dockerfiles write them too (`libc-dev` for libc6-dev)
+    return needed | frozenset(n for n in names if resolve(n, release) in needed)

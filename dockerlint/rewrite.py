@@ -88,7 +88,10 @@ def _program(stage) -> tuple[list[str], object] | None:
             continue
         progs = programs(c)
         if progs:
-            return list(progs[-1]), c
+            argv = list(progs[-1])
+            if c is ep and cmd is not None and not ep.shell_form and len(progs) == 1:
+                argv += list(cmd.words)  # exec-form ENTRYPOINT ["java"] takes CMD as its arguments
+            return argv, c
     return None
 
 
@@ -132,6 +135,10 @@ def artifact(model, stage, build) -> tuple[list[tuple[str, str]] | None, str]:
         return [(out, "")], ""
     if tc in ("make", "cmake", "gcc") and (out is None or build.output_is_dir):
         prefix = _install_prefix(stage)
+        if prefix is None and words and posixpath.dirname(words[0]) in ("/usr/local/bin", "/usr/local/sbin"):
+            # no prefix given, and CMD starts the program from /usr/local: the default prefix of
+            # autoconf (configure --help: "[/usr/local]"), CMake (CMAKE_INSTALL_PREFIX) and Meson
+            prefix = "/usr/local"
         img = stage.root_image
         if prefix is None and img is not None and img.kind == "service":
             return None, (f"dockerlint cannot tell which files `make install` added to `{img.ref}` "
@@ -1067,7 +1074,7 @@ def interpreted_rewrite(model, stage) -> tuple[Rewrite | None, str | None]:
         if npm_runs and not omits and not prod_env:
             from .edits import append_command
 
-            prune_edit, why = append_command(npm_runs[-1], "npm prune --omit=dev")
+            prune_edit, why = append_command(npm_runs[-1], f"npm prune {_npm_omit_dev(stage.root_image)}")
             if prune_edit is None:
                 return None, why
     if app_copied:
@@ -1132,7 +1139,20 @@ def interpreted_rewrite(model, stage) -> tuple[Rewrite | None, str | None]:
         repeat = [order[id(i)] for i in repeat]
         plan.replay = [order[id(i)] for i in plan.replay]
         del texts
-    head = _build_stage(lines, stage, items, build_name, lower, None)
+    notes = list(rt.notes)
+    pinned = _pinned_builder(stage, img, rt.ref)
+    if pinned is not None:
+        # the final stage gets the builder's /usr/local/bin, site-packages or node_modules: a
+        # builder that floats to the next version would hand a node 27 or python3.15 tree to
+        # node:26-slim or python:3.14-slim (seed-8 review, eyesfree), so both name one version
+        at, text = pinned
+        src = list(lines)
+        line = src[at.line - 1]
+        src[at.line - 1] = line[: at.column - 1] + text + line[at.end_column - 1:]
+        notes.append(f"the build stage is pinned to `{text}` as well, so that what it copies matches the runtime")
+        head = _build_stage(src, stage, items, build_name, lower, None)
+    else:
+        head = _build_stage(lines, stage, items, build_name, lower, None)
 
     # replayed RUNs and the COPYs after the first of them go among the moved items, in order
     first_replay = min((i.start_line for i in plan.replay), default=None)
@@ -1170,7 +1190,24 @@ def interpreted_rewrite(model, stage) -> tuple[Rewrite | None, str | None]:
         text = text.replace("\n", parsed.newline)
     if parsed.bom:
         text = "\ufeff" + text
-    return Rewrite(text, rt.ref, tuple(rt.notes)), None
+    return Rewrite(text, rt.ref, tuple(notes)), None
+
+
+def _pinned_builder(stage, img, runtime_ref: str):
+    """(span of the FROM image word, pinned ref) when the builder names no version (`node`,
+    `python:latest`) and the runtime was pinned to the version latest means (`node:26-slim`);
+    else None (a versioned or aliased tag such as `lts`, a variable, a digest, a multi-line FROM)."""
+    if img.tag not in (None, "latest"):
+        return None
+    word = stage.from_instruction.args[0] if stage.from_instruction.args else None
+    if word is None or "$" in word.text or "@" in word.text or word.span.line != word.span.end_line:
+        return None
+    repo, _, tag = runtime_ref.rpartition(":")
+    if not tag.endswith("-slim") or not tag[:1].isdigit():
+        return None
+    version = tag[: -len("-slim")]
+    base = word.text.rsplit(":", 1)[0] if ":" in word.text.rsplit("/", 1)[-1] else word.text
+    return word.span, f"{base}:{version}"
 
 
 # --------------------------------------------------------------------------- same-RUN removal (DKL102)
@@ -1201,6 +1238,19 @@ def _used_after(stage, run, names: set[str]):
             if may_compile(c) or c.name in names or c.name in {"git", "curl", "wget"} & names:
                 return r.instruction.start_line, " ".join(c.argv[:3])
     return None
+
+
+def _npm_omit_dev(img) -> str:
+    """The npm option that drops devDependencies with the npm of a node:VERSION image: --omit=dev
+    from npm 7, which node 15.0.0 bundled first (Node.js 15.0.0 release notes, nodejs.org/en/blog/
+    release/v15.0.0: "npm 7"); npm 6 and older ignore --omit and know only --production, which npm
+    7-10 still accept with a deprecation warning. A tag that names no version is current node."""
+    version = getattr(img, "version", None) if img is not None else None
+    try:
+        major = int(str(version).split(".")[0]) if version else None
+    except ValueError:
+        major = None
+    return "--production" if major is not None and major < 15 else "--omit=dev"
 
 
 def same_run_purge(model, stage, run, found) -> tuple[object, str | None]:

@@ -219,9 +219,13 @@ def _started(stage) -> tuple[list[tuple[str, ...]], str]:
     cmds = {c.kind: c for c in runtime_commands(stage)}
     ep, cmd = cmds.get("ENTRYPOINT"), cmds.get("CMD")
     if ep is not None and ep.words and not is_wrapper(ep.words[0]):
-        if cmd is not None and not cmd.shell_form and cmd.words in (("true",), (":",)):
+        if cmd is not None and not cmd.shell_form and cmd.words and (
+                cmd.words in (("true",), (":",)) or (_is_script(ep.words[0]) and len(ep.words) == 1
+                                                     and _classify(cmd.words) in _CMD_ONLY_WAITS)):
             # `ENTRYPOINT ["usermap"]` + `CMD ["true"]`: the entrypoint runs whatever command the
-            # container is started with, and without one does nothing (kalabox/cli, seed-6 review)
+            # container is started with, and without one does nothing (kalabox/cli, seed-6 review);
+            # `ENTRYPOINT ["/usr/local/share/docker-init.sh"]` + `CMD ["sleep", "infinity"]`: a set-up
+            # script, then a container kept alive or a shell (the dev containers' pattern)
             return [cmd.words], f"CMD from {cmd.origin}, under ENTRYPOINT `{ep.words[0]}`"
         progs = programs(ep)
         if cmd is not None and progs and not ep.shell_form:
@@ -230,6 +234,15 @@ def _started(stage) -> tuple[list[tuple[str, ...]], str]:
     if cmd is not None:
         return programs(cmd), f"CMD from {cmd.origin}"
     return [], ""
+
+
+def _is_script(prog: str) -> bool:
+    return _base(prog).endswith((".sh", ".bash"))
+
+
+# What a CMD says when the ENTRYPOINT script in front of it only sets up: nothing of its own runs.
+_CMD_ONLY_WAITS = frozenset({"kept alive for `docker exec`", "an interactive shell",
+                             "a no-op (the container is started with a command of its own)"})
 
 
 def purpose(stage) -> Purpose:
@@ -395,6 +408,14 @@ def runtime_program_names(stage) -> set[str]:
 _EXTENSION_BUILD_SCRIPTS = ("docker-php-",)
 
 
+def _onbuild_compiles(trigger, stage) -> bool:
+    from .builds import may_compile
+    from .model import Run
+
+    run = Run(trigger, stage, stage.env, stage.shell_kind, "\\")
+    return any(may_compile(c) for c in run.commands if not c.in_substitution)
+
+
 def keeps_toolchain_for_derived_builds(stage) -> str | None:
     """Why the stage's compilers are its interface for images built on it, or None."""
     for s in stage.lineage:
@@ -404,4 +425,9 @@ def keeps_toolchain_for_derived_builds(stage) -> str | None:
             if ins.keyword in ("COPY", "ADD") and any(
                     a.text.rsplit("/", 1)[-1].startswith(_EXTENSION_BUILD_SCRIPTS) for a in ins.args[:-1]):
                 return "it ships docker-php-ext-* scripts that compile extensions"
+            trigger = ins.trigger if ins.keyword == "ONBUILD" else None
+            if trigger is not None and trigger.keyword == "RUN" and _onbuild_compiles(trigger, s):
+                # `ONBUILD RUN bundle install` builds native gems in every image built FROM this one
+                # (kelcecil/octopress, seed-8 review): the compilers serve those builds
+                return f"its ONBUILD RUN at line {ins.start_line} builds in every image built on it"
     return None

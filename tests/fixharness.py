@@ -363,7 +363,8 @@ def _check_rewrite(res, text: str, path: str, lint_kw) -> list[str]:
         if ins.keyword in _MOVED or ins.keyword == "FROM":
             continue
         for line in res.parsed.lines[ins.start_line - 1:ins.end_line]:
-            if line in build_lines or line + " && npm prune --omit=dev" in build_lines \
+            if line in build_lines or any(line + f" && npm prune {o}" in build_lines
+                                          for o in ("--omit=dev", "--production")) \
                     or line + " && \\" in build_lines:  # the prune on a new continuation line
                 continue
             if "go build" in line or "go install" in line:

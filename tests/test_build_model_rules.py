@@ -261,3 +261,23 @@ def test_large_files_stay_linear(unit):
 
     small, big = cpu(500), cpu(2000)
     assert big < 4 * small * 2.5 + 0.5  # 4x the input: well under 10x the time (no quadratic walk)
+
+
+@pytest.mark.parametrize("base, sized", [
+    ("golang:1.22", True), ("golang:1.8", False),  # the image figure was measured on bookworm tags
+])
+def test_dkl101_gives_the_toolchain_image_size_only_for_the_release_it_was_measured_on(base, sized):
+    text = f"FROM {base}\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nCMD [\"/app\"]\n"
+    got = [f for f in lint_text(text, "Dockerfile", select={"DKL101"}).findings]
+    assert len(got) == 1 and ("about 470 MB" in got[0].message) == sized, got[0].message
+
+
+@pytest.mark.parametrize("base, sized", [("debian:bookworm", True), ("ubuntu:16.04", False), ("debian:jessie", False)])
+def test_dkl101_gives_a_package_size_only_from_the_base_release_data(base, sized):
+    # seed-8 review: bookworm's figure was printed for xenial, trusty and wheezy bases
+    text = (f"FROM {base}\nRUN apt-get update && apt-get install -y --no-install-recommends build-essential "
+            "&& rm -rf /var/lib/apt/lists/*\nCOPY . /src\nRUN make -C /src && make -C /src install\n"
+            "CMD [\"/usr/local/bin/app\"]\n")
+    got = [f for f in lint_text(text, "Dockerfile", select={"DKL101"}).findings]
+    assert len(got) == 1 and ("MB installed with its dependencies, Debian bookworm" in got[0].message) == sized, \
+        got[0].message

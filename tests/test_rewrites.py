@@ -85,7 +85,7 @@ def test_expected_rewrites_start(case: Path):
             for line in orig.parsed.lines[ins.start_line - 1:ins.end_line]:
                 if "go build" in line or "go install" in line:
                     continue  # CGO_ENABLED=0 may be inserted
-                if line + " && npm prune --omit=dev" in build_texts:
+                if any(line + f" && npm prune {o}" in build_texts for o in ("--omit=dev", "--production")):
                     continue  # the Node rewrite prunes dev dependencies after the last npm RUN
                 assert line in build_texts, f"the build stage lost {line!r}"
         # a named USER is resolvable: copied passwd, or the base has it

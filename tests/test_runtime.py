@@ -176,6 +176,10 @@ def test_seed6_classes_pip_install_at_start_true_and_git_identity():
      "build-environment", "a no-op"),
     ('FROM node:20\nCOPY server.sh /usr/bin/server\nENTRYPOINT ["server"]\nCMD ["--port", "80"]\n',
      "application", "starts `server --port 80`"),
+    # a set-up script in front of a keep-alive: the dev containers' pattern (vscode-dev-containers)
+    ('FROM debian:bookworm\nENTRYPOINT [ "/usr/local/share/docker-init.sh" ]\nCMD [ "sleep", "infinity" ]\n',
+     "build-environment", "kept alive"),
+    ('FROM debian:bookworm\nENTRYPOINT ["/srv/run.sh"]\nCMD ["--workers", "4"]\n', "application", "run.sh"),
     # an interactive login (ensembl-hive-htcondor)
     ('FROM debian:bookworm\nCMD ["/bin/login", "-p", "-f", "condoradmin"]\n', "build-environment",
      "interactive login"),
@@ -193,3 +197,25 @@ def test_seed6_classes_pip_install_at_start_true_and_git_identity():
 def test_no_op_cmd_login_and_introducing_comments(text, kind, why):
     p = purpose(_final(text))
     assert (p.kind, why in p.why) == (kind, True), p.why
+
+
+def test_a_build_only_package_another_installed_package_depends_on_is_not_reported():
+    # seed-8 review (manios/varnish): varnish Depends on gcc and libc6-dev (varnishd compiles VCL
+    # when it starts; Debian data: bookworm's varnish); `purge gcc` would remove varnish itself
+    head = "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends "
+    tail = " && rm -rf /var/lib/apt/lists/*\nCMD [\"varnishd\", \"-F\"]\n"
+    got = findings(head + "wget gcc libc-dev varnish" + tail, "DKL102")
+    assert [(f.code, f.line) for f in got] == []  # wget is not used by the build: not reported either
+    got = findings(head + "wget gcc libc-dev" + tail + "RUN dpkg -i /tmp/varnish_6.3.1-1~stretch_amd64.deb\n"
+                   "RUN wget -q https://example.org/x.vcl\n", "DKL102")
+    assert [(f.code, f.line, f.message.split(" (")[0]) for f in got] == [("DKL102", 2, "`wget`")]
+
+
+def test_an_onbuild_run_that_compiles_keeps_the_toolchain_for_derived_builds():
+    # seed-8 review (kelcecil/octopress): ONBUILD bundle install builds native gems downstream
+    text = ("FROM debian:bookworm\nRUN apt-get update && apt-get install -y build-essential ruby-dev "
+            "&& rm -rf /var/lib/apt/lists/*\nCOPY . /src\nRUN cd /src && make && make install\n"
+            "ONBUILD COPY Gemfile /site/\nONBUILD RUN cd /site && bundle install\nCMD [\"/usr/local/bin/site\"]\n")
+    assert [f.code for f in findings(text, "DKL101")] == []
+    without = text.replace("ONBUILD RUN cd /site && bundle install\n", "")
+    assert [f.code for f in findings(without, "DKL101")] == ["DKL101"]

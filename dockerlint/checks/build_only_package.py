@@ -74,6 +74,7 @@ def check(model):
         for s in final.lineage:
             kept_for_derived.update((s.env.get("PHPIZE_DEPS") or "").split())
     notes = {c.span.line: c.text.lower() for c in model.parsed.comments}
+    required: frozenset[str] | None = None  # computed on the first apt candidate: it loads the Debian data
     for run in runs:
         found: list[tuple[object, int, str, str]] = []  # (op, k, name, category)
         ins = run.instruction
@@ -104,6 +105,13 @@ def check(model):
                 program = _VCS_PROGRAMS.get(name, name)
                 if program in runtime or name in runtime:
                     continue
+                if op.manager == "apt":
+                    if required is None:
+                        from ..needs import required_by_installed
+
+                        required = required_by_installed(final)
+                    if name in required:
+                        continue  # another installed package depends on it (varnish -> gcc)
                 if info.category in _USE_NEEDED or name in _GENERAL_TOOLS:
                     # they have run-time uses too: only report what the build visibly uses
                     # and no script we cannot read might use at run time
@@ -127,7 +135,7 @@ def check(model):
                     "which does not shrink the image")
         spans = [run.word_span(op, k) for op, k, _n, _c in found]
         fix, why = _package_fix(model, final, run, [(op, k, n) for op, k, n, _c in found])
-        help_ = _suggestion(found[0][0], one)
+        help_ = _suggestion(found[0][0], one, any(c == "headers" for *_x, c in found))
         headers = [n for _o, _k, n, c in found if c == "headers"]
         if headers and not compiles:
             # nothing compiles: the -dev package is there for the run-time library it pulls in
@@ -157,13 +165,19 @@ _KIND = {"compiler": "compiler", "headers": "development headers", "build-tool":
          "toolchain": "toolchain"}
 
 
-def _suggestion(op, one: bool) -> str:
+def _suggestion(op, one: bool, headers: bool = False) -> str:
     it = "it" if one else "them"
+    # --auto-remove / apk del also remove the run-time libraries the -dev packages pulled in, which
+    # the built program links (seed-8 review): say to keep them
     if op.manager == "apk":
+        keep = (", installing the run-time libraries the build links (`so:` names) outside it"
+                if headers else "")
         return (f"install {it} as a virtual package and delete that in the same RUN "
-                "(`apk add --virtual .build-deps … && … && apk del .build-deps`), or build in a separate stage")
+                f"(`apk add --virtual .build-deps … && … && apk del .build-deps`){keep}, or build in a separate stage")
     if op.manager == "apt":
-        return (f"purge {it} in the same RUN once the build is done (`apt-get purge -y --auto-remove …`), "
+        keep = (" after marking the run-time libraries the build links as manually installed "
+                "(`apt-mark manual …`) so that --auto-remove keeps them" if headers else "")
+        return (f"purge {it} in the same RUN once the build is done (`apt-get purge -y --auto-remove …`){keep}, "
                 "or build in a separate stage and copy only the result")
     return f"remove {it} in the same RUN once the build is done, or build in a separate stage"
 
@@ -181,7 +195,8 @@ def _package_fix(model, final, run, found):
         rewritten, why2 = interpreted_rewrite(model, final)
         if rewritten is not None:
             return _rewrite_fix(rewritten), None
-        return None, why2
+        # the same-RUN obstacle first: "no slim variant of php" alone hid it (seed-8 review)
+        return None, f"{why}; nor a multi-stage rewrite: {why2}" if why else why2
     return None, why
 
 
