@@ -1,20 +1,24 @@
-"""Facts about Debian packages, read from the Debian archive itself.
+"""Facts about Debian and Ubuntu packages, read from the archives themselves.
 
-The data is ``rules/knowledge/debian.json`` (shipped in the wheel as
-``dockerlint/_rules/knowledge/debian.json``), made by ``tools/debian_facts.py``
-from each release's Packages indexes (``apt-cache dumpavail`` in a private apt
-root); its ``meta`` says when, with which apt, from which sources, and how every
-figure is counted. It is loaded on the first call and kept; importing this module
-reads nothing.
+The data is ``rules/knowledge/debian.json`` (meta and one small header per release:
+distro, version, apt, sources) and ``rules/knowledge/debian/RELEASE.json`` (the
+release's base, aliases, packages and dependency graph), shipped in the wheel under
+``dockerlint/_rules/knowledge/``. ``tools/debian_facts.py`` makes them from each
+release's Packages indexes (``apt-cache dumpavail`` in a private apt root); ``meta``
+says when, with which apt, from which sources, and how every figure is counted.
+Each file is read on first use and kept, a release's file only when that release is
+asked about (bookworm's is about 1 MB, an Ubuntu release's about 0.6 MB); importing
+this module reads nothing.
 
-Releases: the codenames in the table (bullseye, bookworm, trixie). A release that
-is not in the table (an Ubuntu one, sid, a typo) falls back to bookworm's data,
-except in ``apt_facts`` where a guess would be wrong (``apt-get distclean``).
+Releases: the codenames in the table (Debian bullseye, bookworm, trixie; Ubuntu
+xenial, bionic, focal, jammy, noble, resolute). A release that is not in the table
+(sid, trusty, a typo) falls back to bookworm's data, except in ``apt_facts`` where a
+guess would be wrong (``apt-get distclean``).
 
-Units: sizes are MB of installed, uncompressed files: Debian's ``Installed-Size``
+Units: sizes are MB of installed, uncompressed files: the archive's ``Installed-Size``
 (KiB) * 1024 / 10^6, rounded to 0.1, as apt prints them. Closures are what
 ``apt-get install`` adds to the release's minimal base, the package set of the
-official ``debian:REL-slim`` image (a package of the base adds 0).
+official ``debian:REL-slim`` / ``ubuntu:REL`` image (a package of the base adds 0).
 
 Package names are accepted as written in apt commands: ``gcc=4:12.2.0-3``,
 ``gcc:amd64`` and ``gcc/bookworm-backports`` all mean ``gcc``; virtual names that
@@ -35,7 +39,7 @@ from .records import Value, setfield
 __all__ = [
     "DebPackage", "AptFacts", "DEFAULT_RELEASE",
     "package", "runtime_libraries", "install_size_mb", "apt_facts", "release_of", "known_releases",
-    "closure", "packages_size_mb",
+    "closure", "packages_size_mb", "release_name", "base_image",
 ]
 
 DEFAULT_RELEASE = "bookworm"
@@ -123,15 +127,42 @@ class AptFacts(Value):
 # ---------------------------------------------------------------------------
 
 @functools.cache
-def _table() -> dict[str, Any]:
+def _index() -> dict[str, Any]:
+    """debian.json: meta, and per release its header (distro, version, apt, sources, ...)."""
     with open(knowledge_dir() / "debian.json", encoding="utf-8") as f:
         return json.load(f)
 
 
+@functools.cache
+def _body(release: str) -> dict[str, Any]:
+    """debian/RELEASE.json: the release's base, aliases, packages and graph (*release* is a key
+    of the index)."""
+    with open(knowledge_dir() / "debian" / f"{release}.json", encoding="utf-8") as f:
+        return json.load(f)
+
+
 def known_releases() -> tuple[str, ...]:
-    """Codenames the table holds, oldest first (by version)."""
-    rels = _table()["releases"]
-    return tuple(sorted(rels, key=lambda r: float(rels[r].get("version") or 0)))
+    """Codenames the table holds: Debian's, then Ubuntu's, each oldest first."""
+    rels = _index()["releases"]
+    return tuple(sorted(rels, key=lambda r: (rels[r].get("distro") != "debian", float(rels[r].get("version") or 0))))
+
+
+def base_image(release: str) -> str:
+    """The official image whose package set is the release's base: ``debian:bookworm-slim``,
+    ``ubuntu:jammy``."""
+    head = _index()["releases"].get(release)
+    if head is not None and head.get("distro") == "ubuntu":
+        return f"ubuntu:{release}"
+    return f"debian:{release}-slim"
+
+
+def release_name(release: str) -> str:
+    """How a message names a release of the table: ``Debian bookworm``, ``Ubuntu 22.04 (jammy)``;
+    a name the table lacks is given back as ``Debian NAME``."""
+    head = _index()["releases"].get(release)
+    if head is not None and head.get("distro") == "ubuntu":
+        return f"Ubuntu {head.get('version')} ({release})"
+    return f"Debian {release}"
 
 
 _TOKEN = LazyRe(r"[-_:./@\s]+")
@@ -142,26 +173,40 @@ def release_of(codename_or_version: str | None) -> str | None:
     """The table's release key for a codename, version or image tag, else None.
 
     ``bookworm``, ``Bookworm``, ``12``, ``12.5``, ``debian12``, ``debian-12``,
-    ``bookworm-slim``, ``3.12-slim-bookworm``, ``debian:bookworm`` -> ``bookworm``.
-    Ubuntu names and releases that are not in the table (sid, forky, jammy) -> None.
+    ``bookworm-slim``, ``3.12-slim-bookworm``, ``debian:bookworm`` -> ``bookworm``;
+    ``jammy``, ``22.04``, ``ubuntu:22.04``, ``ubuntu22.04``, ``ubuntu:jammy-20240911``,
+    ``17-jdk-jammy`` -> ``jammy``. Releases that are not in the table (sid, forky,
+    trusty, ``ubuntu`` without a version) -> None. A bare ``NN.MM`` is an Ubuntu
+    version only when the table has that Ubuntu release, else Debian NN's point
+    release (``12.10`` is Debian 12.10).
     """
     if not codename_or_version:
         return None
     text = codename_or_version.strip().lower()
-    rels = _table()["releases"]
-    by_version = {str(body.get("version")): rel for rel, body in rels.items()}
-    m = re.fullmatch(r"(?:debian[-_:]?)?(\d+)(?:\.\d+)*", text)
+    rels = _index()["releases"]
+    debian = {str(h.get("version")): rel for rel, h in rels.items() if h.get("distro") != "ubuntu"}
+    ubuntu = {str(h.get("version")): rel for rel, h in rels.items() if h.get("distro") == "ubuntu"}
+    m = re.fullmatch(r"(?:ubuntu[-_:]?)?(\d\d\.\d\d)(?:\.\d+)?", text)
+    if m and m.group(1) in ubuntu:
+        return ubuntu[m.group(1)]
+    if text.startswith("ubuntu"):
+        m = None
+    else:
+        m = re.fullmatch(r"(?:debian[-_:]?)?(\d+)(?:\.\d+)*", text)
     if m:
-        return by_version.get(m.group(1))
+        return debian.get(m.group(1))
     tokens = [t for t in _TOKEN.split(text) if t]
-    if "ubuntu" in tokens:
-        return None
-    for t in tokens:
+    for i, t in enumerate(tokens):
         if t in rels:
             return t
         m = re.fullmatch(r"debian(\d+)", t)
-        if m and m.group(1) in by_version:
-            return by_version[m.group(1)]
+        if m and m.group(1) in debian:
+            return debian[m.group(1)]
+        m = re.fullmatch(r"ubuntu(\d\d)?", t)
+        if m:  # the separators split the version: ubuntu22.04 -> ubuntu22, 04; ubuntu-22.04 -> ubuntu, 22, 04
+            ver = ".".join([m.group(1)] + tokens[i + 1:i + 2] if m.group(1) else tokens[i + 1:i + 3])
+            if ver in ubuntu:
+                return ubuntu[ver]
     return None
 
 
@@ -184,7 +229,7 @@ def _mb(kib: int | None) -> float | None:
 
 @functools.cache
 def _closure(release: str, name: str, recommends: bool) -> frozenset[str]:
-    graph = _table()["releases"][release]["graph"]
+    graph = _body(release)["graph"]
     seen: set[str] = set()
     stack = [name] if name in graph else []
     while stack:
@@ -201,12 +246,12 @@ def _closure(release: str, name: str, recommends: bool) -> frozenset[str]:
 
 
 def _size_kib(release: str, names: Iterable[str]) -> int:
-    graph = _table()["releases"][release]["graph"]
+    graph = _body(release)["graph"]
     return sum(graph[n][0] for n in names)
 
 
 def _graph_recommends(release: str, name: str) -> tuple[str, ...]:
-    graph = _table()["releases"][release]["graph"]
+    graph = _body(release)["graph"]
     closure = _closure(release, name, False)
     out: list[str] = []
     for n in [name] + sorted(closure - {name}):
@@ -219,7 +264,7 @@ def _graph_recommends(release: str, name: str) -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=4096)  # the same words recur in every RUN (DKL202 sizes each closure)
 def _resolve(release: str, word: str) -> str:
-    body = _table()["releases"][release]
+    body = _body(release)
     name = _name(word)
     return body.get("aliases", {}).get(name, name)
 
@@ -250,9 +295,8 @@ def package(name: str, release: str | None = None) -> DebPackage | None:
 
 @functools.cache
 def _package(rel: str, name: str) -> DebPackage | None:
-    table = _table()
-    body = table["releases"][rel]
-    why_text = table["meta"]["why"]
+    body = _body(rel)
+    why_text = _index()["meta"]["why"]
     row = body["packages"].get(name)
     if row is None:
         if rel == DEFAULT_RELEASE:
@@ -277,7 +321,7 @@ def _package(rel: str, name: str) -> DebPackage | None:
 
 @functools.cache
 def _base(rel: str) -> frozenset[str]:
-    return frozenset(_table()["releases"][rel]["base"])
+    return frozenset(_body(rel)["base"])
 
 
 def runtime_libraries(dev_package: str, release: str | None = None) -> tuple[str, ...]:
@@ -299,7 +343,7 @@ def install_size_mb(names: Iterable[str], release: str | None = None, recommends
     another name twice. None when a name is unknown to the release or has no size.
     """
     rel = _release(release)
-    body = _table()["releases"][rel]
+    body = _body(rel)
     base = _base(rel)
     union: set[str] = set()
     extra = 0
@@ -323,7 +367,7 @@ def closure(names: Iterable[str], release: str | None = None, recommends: bool =
     left out. A name the dependency graph does not hold adds only itself (its dependencies are
     not known); an unknown name adds nothing."""
     rel = _release(release)
-    body = _table()["releases"][rel]
+    body = _body(rel)
     base = _base(rel)
     out: set[str] = set()
     for word in names:
@@ -341,7 +385,7 @@ def packages_size_mb(names: Iterable[str], release: str | None = None) -> float 
     """MB of the named packages' own files (Installed-Size, each counted once, base packages
     included), or None when one of them has no known size in the release."""
     rel = _release(release)
-    body = _table()["releases"][rel]
+    body = _body(rel)
     total = 0
     for word in set(_resolve(rel, w) for w in names):
         if word in body["graph"]:
@@ -361,7 +405,7 @@ def apt_facts(release: str | None) -> AptFacts | None:
     rel = release_of(release) if release else None
     if rel is None:
         return None
-    apt = _table()["releases"][rel]["apt"]
+    apt = _index()["releases"][rel]["apt"]
     lists = apt.get("lists_bytes")
     return AptFacts(apt.get("version"), bool(apt.get("has_distclean")),
                     None if lists is None else round(lists / 1e6, 1), apt.get("lists_source"))

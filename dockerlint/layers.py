@@ -505,7 +505,8 @@ def base_ships(image, manager: str, name: str) -> BaseShipped | None:
     if rel is not None and image.family == "debian":
         p = debian.package(name, rel)
         if p is not None and p.in_base and p.release == rel:
-            return BaseShipped(name, f"it is in every Debian {rel} image, the debian:{rel}-slim package set")
+            return BaseShipped(name, f"it is in every {debian.release_name(rel)} image, the "
+                                     f"{debian.base_image(rel)} package set")
     return None
 
 

@@ -221,11 +221,11 @@ def runtime_libraries(manager: str, dev: str, release: str | None) -> tuple[str,
     """The shared libraries a -dev package stands for on the final base's release, or None
     when unknown.
 
-    apt: Debian's archive data (dockerlint/debian.py), only for the releases the table holds
-    (bullseye, bookworm, trixie) and packages the release has: the table's fallback to bookworm
-    is right for sizes but not for names (libssl-dev is `libssl1.1` on bullseye, buster and
-    Ubuntu 18.04/20.04, `libssl3` on bookworm), and a name the release lacks fails `apt-get
-    install`.  apk: APK_RUNTIME, which is Alpine 3.20's index, for alpine3.20 and later only
+    apt: the archive data (dockerlint/debian.py), only for the releases the table holds
+    (Debian bullseye, bookworm, trixie; Ubuntu xenial to resolute) and packages the release has:
+    the table's fallback to bookworm is right for sizes but not for names (libssl-dev is
+    `libssl1.1` on bullseye and Ubuntu 18.04/20.04, `libssl1.0.0` on 16.04, `libssl3` on
+    bookworm), and a name the release lacks fails `apt-get install`.  apk: APK_RUNTIME, which is Alpine 3.20's index, for alpine3.20 and later only
     (openssl-dev stood for libssl1.1 up to Alpine 3.16).
     """
     if manager == "apk":

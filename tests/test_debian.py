@@ -46,6 +46,13 @@ facts = _load_tool()
     ("zlib1g-dev", "bookworm", ("zlib1g",)),
     ("libffi-dev", "bookworm", ("libffi8",)),
     ("libffi-dev", "bullseye", ("libffi7",)),
+    # Ubuntu, each from `apt-cache show` in the release's private apt root (2026-11-30): jammy's
+    # libpq-dev (postgresql-14) Depends libpq5; xenial's libssl-dev (1.0.2g) Depends libssl1.0.0;
+    # focal's (1.1.1f) libssl1.1; noble's (3.0.13) libssl3t64
+    ("libpq-dev", "jammy", ("libpq5",)),
+    ("libssl-dev", "xenial", ("libssl1.0.0",)),
+    ("libssl-dev", "focal", ("libssl1.1",)),
+    ("libssl-dev", "noble", ("libssl3t64",)),
 ])
 def test_runtime_library_of_a_development_package(dev, release, libs):
     assert debian.runtime_libraries(dev, release) == libs
@@ -107,8 +114,35 @@ def test_not_build_only(name):
     assert p.why
 
 
+@pytest.mark.parametrize("release, name, in_base", [
+    # the ubuntu:REL images' own package lists (tools/debian_facts.py BASE_ADJUST, with sources)
+    ("xenial", "tzdata", False), ("focal", "bzip2", True), ("focal", "libgcc1", False),
+    ("bionic", "bzip2", True), ("jammy", "bzip2", False), ("xenial", "procps", True),
+    ("jammy", "apt", True), ("jammy", "gcc", False),
+])
+def test_ubuntu_base_is_the_images_package_set(release, name, in_base):
+    p = debian.package(name, release)
+    assert p is not None and p.release == release
+    assert p.in_base is in_base
+
+
+def test_release_names_in_messages():
+    assert debian.release_name("jammy") == "Ubuntu 22.04 (jammy)"
+    assert debian.release_name("bookworm") == "Debian bookworm"
+    assert debian.base_image("jammy") == "ubuntu:jammy"
+    assert debian.base_image("bookworm") == "debian:bookworm-slim"
+
+
+def test_a_small_file_without_apt_loads_no_package_data():
+    code = ("import dockerlint.debian as d; from dockerlint.engine import lint_text; "
+            "lint_text('FROM ubuntu:22.04\\nRUN echo hi > /greeting\\nCMD [\"cat\", \"/greeting\"]\\n', 'Dockerfile'); "
+            "print(d._index.cache_info().currsize, d._body.cache_info().currsize)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.split() == ["0", "0"]
+
+
 def test_every_reason_is_explained():
-    table = json.loads((knowledge_dir() / "debian.json").read_text())
+    table = facts.load_table(knowledge_dir() / "debian.json")
     why = table["meta"]["why"]
     for rel, body in table["releases"].items():
         for name, row in body["packages"].items():
@@ -124,8 +158,10 @@ def test_recommends_pull_ca_certificates_on_bookworm(name):
 
 
 def test_apt_facts():
-    assert [r for r in debian.known_releases() if debian.apt_facts(r).has_distclean] == ["trixie"]
-    assert debian.known_releases() == ("bullseye", "bookworm", "trixie")
+    # apt 2.7.8 added dist-clean: trixie's 3.0, noble's 2.8 and resolute's 3.x have it
+    assert [r for r in debian.known_releases() if debian.apt_facts(r).has_distclean] == ["trixie", "noble", "resolute"]
+    assert debian.known_releases() == ("bullseye", "bookworm", "trixie",
+                                       "xenial", "bionic", "focal", "jammy", "noble", "resolute")
     bookworm = debian.apt_facts("bookworm")
     assert bookworm.apt_version.startswith("2.6.")
     assert 15 <= bookworm.lists_mb <= 25  # measured 19.9 MB
@@ -133,7 +169,9 @@ def test_apt_facts():
     assert debian.apt_facts("trixie").apt_version.split(".")[0] == "3"
     # no guess for a release the table lacks: a newer one may have distclean
     assert debian.apt_facts("sid") is None
-    assert debian.apt_facts("noble") is None
+    assert debian.apt_facts("trusty") is None
+    assert debian.apt_facts("jammy").apt_version.startswith("2.4.")
+    assert debian.apt_facts("xenial").apt_version.startswith("1.2.")
 
 
 @pytest.mark.parametrize("text, key", [
@@ -141,7 +179,11 @@ def test_apt_facts():
     ("debian12", "bookworm"), ("debian-12", "bookworm"), ("bookworm-slim", "bookworm"),
     ("debian:bookworm-slim", "bookworm"), ("3.12-slim-bookworm", "bookworm"),
     ("11", "bullseye"), ("trixie", "trixie"), ("13", "trixie"),
-    ("noble", None), ("ubuntu:22.04", None), ("22.04", None), ("sid", None), ("3.12", None), ("", None),
+    ("noble", "noble"), ("ubuntu:22.04", "jammy"), ("22.04", "jammy"), ("ubuntu:16.04", "xenial"),
+    ("ubuntu:xenial", "xenial"), ("ubuntu22.04", "jammy"), ("ubuntu-20.04", "focal"),
+    ("11.8.0-devel-ubuntu22.04", "jammy"), ("ubuntu:jammy-20240911", "jammy"), ("17-jdk-jammy", "jammy"),
+    ("24.04", "noble"), ("ubuntu:14.04", None), ("trusty", None), ("ubuntu", None), ("12.10", "bookworm"),
+    ("sid", None), ("3.12", None), ("", None),
 ])
 def test_release_of(text, key):
     assert debian.release_of(text) == key
@@ -177,14 +219,15 @@ def test_a_release_without_the_package_borrows_only_the_classification():
 
 
 def _release_rows(rel):
-    return json.loads((knowledge_dir() / "debian.json").read_text())["releases"][rel]["packages"]
+    return json.loads((knowledge_dir() / "debian" / f"{rel}.json").read_text())["packages"]
 
 
-def test_importing_loads_nothing():
-    code = ("import dockerlint.debian as d; before = d._table.cache_info().currsize; "
-            "d.package('gcc'); print(before, d._table.cache_info().currsize)")
+def test_importing_loads_nothing_and_a_query_loads_only_its_release():
+    code = ("import dockerlint.debian as d; before = d._index.cache_info().currsize + d._body.cache_info().currsize; "
+            "d.package('gcc', 'ubuntu:22.04'); print(before, d._index.cache_info().currsize, "
+            "d._body.cache_info().currsize)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
-    assert out.stdout.split() == ["0", "1"]
+    assert out.stdout.split() == ["0", "1", "1"]  # the index and jammy's file, not bookworm's
 
 
 def test_loader_finds_the_table_in_the_wheel_layout(tmp_path):
@@ -193,6 +236,7 @@ def test_loader_finds_the_table_in_the_wheel_layout(tmp_path):
     shutil.copytree(ROOT / "dockerlint", pkg, ignore=shutil.ignore_patterns("__pycache__", "_rules"))
     (pkg / "_rules" / "knowledge").mkdir(parents=True)
     shutil.copy(ROOT / "rules" / "knowledge" / "debian.json", pkg / "_rules" / "knowledge")
+    shutil.copytree(ROOT / "rules" / "knowledge" / "debian", pkg / "_rules" / "knowledge" / "debian")
     code = ("import dockerlint.debian as d, dockerlint.knowledge as k; "
             "print(k.knowledge_dir().parent.name, d.runtime_libraries('libpq-dev'))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path,
@@ -201,14 +245,18 @@ def test_loader_finds_the_table_in_the_wheel_layout(tmp_path):
 
 
 def test_table_is_sorted_one_entry_per_line_and_small():
-    path = knowledge_dir() / "debian.json"
-    text = path.read_text()
-    assert path.stat().st_size < 2_500_000
-    table = json.loads(text)
-    assert facts.dump_table(table) == text  # the writer's own layout: regenerating gives no noise
-    lines = text.splitlines()
-    assert any(line.startswith('"libpq-dev":[') for line in lines)
+    index = knowledge_dir() / "debian.json"
+    assert index.stat().st_size < 50_000  # read by every run that asks for a release
+    table = facts.load_table(index)
+    files = facts.dump_table(table)
+    # the writer's own layout: regenerating gives no noise, and no stray release file
+    assert sorted(files) == sorted(["debian.json"] + [f"debian/{p.name}" for p in (index.parent / "debian").iterdir()])
+    for rel_path, text in files.items():
+        assert (index.parent / rel_path).read_text() == text, rel_path
     for rel in table["releases"]:
+        path = index.parent / "debian" / f"{rel}.json"
+        assert path.stat().st_size < 1_500_000, rel  # one release is all a run loads
+        assert any(line.startswith('"libpq-dev":[') for line in path.read_text().splitlines()), rel
         names = list(table["releases"][rel]["packages"])
         assert names == sorted(names)
 
@@ -549,9 +597,13 @@ def test_build_release_table_and_its_graph(archive):
     assert pk["libssl-dev"][5:] == [12000, 18000, 18000]
     # a base package adds nothing
     assert pk["libc6"] == ["libs", None, "runtime", [], [], 12000, 0, 0]
-    text = facts.dump_table({"meta": {"why": facts.WHY}, "releases": {"test": body}})
-    assert json.loads(text)["releases"]["test"]["packages"] == pk
+    files = facts.dump_table({"meta": {"why": facts.WHY}, "releases": {"test": dict(body, distro="debian")}})
+    assert sorted(files) == ["debian.json", "debian/test.json"]
+    text = files["debian/test.json"]
+    assert json.loads(text)["packages"] == pk
     assert '"curl":["web",null,"not-a-candidate",[],null],' in text.splitlines()
+    # the index holds the header only: loading it reads no package
+    assert json.loads(files["debian.json"])["releases"]["test"] == {"distro": "debian", "left_out": body["left_out"]}
 
 
 def test_strip_qualifiers():

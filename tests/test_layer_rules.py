@@ -112,9 +112,13 @@ def test_dkl202_names_the_recommends_and_their_size_from_the_debian_data():
     assert "on Debian bookworm" in f.message and "`ca-certificates`" in f.message and " MB " in f.message
     assert f.fix.safety == "unsafe"
     assert "install `ca-certificates` explicitly" in f.fix.title
-    # an image whose release the data does not hold says which data it went by
+    # an Ubuntu image goes by its own release's archive, and says so
     f = finding("FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y curl\n", "DKL202")
-    assert "going by Debian bookworm's packages (the image is jammy)" in f.message
+    assert "on Ubuntu 22.04 (jammy)" in f.message and "`ca-certificates`" in f.message
+    assert " MB " in f.message and "bookworm" not in f.message
+    # an image whose release the data does not hold says which data it went by
+    f = finding("FROM ubuntu:14.04\nRUN apt-get update && apt-get install -y curl\n", "DKL202")
+    assert "going by Debian bookworm's packages (the image is trusty)" in f.message
 
 
 def test_dkl202_ca_certificates_already_there_is_not_added():
@@ -167,7 +171,8 @@ def test_dkl104_a_parent_stage_counts():
     ("buildpack-deps:bookworm-curl", "wget", True),
     ("buildpack-deps:bookworm-curl", "gcc", False),
     ("debian:bookworm", "e2fsprogs", True),  # the debian:bookworm-slim package set
-    ("ubuntu:22.04", "e2fsprogs", False),  # Ubuntu's set is not in the data
+    ("ubuntu:22.04", "e2fsprogs", True),  # the ubuntu:jammy package set
+    ("ubuntu:14.04", "e2fsprogs", False),  # trusty is not in the data
     ("myorg/base:1", "gcc", False),  # unknown image
 ])
 def test_dkl104_packages_of_the_base_image(image, package, found):

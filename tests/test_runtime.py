@@ -117,7 +117,7 @@ def test_headers_in_an_image_that_compiles_nothing_say_to_install_the_library():
     (f,) = findings(head + tail.replace("./fetch-app", "true"), "DKL102")
     assert f.fix.title == "Purge `libuv1-dev` at the end of this RUN, keeping `libuv1`"
     # a release the data does not cover: no fix, and the help does not say "purge"
-    old = (head + tail.replace("./fetch-app", "true")).replace("debian:bookworm", "ubuntu:16.04")
+    old = (head + tail.replace("./fetch-app", "true")).replace("debian:bookworm", "ubuntu:14.04")
     (f,) = findings(old, "DKL102")
     assert f.fix is None and f.suggestion.startswith(
         "nothing in this image compiles: install the run-time library instead of `libuv1-dev`; no automatic fix")

@@ -1,13 +1,22 @@
 #!/usr/bin/env python3
-"""Make rules/knowledge/debian.json: facts about Debian packages, read from the archive.
+"""Make rules/knowledge/debian.json and rules/knowledge/debian/*.json: facts about Debian
+and Ubuntu packages, read from the archives.
 
 How the committed table was made
     On 2026-11-30 (UTC; the exact time is meta.generated), on Debian 12 (bookworm)
     with apt 2.6.1, as root, from the repository root in the project's venv:
 
-        python tools/debian_facts.py
+        python tools/debian_facts.py --work /tmp/ubuntu-facts \
+            --releases bullseye,bookworm,trixie,xenial,bionic,focal,jammy,noble,resolute
 
-    It took about two minutes and downloaded about 30 MB of indexes.
+    It took 7.5 minutes (4.5 min CPU) and left about 375 MB of lists under --work
+    (du of the nine lists folders, lz4; Ubuntu's universe and -updates lists are
+    large). All nine releases read; the Ubuntu bases equal the images' package lists
+    (BASE_ADJUST) for xenial, bionic, focal, jammy and noble. Ubuntu's keyring was not on the machine and
+    bookworm has no ubuntu-keyring package: the script downloaded Debian trixie's
+    ubuntu-keyring (2023.11.28.1) through a private trixie apt root (so the .deb is
+    checked against Debian's archive signature) and unpacked it under --work; every
+    Ubuntu Release file was then verified with its ubuntu-archive-keyring.gpg.
 
 What it does
     1. Reads the package names of every ``apt-get install``/``apt install`` in the
@@ -19,9 +28,12 @@ What it does
        private apt root under --work (default /tmp/debian-facts/RELEASE): its own
        sources.list with the standard sources of the official debian:RELEASE image
        (deb.debian.org/debian RELEASE and RELEASE-updates, deb.debian.org/debian-security
-       RELEASE-security; main; amd64; signed by /usr/share/keyrings/debian-archive-keyring.gpg),
-       its own lists, cache and an empty dpkg status, and the apt settings of the
-       official images (Acquire::GzipIndexes, Acquire::Languages "none", ...). apt
+       RELEASE-security; main; amd64; signed by /usr/share/keyrings/debian-archive-keyring.gpg)
+       or ubuntu:RELEASE image (archive.ubuntu.com RELEASE, -updates, -backports,
+       security.ubuntu.com RELEASE-security; main restricted universe multiverse; as
+       livecd-rootfs writes them, see _ubuntu()), its own lists, cache and an empty dpkg
+       status, and the apt settings of the official images (Acquire::GzipIndexes,
+       Acquire::Languages "none", ...; OFFICIAL_IMAGE_APT_CONF). apt
        reads it through APT_CONFIG, which can point Dir::Etc::parts elsewhere (the
        -o options cannot): the machine's /etc/apt is neither read nor changed.
     3. Runs ``apt-get update`` there and records ``du -sb`` of the lists folder (the
@@ -32,25 +44,29 @@ What it does
        package, the candidate that apt's policy picks among RELEASE, -updates and
        -security, in plain Packages format.
     5. Computes, per release: the base (Priority required + apt and their closure:
-       the debian:RELEASE-slim package set, checked against the images' manifests),
+       the debian:RELEASE-slim package set, checked against the images' manifests;
+       for Ubuntu the same with BASE_ADJUST, the differences the ubuntu:RELEASE
+       images' package lists show),
        closures over that base with and without Recommends, build-only
        classification, the runtime libraries of development packages, apt's version
        and whether it has distclean; and writes the JSON (sorted keys, one package
-       per line). meta in the JSON says how every figure is counted.
+       per line): debian.json holds meta and a small header per release (distro,
+       version, apt, sources, ...), debian/RELEASE.json the release's base, aliases,
+       packages and graph, so that dockerlint reads only the release a Dockerfile is
+       on. meta says how every figure is counted.
 
 Re-running
     As root (apt-get update needs it) on a Debian or Ubuntu machine that can reach
-    deb.debian.org, from the repository root with dockerlint importable:
+    deb.debian.org, archive.ubuntu.com and security.ubuntu.com, from the repository
+    root with dockerlint importable:
 
         python tools/debian_facts.py [--releases bullseye,bookworm,trixie]
                                      [--work /tmp/debian-facts] [--out PATH]
                                      [--no-update] [--corpus DIR ...]
 
-    --no-update reuses the lists under --work (no lists size then).
-    ``--releases jammy,noble --full '' --out /tmp/ubuntu.json`` reads Ubuntu's
-    archive the same way (archive.ubuntu.com was reachable when the table was made;
-    the keyring comes from Debian trixie's ubuntu-keyring package); Ubuntu is not
-    in the committed table, to keep it near 2 MB.
+    --no-update reuses the lists under --work (no lists size then). --out names
+    the index; the release files go in the folder of the same name beside it
+    (rules/knowledge/debian/), whose old *.json files are removed first.
 
 Only the standard library is used (plus dockerlint for step 1).
 """
@@ -93,9 +109,13 @@ def _debian(code: str, version: str) -> Release:
 
 
 def _ubuntu(code: str, version: str) -> Release:
+    # The ubuntu:RELEASE images enable all four components and -backports (apt-get update in
+    # ubuntu:xenial fetches xenial-backports: tianon/docker-brew-ubuntu-core#84; noble's
+    # ubuntu.sources lists noble noble-updates noble-backports). Backports are NotAutomatic
+    # (pin 100), so they only give the candidate of a package that exists nowhere else.
     comps = ("main", "restricted", "universe", "multiverse")
     return Release(code, "ubuntu", version, (
-        ("http://archive.ubuntu.com/ubuntu", (code, f"{code}-updates"), comps),
+        ("http://archive.ubuntu.com/ubuntu", (code, f"{code}-updates", f"{code}-backports"), comps),
         ("http://security.ubuntu.com/ubuntu", (f"{code}-security",), comps),
     ))
 
@@ -104,19 +124,40 @@ RELEASES: dict[str, Release] = {r.key: r for r in (
     _debian("bullseye", "11"),
     _debian("bookworm", "12"),
     _debian("trixie", "13"),
+    _ubuntu("xenial", "16.04"),
+    _ubuntu("bionic", "18.04"),
+    _ubuntu("focal", "20.04"),
     _ubuntu("jammy", "22.04"),
     _ubuntu("noble", "24.04"),
+    _ubuntu("resolute", "26.04"),
 )}
 
-# The apt.conf.d files of the official debian/ubuntu images (debuerreotype), written
-# into each private apt root so that the measured lists size is the images' one.
-OFFICIAL_IMAGE_APT_CONF = """\
+# The apt.conf.d settings of the official images, written into each private apt root so
+# that the measured lists size is the images' one. Debian (debuerreotype): GzipIndexes
+# without a compression order, so apt keeps the indexes as the archive's best-known
+# compression it can read in place (lz4 here). Ubuntu: the ubuntu:RELEASE images also
+# set `Acquire::CompressionTypes::Order:: "gz"` (lists kept as .gz), in
+# docker-brew-ubuntu-core's xenial/Dockerfile (dist-amd64 branch, 2021) and, for the
+# images Launchpad builds since (bionic..noble), in livecd-rootfs's
+# live-build/functions configure_oci, which copies the same docker-* apt.conf.d files.
+OFFICIAL_IMAGE_APT_CONF = {
+    "debian": """\
 Dir::Cache::pkgcache "";
 Dir::Cache::srcpkgcache "";
 Apt::AutoRemove::SuggestsImportant "false";
 Acquire::GzipIndexes "true";
 Acquire::Languages "none";
-"""
+""",
+    "ubuntu": """\
+Dir::Cache::pkgcache "";
+Dir::Cache::srcpkgcache "";
+Apt::AutoRemove::SuggestsImportant "false";
+Acquire::GzipIndexes "true";
+Acquire::CompressionTypes::Order:: "gz";
+Acquire::Languages "none";
+APT::Periodic::Enable "0";
+""",
+}
 
 
 # ---------------------------------------------------------------------------
@@ -133,7 +174,7 @@ def write_apt_root(root: Path, rel: Release, keyrings: dict[str, str]) -> Path:
     for d in ("etc/apt.conf.d", "etc/sources.list.d", "etc/preferences.d", "lists/partial",
               "cache/archives/partial", "state"):
         (root / d).mkdir(parents=True, exist_ok=True)
-    (root / "etc/apt.conf.d/docker").write_text(OFFICIAL_IMAGE_APT_CONF)
+    (root / "etc/apt.conf.d/docker").write_text(OFFICIAL_IMAGE_APT_CONF[rel.distro])
     (root / "state/status").touch()
     lines = []
     for uri, suites, comps in rel.sources:
@@ -172,6 +213,26 @@ def apt(conf: Path, *args: str, check: bool = True) -> subprocess.CompletedProce
 BASE_PREFER = frozenset({"usr-is-merged"})
 
 _TRANSITIONAL = re.compile(r"transitional|dummy", re.I)
+
+# Where an ubuntu:REL image's package set differs from Priority required + apt and their
+# closure (debootstrap --variant=minbase, which livecd-rootfs runs for the OCI images:
+# live-build/auto/config, ubuntu-oci -> --bootstrap-flavour=minimal): (added, dropped),
+# read from the images' own package lists: docker-brew-ubuntu-core's dist-amd64 branch
+# (commit 570d597, 2022-08-01; xenial/ubuntu-xenial-core-cloudimg-amd64.manifest of
+# 20210804, {bionic,focal,jammy}/ubuntu-REL-oci-amd64-root.manifest of 20220801) and
+# docker-library/repo-info repos/ubuntu/local/noble-20260905.md (the dpkg package list
+# of ubuntu:24.04 built 2026-09-07). Compared with this run's archives on 2026-11-30:
+# jammy equal; xenial's image has no tzdata (the minimized build purges it, see
+# livecd-rootfs auto/build "tzdata purge"); bionic's and focal's keep bzip2 (Priority
+# important); focal's has no libgcc1 (a required transitional package that nothing
+# installed needs); noble's adds the unminimize package. resolute has no published list
+# here: its base is the computed one (unchecked).
+BASE_ADJUST: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "xenial": ((), ("tzdata",)),
+    "bionic": (("bzip2",), ()),
+    "focal": (("bzip2",), ("libgcc1",)),
+    "noble": (("unminimize",), ()),
+}
 
 PRIORITY_RANK = {"required": 0, "important": 1, "standard": 2, "optional": 3, "extra": 4}
 
@@ -401,6 +462,12 @@ class Archive:
                 nxt += self.edges(n, have, recommends=True)
             stack.extend(m for m in nxt if m not in seen and m not in have)
         return seen
+
+    def image_base(self, release: str) -> set[str]:
+        """base(), with the release's BASE_ADJUST: the package set of its official image."""
+        add, drop = BASE_ADJUST.get(release, ((), ()))
+        have = self.base() - set(drop)
+        return have | self.closure(add, have)
 
     def base(self) -> set[str]:
         """The package set of the official -slim image: Priority required (and
@@ -815,16 +882,16 @@ def graph_recommended(graph: dict[str, list], name: str) -> list[str]:
     return out
 
 
-def build_release(a: Archive, wanted: set[str], all_candidates: bool) -> dict:
+def build_release(a: Archive, wanted: set[str], all_candidates: bool, release: str = "") -> dict:
     """The table of one release: base, aliases, packages (COLUMNS), graph.
 
     *wanted*: names Dockerfiles install plus NAMED; *all_candidates*: also every
     build-only candidate of the archive (is_candidate) with its runtime libraries.
     The graph covers the closures (with Recommends) of *wanted* and of the runtime
     libraries of its development packages; closures of the other packages are
-    stored as numbers only.
+    stored as numbers only. *release* picks the base's BASE_ADJUST.
     """
-    base = a.base()
+    base = a.image_base(release)
     aliases = {}
     tier1: set[str] = set()
     for n in sorted(wanted):
@@ -944,29 +1011,57 @@ def _compact(v) -> str:
     return json.dumps(v, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
 
 
-def dump_table(table: dict) -> str:
-    """meta pretty-printed; under releases, one line per package/graph node/alias."""
+# The parts of a release that go in its own file (rules/knowledge/debian/REL.json); the rest
+# (distro, version, apt, sources, build_essential, left_out) stays in debian.json's header, so
+# that the loader reads only the releases a Dockerfile is on.
+BODY_KEYS = ("aliases", "base", "graph", "packages")
+
+
+def dump_index(table: dict) -> str:
+    """debian.json: meta pretty-printed, then one header line per release."""
+    rels = sorted(table["releases"])
     out = ['{', '"meta": ' + json.dumps(table["meta"], indent=1, sort_keys=True, ensure_ascii=False) + ',',
            '"releases": {']
-    rels = sorted(table["releases"])
     for i, rel in enumerate(rels):
-        body = table["releases"][rel]
-        out.append(json.dumps(rel) + ": {")
-        keys = sorted(body)
-        for j, k in enumerate(keys):
-            v = body[k]
-            sep = "," if j < len(keys) - 1 else ""
-            if k in ("packages", "graph", "aliases") and v:
-                out.append(json.dumps(k) + ": {")
-                items = sorted(v.items())
-                out += [json.dumps(n) + ":" + _compact(row) + ("," if m < len(items) - 1 else "")
-                        for m, (n, row) in enumerate(items)]
-                out.append("}" + sep)
-            else:
-                out.append(json.dumps(k) + ": " + _compact(v) + sep)
-        out.append("}" + ("," if i < len(rels) - 1 else ""))
+        head = {k: v for k, v in table["releases"][rel].items() if k not in BODY_KEYS}
+        out.append(json.dumps(rel) + ": " + _compact(head) + ("," if i < len(rels) - 1 else ""))
     out += ["}", "}"]
     return "\n".join(out) + "\n"
+
+
+def dump_release(body: dict) -> str:
+    """debian/REL.json: base, and one line per package/graph node/alias."""
+    out = ["{"]
+    keys = [k for k in BODY_KEYS if k in body]
+    for j, k in enumerate(keys):
+        v = body[k]
+        sep = "," if j < len(keys) - 1 else ""
+        if k in ("packages", "graph", "aliases") and v:
+            out.append(json.dumps(k) + ": {")
+            items = sorted(v.items())
+            out += [json.dumps(n) + ":" + _compact(row) + ("," if m < len(items) - 1 else "")
+                    for m, (n, row) in enumerate(items)]
+            out.append("}" + sep)
+        else:
+            out.append(json.dumps(k) + ": " + _compact(v) + sep)
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+def dump_table(table: dict) -> dict[str, str]:
+    """{relative path: text} of the whole table: "debian.json" and "debian/REL.json" per release."""
+    files = {"debian.json": dump_index(table)}
+    for rel, body in table["releases"].items():
+        files[f"debian/{rel}.json"] = dump_release(body)
+    return files
+
+
+def load_table(index: Path) -> dict:
+    """The table as dump_table's input, read back from debian.json and its debian/ folder."""
+    table = json.loads(index.read_text())
+    for rel in table["releases"]:
+        table["releases"][rel].update(json.loads((index.parent / "debian" / f"{rel}.json").read_text()))
+    return table
 
 
 # ---------------------------------------------------------------------------
@@ -1000,7 +1095,8 @@ def ubuntu_keyring(work: Path, conf_with_keyring: Path) -> str:
 
 def make_meta(now: str, host_apt: str, read: list[str], not_read: dict[str, str], corpus_files: int,
               corpus_names: int, found: dict[str, int], ubuntu_keyring_note: str | None, full: set[str]) -> dict:
-    ubuntu = {rel: probe(f"http://archive.ubuntu.com/ubuntu/dists/{rel}/InRelease") for rel in ("jammy", "noble")}
+    ubuntu = {rel: probe(f"http://archive.ubuntu.com/ubuntu/dists/{rel}/InRelease")
+              for rel in [r for r in RELEASES if RELEASES[r].distro == "ubuntu"] + ["trusty"]}
     return {
         "generated": now,
         "generator": "tools/debian_facts.py (see its docstring to re-run)",
@@ -1010,22 +1106,38 @@ def make_meta(now: str, host_apt: str, read: list[str], not_read: dict[str, str]
         "releases_not_read": not_read,
         "ubuntu": {
             "archive": ubuntu,
-            "note": "archive.ubuntu.com answers and tools/debian_facts.py --releases jammy,noble reads it "
-                    "(Ubuntu's keyring comes from Debian's ubuntu-keyring package), but Ubuntu is left out of "
-                    "this table to keep it near 2 MB; dockerlint.debian.release_of maps Ubuntu names to None.",
+            "note": "Ubuntu releases are read like Debian's, with the ubuntu:REL images' sources and apt "
+                    "settings. Sources: REL, REL-updates, REL-backports (archive.ubuntu.com) and REL-security "
+                    "(security.ubuntu.com), components main restricted universe multiverse, as livecd-rootfs "
+                    "(live-build/functions configure_universe; the deb822 ubuntu.sources from noble on) writes "
+                    "them into the images. Backports are NotAutomatic (pin 100): they give the candidate only of "
+                    "a package no other suite has. apt settings: livecd-rootfs configure_oci (and docker-brew-"
+                    "ubuntu-core's xenial Dockerfile) add Acquire::GzipIndexes with CompressionTypes::Order gz, "
+                    "Acquire::Languages none. trusty's archive is gone (404), so it is not in the table.",
             "keyring": ubuntu_keyring_note,
+            "signatures": "apt-get update verified every Release file against the ubuntu-archive-keyring.gpg of "
+                          "that package (no [trusted=yes]); a release whose update printed Err: is listed in "
+                          "releases_not_read instead.",
         },
         "source": "apt-cache dumpavail in a private apt root per release (APT_CONFIG; the machine's /etc/apt "
                   "is neither read nor changed) after apt-get update against the release's standard sources "
                   "(see releases.*.sources): the candidate version of every package, as apt's policy picks it "
-                  "across REL, REL-updates and REL-security.",
-        "units": "installed_kib and *_kib are Debian's Installed-Size (KiB, uncompressed). dockerlint.debian "
-                 "reports MB = KiB * 1024 / 10^6, the unit apt prints ('After this operation, 274 MB ...').",
+                  "across REL, REL-updates and REL-security (and Ubuntu's REL-backports).",
+        "units": "installed_kib and *_kib are the archive's Installed-Size (KiB, uncompressed). dockerlint.debian "
+                 "reports MB = KiB * 1024 / 10^6, the unit apt prints ('After this operation, 274 MB ...'). The "
+                 "ubuntu:REL images are minimized (livecd-rootfs auto/build: dpkg path-exclude of /usr/share/man, "
+                 "/usr/share/doc, translations), so what lands there is somewhat less than Installed-Size.",
         "base": "Each release's base is the package set of the official debian:REL-slim image: Priority "
                 "required (and Essential) plus apt, and their Depends/Pre-Depends closure, with debootstrap's "
                 "usr-is-merged for `usrmerge | usr-is-merged`. On " + now[:10] + " this gave exactly the names "
                 "of debuerreotype/docker-debian-artifacts' */slim/rootfs.manifest for bullseye (96), bookworm "
-                "(88) and trixie (78). Closures are counted over that base (a base package adds 0).",
+                "(88) and trixie (78). Ubuntu: the package set of the ubuntu:REL image, which livecd-rootfs "
+                "bootstraps the same way (ubuntu-oci: --bootstrap-flavour=minimal, debootstrap minbase) and then "
+                "minimizes; the computed set, adjusted where the image's own package list differs (BASE_ADJUST in "
+                "the generator, with its sources: docker-brew-ubuntu-core dist-amd64 manifests for xenial..jammy, "
+                "docker-library/repo-info for noble): xenial -tzdata, bionic +bzip2, focal +bzip2 -libgcc1, "
+                "noble +unminimize; jammy equal; resolute unchecked. Closures are counted over that base (a base "
+                "package adds 0).",
         "resolution": "Depends + Pre-Depends (and Recommends for the with-recommends figures), versions "
                       "ignored (one candidate per name). A group already satisfied by the base (directly or "
                       "through Provides) adds nothing; otherwise its first alternative that exists, a purely "
@@ -1070,8 +1182,10 @@ def make_meta(now: str, host_apt: str, read: list[str], not_read: dict[str, str]
                      "are in trixie's apt 3.0 binaries and absent from bookworm's apt 2.6.",
         "lists": "releases.*.apt.lists_bytes: du -sb of the lists folder right after apt-get update with the "
                  "official images' apt settings (Acquire::GzipIndexes, Acquire::Languages none: indexes kept "
-                 "compressed) and the standard sources of the debian:REL image (REL, REL-updates, REL-security; "
-                 "main), as /var/lib/apt/lists is in a layer that runs apt-get update.",
+                 "compressed; Ubuntu's also CompressionTypes::Order gz) and the standard sources of the "
+                 "debian:REL / ubuntu:REL image (see ubuntu.note), as /var/lib/apt/lists is in a layer that runs "
+                 "apt-get update. Measured with the generator's apt (generator_apt), which stores the indexes "
+                 "lz4-compressed; an image's own older apt (xenial's 1.2) may store them differently.",
     }
 
 
@@ -1136,7 +1250,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         a = Archive(parse_packages(dump.stdout))
         print(f"{rel}: {len(a.packages)} packages; building the table", file=sys.stderr)
-        body = build_release(a, wanted, rel in full)
+        body = build_release(a, wanted, rel in full, rel)
         for name, cat, why, libs in HAND_PACKAGES:
             if name not in a.packages and name not in body["packages"]:
                 body["packages"][name] = [None, cat, why, list(libs), [], None, None, None]
@@ -1156,10 +1270,16 @@ def main(argv: list[str] | None = None) -> int:
 
     table["meta"] = make_meta(now, host_apt, read, not_read, corpus_files, len(corpus_names), found,
                               ubuntu_keyring_note, full)
-    text = dump_table(table)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text)
-    print(f"wrote {args.out} ({len(text.encode())} bytes)", file=sys.stderr)
+    files = dump_table(table)
+    folder = args.out.parent / args.out.stem
+    if folder.is_dir():  # releases not read this time must not linger
+        for old in folder.glob("*.json"):
+            old.unlink()
+    for rel_path, text in files.items():
+        path = args.out if rel_path == "debian.json" else args.out.parent / args.out.stem / rel_path.split("/", 1)[1]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        print(f"wrote {path} ({len(text.encode())} bytes)", file=sys.stderr)
     return 0
 
 

@@ -72,8 +72,10 @@ class _Data:
         return not self.unknown and not self.recommends and (self.extra_mb or 0) == 0
 
     def where(self) -> str:
+        from .. import debian
+
         if self.exact:
-            return f"on Debian {self.release}"
+            return f"on {debian.release_name(self.release)}"
         if self.image_release:
             return f"going by Debian {self.release}'s packages (the image is {self.image_release})"
         return f"going by Debian {self.release}'s packages"

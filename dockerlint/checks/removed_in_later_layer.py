@@ -114,7 +114,7 @@ def check(model):
     live = LiveTree()  # additions present before the RUN walked: put in as passed, out when deleted
     passed = 0
     wds = workdirs(final)
-    # the Debian data (a 2 MB table) only matters when a RUN removes packages
+    # the package data (about 1 MB per release) only matters when a RUN removes packages
     if any(op.action == "remove" and op.manager in _MANAGERS for r in final.all_runs() for op in r.package_ops):
         exact_rel, release = _debian_release(final)
     else:
@@ -193,7 +193,7 @@ def _size(names: list[str], op, exact_rel, release, pkgs) -> str:
         return ""
     from .. import debian
 
-    where = f"on Debian {release}" if exact_rel else f"going by Debian {release}'s packages"
+    where = f"on {debian.release_name(release)}" if exact_rel else f"going by Debian {release}'s packages"
     if op.auto_remove:
         gone = pkgs.left_over(names)
         mb = debian.packages_size_mb(gone, release) if gone else None

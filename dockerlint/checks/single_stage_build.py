@@ -155,7 +155,7 @@ def _size(stage, found) -> str:
             if deb is not None and deb.closure_mb and deb.release == release:
                 mb = deb.closure_with_recommends_mb if not op.has_option("--no-install-recommends") and \
                     deb.closure_with_recommends_mb else deb.closure_mb
-                return f" (about {round(mb)} MB installed with its dependencies, Debian {deb.release})"
+                return f" (about {round(mb)} MB installed with its dependencies, {debian.release_name(deb.release)})"
         return ""
     img = stage.root_image
     if img is not None and img.build_only_mb and img.release == "bookworm":
