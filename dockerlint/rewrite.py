@@ -1362,7 +1362,10 @@ def move_install_to_user(stage, run, found, mgr: str) -> tuple[object, str | Non
     cmd = run.command(op.command_index)
     if cmd.shell is None or cmd.shell.in_pipeline or cmd.shell.in_subshell or cmd.shell.conditional:
         return None, "the install is not a plain command of the RUN"
-    ks = sorted(k for _o, k, _n in found)
+    from .packages import base_name
+
+    # every word naming one of them (`automake` written twice in one install: both go)
+    ks = [k for k, p in enumerate(op.packages) if base_name(p) in names]
     if len(ks) == len(op.packages) and not libs:
         return None, "the install would be left with no package"
     lines = run.file_lines
@@ -1377,11 +1380,13 @@ def move_install_to_user(stage, run, found, mgr: str) -> tuple[object, str | Non
     first = next((c for c in b.commands if c.argv), None)
     if first is None or first.shell is None or first.shell.in_substitution or first.shell.in_subshell:
         return None, f"the RUN at line {b.instruction.start_line} does not start with a plain command"
-    tail, why = append_command(b, "apt-get purge -y --auto-remove " + " ".join(t for _s, t in words)
+    moved = list(dict.fromkeys(t for _s, t in words))
+    tail, why = append_command(b, "apt-get purge -y --auto-remove " + " ".join(moved)
                                + " && rm -rf /var/lib/apt/lists/*")
     if tail is None:
         return None, why
     edits = []
+    starts = {(sp.line, sp.column) for sp, _t in words}
     for i, (sp, _text) in enumerate(words):
         line = lines[sp.line - 1]
         if i == 0 and libs:
@@ -1395,6 +1400,15 @@ def move_install_to_user(stage, run, found, mgr: str) -> tuple[object, str | Non
             # alone on the RUN's last line: the line before ends with the escape, and without this
             # line it would continue into the next instruction
             return None, f"`{_text}` ends the RUN on a line of its own"
+        elif not line[: sp.column - 1].strip():
+            # first on its line: keep the indentation, drop the blanks after the word (unless the
+            # next word goes too: its own edit takes the blanks before it)
+            end = sp.end_column
+            while end - 1 < len(line) and line[end - 1] in " \t":
+                end += 1
+            if (sp.line, end) in starts:
+                end = sp.end_column
+            edits.append(Edit(Span(sp.line, sp.column, sp.line, end), ""))
         else:
             start = sp.column
             while start > 1 and line[start - 2] in " \t":
@@ -1402,12 +1416,12 @@ def move_install_to_user(stage, run, found, mgr: str) -> tuple[object, str | Non
             edits.append(Edit(Span(sp.line, start, sp.line, sp.end_column), ""))
     # as the install was (its recommends go with the purge's --auto-remove: DKL202's _all_auto_removed)
     recs = "--no-install-recommends " if option_turns_off(op) else ""
-    install = f"apt-get update && apt-get install -y {recs}{' '.join(t for _s, t in words)} && "
+    install = f"apt-get update && apt-get install -y {recs}{' '.join(moved)} && "
     edits.append(insert_before(first.span, install))
     edits.append(tail)
-    listed = ", ".join(f"`{n}`" for _s, n in words)
+    listed = ", ".join(f"`{n}`" for n in moved)
     title = (f"Install {listed} in the RUN at line {b.instruction.start_line}, which builds with "
-             f"{'it' if len(words) == 1 else 'them'}, and purge {'it' if len(words) == 1 else 'them'} there")
+             f"{'it' if len(moved) == 1 else 'them'}, and purge {'it' if len(moved) == 1 else 'them'} there")
     if libs:
         title += f", keeping {', '.join(f'`{x}`' for x in libs)} here"
     return Fix(title, "unsafe", tuple(edits)), None
