@@ -423,6 +423,13 @@ def toolchain_for_command(argv: list[str]) -> str | None:
     return found[0] if found else None
 
 
+def runs_toolchain(program: str, toolchain: str) -> bool:
+    """Whether `program` (a basename) is one of the toolchain's own programs in toolchains.toml
+    ([[command]] programs and program_patterns): `go` for go, `cc`/`g++-12` for gcc, `mvn` for
+    maven. Any use counts, not only a build: `go get`, `cargo run`, `gcc --version` need it too."""
+    return any(c.toolchain == toolchain for c in _matching_commands(program))
+
+
 def build_label(argv: list[str]) -> str | None:
     """How messages name a compiling command: its program and the verb, goal or task that
     builds (`./mvnw -B -q package` -> "./mvnw package", `go build -o x .` -> "go build",

@@ -1111,7 +1111,11 @@ def interpreted_rewrite(model, stage) -> tuple[Rewrite | None, str | None]:
         omits = any(o in ("--omit=dev", "--production", "--only=production", "--prod")
                     for r in npm_runs for c in r.commands for o in c.argv)
         prod_env = any(r.env.get("NODE_ENV") == "production" for r in npm_runs[:1])
-        if npm_runs and not omits and not prod_env:
+        prog = _program(stage)
+        # `CMD npm start` runs a package.json script, which may need devDependencies (an Angular
+        # app's start is `ng serve`: seed-9 review, angular-gallery-app): keep them
+        runs_script = bool(prog) and prog[0] and prog[0][0].rsplit("/", 1)[-1] in ("npm", "yarn", "pnpm", "npx")
+        if npm_runs and not omits and not prod_env and not runs_script:
             from .edits import append_command
 
             prune_edit, why = append_command(npm_runs[-1], f"npm prune {_npm_omit_dev(stage.root_image)}")
@@ -1264,7 +1268,7 @@ def _joiner(run, line: int) -> str:
     return f" && {esc}\n{indent}"
 
 
-def _used_after(stage, run, names: set[str]):
+def _used_after(stage, run, names: set[str], mgr: str = "apt"):
     """The first RUN after `run` (in the stage or a stage built on it) that may use the packages,
     as (its line, the command), or None."""
     later = False
@@ -1275,9 +1279,23 @@ def _used_after(stage, run, names: set[str]):
         if not later:
             continue
         for c in r.commands:
-            if may_compile(c) or c.name in names or c.name in {"git", "curl", "wget"} & names:
+            if _command_uses(c, names, mgr):
                 return r.instruction.start_line, " ".join(c.argv[:3])
     return None
+
+
+def _command_uses(c, names: set[str], mgr: str) -> bool:
+    """Whether a command may use the packages: it may compile (builds.may_compile), it is one of
+    their programs by name, or a program of the toolchain one of them is (`go get` with golang
+    installed: seed-9 review, dstat-agent, where a purge of golang broke the next RUN)."""
+    if may_compile(c) or c.name in names or c.name in {"git", "curl", "wget"} & names:
+        return True
+    name = c.name.rsplit("/", 1)[-1] if c.name else ""
+    for n in names:
+        info = knowledge.build_only_package(mgr, n)
+        if info is not None and info.toolchain and knowledge.runs_toolchain(name, info.toolchain):
+            return True
+    return False
 
 
 def _npm_omit_dev(img) -> str:
@@ -1293,11 +1311,9 @@ def _npm_omit_dev(img) -> str:
     return "--production" if major is not None and major < 15 else "--omit=dev"
 
 
-def _uses(run, names: set[str], after: int = -1) -> bool:
-    """Whether a command of `run` (after command index `after`) may use the packages: one that may
-    compile (builds.may_compile), or one of the packages' own programs."""
-    return any(may_compile(c) or c.name in names or c.name in {"git", "curl", "wget"} & names
-               for c in run.commands if c.index > after)
+def _uses(run, names: set[str], mgr: str, after: int = -1) -> bool:
+    """Whether a command of `run` (after command index `after`) may use the packages (_command_uses)."""
+    return any(_command_uses(c, names, mgr) for c in run.commands if c.index > after)
 
 
 def _user_at(stage, line: int) -> str | None:
@@ -1334,10 +1350,10 @@ def move_install_to_user(stage, run, found, mgr: str) -> tuple[object, str | Non
     op = ops[0]
     if run.stage is not stage:
         return None, "they are installed in another stage"
-    if _uses(run, names, op.command_index):
+    if _uses(run, names, mgr, op.command_index):
         return None, "this RUN uses them too"
     later = [r for r in stage.all_runs() if r.instruction.start_line > run.instruction.start_line]
-    users = [r for r in later if _uses(r, names)]
+    users = [r for r in later if _uses(r, names, mgr)]
     if len(users) != 1:
         return None, f"{len(users)} later RUNs may use them"
     b = users[0]
@@ -1444,7 +1460,7 @@ def same_run_purge(model, stage, run, found) -> tuple[object, str | None]:
         return None, "only apt and apk installs get a same-RUN removal"
     if run.instruction.json or run.shell_script is None or run.shell_script.has_errors or run.instruction.heredocs:
         return None, "the RUN cannot be edited through its shell syntax"
-    used = _used_after(stage, run, names)
+    used = _used_after(stage, run, names, mgr)
     if used is not None:
         line, cmd = used
         moved, why_not = move_install_to_user(stage, run, found, mgr)

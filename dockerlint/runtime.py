@@ -62,6 +62,11 @@ INTERACTIVE = frozenset({"python", "python2", "python3", "node", "irb", "iex", "
 WORKBENCHES = frozenset({"vim", "nvim", "vi", "emacs", "nano", "micro", "helix", "hx", "code-server", "jupyter",
                          "jupyter-lab", "jupyter-notebook", "jupyterhub", "start-notebook.sh", "start-singleuser.sh",
                          "rserver", "rstudio-server", "theia", "openvscode-server", "tensorboard"})
+# Go analysis tools that load the code they check through `go list` (golang.org/x/tools/go/packages),
+# so the Go toolchain is a run-time need of an image that runs them: golangci-lint's install docs
+# (its Docker image ships Go for that), staticcheck's docs ("requires the go command"), gopls and
+# gosec load packages the same way (seed-9 review, korjavin/golangci-lint).
+RUNS_GO_TOOLCHAIN = frozenset({"golangci-lint", "staticcheck", "gopls", "gosec"})
 # Programs that only set up and then run CMD (an init, a privilege drop).
 WRAPPERS = frozenset({"tini", "dumb-init", "gosu", "su-exec", "catatonit", "s6-svscan", "/init", "init", "tini-static"})
 # Commands that keep a container alive for `docker exec` (a toolbox), or let people log in.
@@ -72,7 +77,9 @@ _LOGIN_SERVERS = frozenset({"sshd"})
 # CI agents and runners: they run builds that users send them.
 CI_AGENTS = frozenset({"jenkins-agent", "jenkins-slave", "jenkins-jnlp-slave", "jnlp-slave", "agent.jar",
                        "gitlab-runner", "buildkite-agent", "actions-runner", "run.sh", "teamcity-agent",
-                       "bamboo-agent", "drone-runner", "woodpecker-agent", "concourse"})
+                       "bamboo-agent", "drone-runner", "woodpecker-agent", "concourse",
+                       # the official jenkins image's start script (jenkinsci/docker: /usr/local/bin/jenkins.sh)
+                       "jenkins.sh"})
 _BUILD_SCRIPT = LazyRe(r"(^|[-_./])(build|compile|make|package|release|ci)([-_.]|$)", re.I)
 # Steps of a shell-form command that only prepare the one that runs.
 _PREP = frozenset({"export", "set", "cd", "source", ".", "echo", "umask", "ulimit", "trap", "true", ":",
@@ -336,7 +343,11 @@ def _classify(argv: tuple[str, ...]) -> str | None:
         script = rest[0]
         return "a build script" if _BUILD_SCRIPT.search(_base(script)) else None
     if prog == "java":
-        return "a CI agent" if any(_base(a) in ("agent.jar", "slave.jar", "remoting.jar") for a in args) else None
+        if any(_base(a) in ("agent.jar", "slave.jar", "remoting.jar") for a in args):
+            return "a CI agent"
+        # the Jenkins controller runs its jobs' builds on its own executors with the image's
+        # tools (seed-9 review, kenwdelong/jenkins: Maven, git, ansible for the jobs)
+        return "a CI server" if any(_base(a) == "jenkins.war" for a in args) else None
     if prog == "dotnet":
         # `dotnet App.dll` runs the application on the runtime; run/watch/build are the SDK
         if args and args[0].endswith(".dll"):
@@ -344,6 +355,8 @@ def _classify(argv: tuple[str, ...]) -> str | None:
         return "the .NET SDK" if args and args[0] in ("run", "watch", "build", "test", "publish") else None
     if prog in DEV_SERVERS:
         return "a development server"
+    if prog in RUNS_GO_TOOLCHAIN:
+        return "a Go analysis tool that runs the go command"
     dev = DEV_SERVER_ARGS.get(prog)
     if dev and any(a in dev for a in args[:2]):
         return "a development server"

@@ -352,3 +352,15 @@ def test_uv_reads_no_cache_dir_as_no_cache():
 def test_sudo_user_owns_the_cache():
     (f,) = findings(NODE + "RUN sudo -u node npm install -g nodemon\n", "DKL207")
     assert "/home/node/.npm" in f.message
+
+
+def test_dkl202_is_quiet_when_the_only_recommend_is_installed_back_by_the_fix():
+    # seed-9 review (docker-oracle-jre): wget recommends only ca-certificates, which the fix adds
+    # by name, so the image would not change
+    from dockerlint.engine import lint_text
+
+    # xenial's wget recommends only ca-certificates (Ubuntu archive, in the package data)
+    text = "FROM ubuntu:16.04\nRUN apt-get update && apt-get install -y wget && rm -rf /var/lib/apt/lists/*\n"
+    assert [f.code for f in lint_text(text, "Dockerfile", select={"DKL202"}).findings] == []
+    text = text.replace("wget", "curl")  # curl recommends krb5-locales and libsasl2-modules too
+    assert [f.code for f in lint_text(text, "Dockerfile", select={"DKL202"}).findings] == ["DKL202"]

@@ -219,3 +219,25 @@ def test_an_onbuild_run_that_compiles_keeps_the_toolchain_for_derived_builds():
     assert [f.code for f in findings(text, "DKL101")] == []
     without = text.replace("ONBUILD RUN cd /site && bundle install\n", "")
     assert [f.code for f in findings(without, "DKL101")] == ["DKL101"]
+
+
+@pytest.mark.parametrize("tail", [
+    # seed-9 review: a Jenkins controller runs its jobs' builds with the image's tools
+    "CMD java -jar $JENKINS_HOME/jenkins.war",
+    'ENTRYPOINT ["/sbin/tini", "--", "/usr/local/bin/jenkins.sh"]',
+    # Go analysis tools load packages through the go command
+    'ENTRYPOINT ["golangci-lint"]\nCMD ["run"]',
+    'CMD ["staticcheck", "./..."]',
+])
+def test_ci_servers_and_go_analysis_tools_are_build_environments(tail):
+    assert purpose(_final(f"FROM golang:1.22\n{tail}\n")).kind == "build-environment"
+
+
+def test_a_later_go_get_keeps_golang_until_it_has_run():
+    # seed-9 review (hiroakis/dstat-agent): the same-RUN purge of golang broke the `go get` RUN
+    text = ("FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y --no-install-recommends git golang "
+            "&& rm -rf /var/lib/apt/lists/*\nRUN export GOPATH=/tmp/go && go get github.com/example/agent\n"
+            "ENV PATH /tmp/go/bin:$PATH\nCMD [\"agent\"]\n")
+    got = findings(text, "DKL102")
+    assert [(f.line, f.fix.title if f.fix else None) for f in got] == [
+        (2, "Install `golang` in the RUN at line 3, which builds with it, and purge it there")]

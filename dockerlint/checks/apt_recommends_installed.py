@@ -156,6 +156,11 @@ def check(model):
                     data = _Data(names, stage.root_image, *_installed(stage, has_ca_certs))
                 if data is not None and data.nothing_at_stake:
                     continue
+                if data is not None and not data.unknown and set(data.recommends) == {"ca-certificates"} \
+                        and _ca_edit(run, cmd, op) is not None:
+                    # wget's only recommend: the fix installs it back by name, and the image stays
+                    # the same (seed-9 review, docker-oracle-jre)
+                    continue
                 yield _hit(run, cmd, op, data, write, stage, has_ca_certs)
 
 
