@@ -7,7 +7,7 @@ each caller gives the options of its program that take a value (from the program
 
 from __future__ import annotations
 
-from typing import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 
 
 def operand_indexes(argv: Sequence[str], value_opts: Collection[str], start: int = 1) -> Iterator[int]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from pathlib import Path
 
 SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "Known problems",
             "Fix safety", "References")
@@ -28,7 +27,7 @@ class RuleDoc:
     """
 
     __slots__ = ("code", "name", "severity", "summary", "fix", "hadolint", "tags", "precision", "body",
-                 "path", "meta", "default")
+                 "_path", "meta", "default")
 
     def __init__(self, meta: dict, body: str, path):
         self.meta = meta
@@ -41,8 +40,15 @@ class RuleDoc:
         self.tags = tuple(meta.get("tags", ()))
         self.precision = meta.get("precision", "high")
         self.body = body
-        self.path = Path(path)
-        self.default = _default(meta.get("default", True), self.path)
+        self._path = str(path)
+        self.default = _default(meta.get("default", True), self._path)
+
+    @property
+    def path(self):
+        """The document's path (a pathlib.Path; imported here, not at start-up)."""
+        from pathlib import Path
+
+        return Path(self._path)
 
     def __repr__(self) -> str:
         return f"RuleDoc({self.code} {self.name})"
@@ -60,7 +66,10 @@ class RuleDoc:
         return m.group(1) if m else None
 
 
-def rules_dir() -> Path:
+def rules_dir():
+    """The rules/ folder (a pathlib.Path)."""
+    from pathlib import Path
+
     from .compiled import rules_dir as root
 
     return Path(root())
@@ -78,7 +87,7 @@ def split_document(text: str, path="") -> tuple[dict, str]:
     return tomllib.loads(m.group(1)), text[m.end():]
 
 
-def _default(value, path: Path) -> bool:
+def _default(value, path: str) -> bool:
     if not isinstance(value, bool):
         raise ValueError(f"{path}: `default` must be true or false, not {value!r}")
     return value
@@ -92,13 +101,15 @@ def default_codes() -> list[str]:
 @cache
 def catalog() -> dict[str, RuleDoc]:
     """All rule documents by code, in code order (from the compiled tables, see compiled.py)."""
+    import os
+
     from . import compiled
 
-    root = rules_dir()
+    root = compiled.rules_dir()
     out = {}
     for code in compiled.rule_names():
         meta, body = compiled.table(f"rule:{code}")
-        out[meta["code"]] = RuleDoc(meta, body, root / f"{code}.md")
+        out[meta["code"]] = RuleDoc(meta, body, os.path.join(root, f"{code}.md"))
     return out
 
 

@@ -9,7 +9,7 @@ no default, which a --build-arg may set); a name that is absent is unset.
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 

@@ -11,7 +11,7 @@ escapes `%`, CR and LF; property values also escape `:` and `,`.
 from __future__ import annotations
 
 import os
-from typing import Iterable
+from collections.abc import Iterable
 
 from .engine import FileResult
 from .findings import Finding

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import functools
 import re
-from pathlib import Path
-from typing import Any
+TYPE_CHECKING = False  # typing costs ~5 ms of start-up; annotations are strings here
+if TYPE_CHECKING:
+    from typing import Any
 
 from .lazyre import LazyRe
 from .records import Value, setfield
@@ -29,7 +30,10 @@ __all__ = [
 TABLES = ("images", "packages", "toolchains", "caches", "cache_sizes", "pipes", "security", "base_packages")
 
 
-def knowledge_dir() -> Path:
+def knowledge_dir():
+    """rules/knowledge, installed or in the checkout (a pathlib.Path, imported on first use)."""
+    from pathlib import Path
+
     installed = Path(__file__).parent / "_rules" / "knowledge"
     if installed.is_dir():
         return installed

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from functools import cached_property
-from typing import Mapping
+from collections.abc import Mapping
 
 from . import knowledge
 from .expand import expand

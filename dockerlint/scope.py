@@ -13,7 +13,7 @@ ARG without a default, which --build-arg may set); a name that is absent is unse
 from __future__ import annotations
 
 from bisect import bisect_right
-from typing import Iterator, Mapping
+from collections.abc import Iterator, Mapping
 
 
 class Scope:
