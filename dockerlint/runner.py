@@ -176,6 +176,8 @@ def _slim(res: FileResult) -> None:
     """Drop what only linting needed: the model and parse hold tree-sitter objects and reference
     cycles, cost more to pickle than to rebuild, and a bulk run would keep one per file."""
     res.model, res.parsed = None, _Lines(_SourceLines(res.parsed.lines, res.findings))
+    if not any(f.fix is not None and f.fix.rewrite is not None for f in res.findings):
+        res.text = None  # SARIF reads it only to replace the whole file with a rewrite
 
 
 # With the cyclic GC off (dockerlint.__main__, for start-up), every model is a reference cycle
