@@ -222,12 +222,14 @@ def test_a_megabyte_file_is_linted_in_bounded_time():
 @pytest.mark.parametrize("name", sorted(SHAPES))
 def test_each_shape_grows_linearly(name):
     # issue 12: many stages, one stage of many RUNs, many ENV lines, ENV/RUN alternating, one long
-    # heredoc, one long continuation chain.  16x the text must cost about 16x the CPU time (48x
+    # heredoc, one long continuation chain.  16x the text must cost about 16x the CPU time (30x
     # allowed for noise); a quadratic pass (a RUN compared with every other, a scope copied per
-    # instruction) gives 256x.  bench/shapes.py measures the same shapes at 1 MB and 10 MB.
-    small = min(cpu_seconds(_lint, shape(name, 16_000)) for _ in range(2))
-    big = cpu_seconds(_lint, shape(name, 256_000))
-    assert big < 48 * small + 0.5, f"{name}: 16 KB {small:.2f}s, 256 KB {big:.2f}s of CPU"
+    # instruction) gives 256x.  Measured linear: 16-20x; a per-install scan over the RUN's kept
+    # packages in DKL202 (heredoc) gave 36x at these sizes and 44 s at 1 MB, and 48x let it
+    # through.  bench/shapes.py measures the same shapes at 1 MB and 10 MB.
+    small = min(cpu_seconds(_lint, shape(name, 32_000)) for _ in range(2))
+    big = cpu_seconds(_lint, shape(name, 512_000))
+    assert big < 30 * small + 0.5, f"{name}: 32 KB {small:.2f}s, 512 KB {big:.2f}s of CPU"
 
 
 # ---------------------------------------------------------------------------

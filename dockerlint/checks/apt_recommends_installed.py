@@ -170,16 +170,26 @@ def _all_auto_removed(run, op) -> bool:
     recommends it pulled in are marked automatically installed, so they go too (apt-get(8),
     --auto-remove; APT::AutoRemove::RecommendsImportant keeps only recommends of packages still
     installed)."""
-    if any(o is op for o, _p in run.kept_packages):
-        return False
-    for c in run.commands:
-        if c.index <= op.command_index or c.name not in ("apt-get", "apt"):
-            continue
-        words = c.argv[1:]
-        if "autoremove" in words or ({"purge", "remove"} & set(words)
-                                     and {"--auto-remove", "--autoremove"} & set(words)):
-            return True
-    return False
+    kept, last_autoremove = _run_facts(run)
+    return id(op) not in kept and last_autoremove > op.command_index
+
+
+def _run_facts(run) -> tuple[set[int], int]:
+    """(ids of the install ops that keep a package, index of the RUN's last auto-removing apt
+    command or -1), computed once per RUN: a heredoc RUN can hold thousands of installs."""
+    got = getattr(run, "_dkl202_facts", None)
+    if got is None:
+        kept = {id(o) for o, _p in run.kept_packages}
+        last = -1
+        for c in run.commands:
+            if c.name not in ("apt-get", "apt"):
+                continue
+            words = set(c.argv[1:])
+            if "autoremove" in words or ({"purge", "remove"} & words and {"--auto-remove", "--autoremove"} & words):
+                last = c.index
+        got = (kept, last)
+        run._dkl202_facts = got
+    return got
 
 
 def _installed(stage, has_ca_certs) -> tuple[set[str], frozenset[str] | None]:
