@@ -573,13 +573,21 @@ class Model:
                         st.mount_sources.append((run.instruction, self.stage_named(m.from_, st.index), m.from_))
 
     def _set_intros(self) -> None:
+        """Stage.intro for every stage, in one pass over the comments (they are in line order)."""
         comments = self.parsed.comments
-        if not comments or not self.stages:
+        if not comments:
             return
-        prev_end = 0
-        for st in self.stages:
-            first = st.instructions[0].span.line if st.instructions else st.from_instruction.span.end_line + 10 ** 9
-            st.intro = " ".join(c.text for c in comments if prev_end < c.span.line < first)
+        i, prev_end = 0, 0
+        for k, st in enumerate(self.stages):
+            nxt = self.stages[k + 1].from_instruction.span.line if k + 1 < len(self.stages) else 10 ** 12
+            first = st.instructions[0].span.line if st.instructions else nxt
+            while i < len(comments) and comments[i].span.line <= prev_end:
+                i += 1
+            texts = []
+            while i < len(comments) and comments[i].span.line < first:
+                texts.append(comments[i].text)
+                i += 1
+            st.intro = " ".join(texts)
             prev_end = st.instructions[-1].span.end_line if st.instructions else st.from_instruction.span.end_line
 
     def _new_stage(self, ins: Instruction, global_env: dict) -> Stage:
