@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 from .lazyre import LazyRe
 from .records import Value, setfield
 
-__all__ = ["ImageInfo", "RuntimeImage", "image_info", "runtime_image"]
+__all__ = ["ImageInfo", "RuntimeImage", "image_info", "runtime_image", "latest_means"]
 
 _UNKNOWN = "unknown"
 _VAR = LazyRe(r"\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\$")
@@ -691,6 +691,16 @@ def _facts(p: _Parsed) -> dict[str, Any]:
     if len(alternatives) == 1:
         return alternatives[0]
     return _agree(alternatives)
+
+
+def latest_means(ref: str) -> str | None:
+    """The version an untagged or `:latest` reference of a known image stands for today (its
+    images.toml latest_version: `node` -> "26"), the version runtime_image pins the runtime to;
+    None for a tag that names a version or an alias, a digest, or an unknown image."""
+    _name, tag, digest, p = _parse(ref)
+    if p is None or digest or tag not in (None, "latest"):
+        return None
+    return p.lead_version
 
 
 @functools.lru_cache(maxsize=4096)

@@ -1184,7 +1184,7 @@ def interpreted_rewrite(model, stage) -> tuple[Rewrite | None, str | None]:
         plan.replay = [order[id(i)] for i in plan.replay]
         del texts
     notes = list(rt.notes)
-    pinned = _pinned_builder(stage, img, rt.ref)
+    pinned = _pinned_builder(stage)
     if pinned is not None:
         # the final stage gets the builder's /usr/local/bin, site-packages or node_modules: a
         # builder that floats to the next version would hand a node 27 or python3.15 tree to
@@ -1237,19 +1237,17 @@ def interpreted_rewrite(model, stage) -> tuple[Rewrite | None, str | None]:
     return Rewrite(text, rt.ref, tuple(notes)), None
 
 
-def _pinned_builder(stage, img, runtime_ref: str):
+def _pinned_builder(stage):
     """(span of the FROM image word, pinned ref) when the builder names no version (`node`,
-    `python:latest`) and the runtime was pinned to the version latest means (`node:26-slim`);
-    else None (a versioned or aliased tag such as `lts`, a variable, a digest, a multi-line FROM)."""
-    if img.tag not in (None, "latest"):
-        return None
+    `python:latest`): the version that latest means today (images.latest_means), which the
+    runtime was pinned to; else None (a versioned or aliased tag such as `lts`, a variable, a
+    digest, a FROM image word over several lines)."""
     word = stage.from_instruction.args[0] if stage.from_instruction.args else None
-    if word is None or "$" in word.text or "@" in word.text or word.span.line != word.span.end_line:
+    if word is None or "$" in word.text or word.span.line != word.span.end_line:
         return None
-    repo, _, tag = runtime_ref.rpartition(":")
-    if not tag.endswith("-slim") or not tag[:1].isdigit():
+    version = knowledge.latest_means(word.text)
+    if version is None:
         return None
-    version = tag[: -len("-slim")]
     base = word.text.rsplit(":", 1)[0] if ":" in word.text.rsplit("/", 1)[-1] else word.text
     return word.span, f"{base}:{version}"
 
