@@ -1266,9 +1266,9 @@ def _joiner(run, line: int) -> str:
     return f" && {esc}\n{indent}"
 
 
-def _used_after(stage, run, names: set[str], mgr: str = "apt"):
-    """The first RUN after `run` (in the stage or a stage built on it) that may use the packages,
-    as (its line, the command), or None."""
+def _used_after(stage, run, uses) -> tuple[int, str] | None:
+    """The first RUN after `run` (in the stage or a stage built on it) with a command that may use
+    the packages (`uses`, from _package_users), as (its line, the command), or None."""
     later = False
     for r in stage.all_runs():
         if r is run:
@@ -1277,23 +1277,29 @@ def _used_after(stage, run, names: set[str], mgr: str = "apt"):
         if not later:
             continue
         for c in r.commands:
-            if _command_uses(c, names, mgr):
+            if uses(c):
                 return r.instruction.start_line, " ".join(c.argv[:3])
     return None
 
 
-def _command_uses(c, names: set[str], mgr: str) -> bool:
-    """Whether a command may use the packages: it may compile (builds.may_compile), it is one of
-    their programs by name, or a program of the toolchain one of them is (`go get` with golang
-    installed: seed-9 review, dstat-agent, where a purge of golang broke the next RUN)."""
-    if may_compile(c) or c.name in names or c.name in {"git", "curl", "wget"} & names:
-        return True
-    name = c.name.rsplit("/", 1)[-1] if c.name else ""
+def _package_users(names: set[str], mgr: str):
+    """A predicate over commands: whether one may use the packages. It may compile
+    (builds.may_compile), it is one of the packages by name (git, curl), or it is a program of the
+    toolchain one of them is (`go get` with golang installed: seed-9 review, dstat-agent, where a
+    purge of golang broke the next RUN)."""
+    toolchains = set()
     for n in names:
         info = knowledge.build_only_package(mgr, n)
-        if info is not None and info.toolchain and knowledge.runs_toolchain(name, info.toolchain):
+        if info is not None and info.toolchain:
+            toolchains.add(info.toolchain)
+
+    def uses(c) -> bool:
+        if may_compile(c) or c.name in names:
             return True
-    return False
+        name = c.name.rsplit("/", 1)[-1] if c.name else ""
+        return any(knowledge.runs_toolchain(name, tc) for tc in toolchains)
+
+    return uses
 
 
 def _npm_omit_dev(img) -> str:
@@ -1309,11 +1315,6 @@ def _npm_omit_dev(img) -> str:
     return "--production" if major is not None and major < 15 else "--omit=dev"
 
 
-def _uses(run, names: set[str], mgr: str, after: int = -1) -> bool:
-    """Whether a command of `run` (after command index `after`) may use the packages (_command_uses)."""
-    return any(_command_uses(c, names, mgr) for c in run.commands if c.index > after)
-
-
 def _user_at(stage, line: int) -> str | None:
     """The USER in force at `line` of the stage (its own or its parents' USER), None: root."""
     user = None
@@ -1322,6 +1323,26 @@ def _user_at(stage, line: int) -> str | None:
             if ins.keyword == "USER" and ins.args and ins.start_line < line:
                 user = ins.args[0].text
     return user
+
+
+def _plain_install(stage, run, found, mgr: str):
+    """(op, runtime libraries, None) when the packages come from one install that is a plain
+    command of the RUN and the runtime libraries the -dev ones stand for are known on the base's
+    release; else (None, None, why)."""
+    ops = list(dict.fromkeys(op for op, _k, _n in found))
+    if len(ops) != 1:
+        return None, None, "they come from more than one install command"
+    op = ops[0]
+    img = stage.root_image
+    release = img.release if img is not None else None
+    libs, unknown = needs.runtime_libraries_of(mgr, [n for _o, _k, n in found], release)
+    if unknown is not None:
+        return None, None, (f"dockerlint does not know which runtime library `{unknown}` stands for on "
+                            f"{needs.release_label(release)}")
+    cmd = run.command(op.command_index)
+    if cmd.shell is None or cmd.shell.in_pipeline or cmd.shell.in_subshell or cmd.shell.conditional:
+        return None, None, "the install is not a plain command of the RUN"
+    return op, libs, None
 
 
 def move_install_to_user(stage, run, found, mgr: str) -> tuple[object, str | None]:
@@ -1342,16 +1363,16 @@ def move_install_to_user(stage, run, found, mgr: str) -> tuple[object, str | Non
     if mgr != "apt":
         return None, "only apt installs are moved"
     names = {n for _o, _k, n in found}
-    ops = list(dict.fromkeys(op for op, _k, _n in found))
-    if len(ops) != 1:
-        return None, "they come from more than one install command"
-    op = ops[0]
+    op, libs, why = _plain_install(stage, run, found, mgr)
+    if op is None:
+        return None, why
     if run.stage is not stage:
         return None, "they are installed in another stage"
-    if _uses(run, names, mgr, op.command_index):
+    uses = _package_users(names, mgr)
+    if any(uses(c) for c in run.commands if c.index > op.command_index):
         return None, "this RUN uses them too"
     later = [r for r in stage.all_runs() if r.instruction.start_line > run.instruction.start_line]
-    users = [r for r in later if _uses(r, names, mgr)]
+    users = [r for r in later if any(uses(c) for c in r.commands)]
     if len(users) != 1:
         return None, f"{len(users)} later RUNs may use them"
     b = users[0]
@@ -1368,14 +1389,6 @@ def move_install_to_user(stage, run, found, mgr: str) -> tuple[object, str | Non
     user = _user_at(stage, b.instruction.start_line)
     if user is not None and user.split(":")[0] not in ("root", "0"):
         return None, f"the RUN at line {b.instruction.start_line} runs as `{user}`, which cannot install"
-    img = stage.root_image
-    release = img.release if img is not None else None
-    libs, unknown = needs.runtime_libraries_of(mgr, [n for _o, _k, n in found], release)
-    if unknown is not None:
-        return None, f"the runtime library `{unknown}` stands for on {needs.release_label(release)} is not known"
-    cmd = run.command(op.command_index)
-    if cmd.shell is None or cmd.shell.in_pipeline or cmd.shell.in_subshell or cmd.shell.conditional:
-        return None, "the install is not a plain command of the RUN"
     from .packages import base_name
 
     # every word naming one of them (`automake` written twice in one install: both go)
@@ -1458,7 +1471,7 @@ def same_run_purge(model, stage, run, found) -> tuple[object, str | None]:
         return None, "only apt and apk installs get a same-RUN removal"
     if run.instruction.json or run.shell_script is None or run.shell_script.has_errors or run.instruction.heredocs:
         return None, "the RUN cannot be edited through its shell syntax"
-    used = _used_after(stage, run, names, mgr)
+    used = _used_after(stage, run, _package_users(names, mgr))
     if used is not None:
         line, cmd = used
         moved, why_not = move_install_to_user(stage, run, found, mgr)
@@ -1466,19 +1479,10 @@ def same_run_purge(model, stage, run, found) -> tuple[object, str | None]:
             return moved, None
         return None, (f"the RUN at line {line} may use them (`{cmd}`), so they must stay until then: install them in "
                       f"that RUN instead{f' ({why_not})' if why_not else ''}")
-    ops = list(dict.fromkeys(op for op, _k, _n in found))
-    if len(ops) != 1:
-        return None, "they come from more than one install command"
-    op = ops[0]
-    img = stage.root_image
-    release = img.release if img is not None else None
-    libs, unknown = needs.runtime_libraries_of(mgr, [n for _o, _k, n in found], release)
-    if unknown is not None:
-        return None, (f"dockerlint does not know which runtime library `{unknown}` stands for on "
-                      f"{needs.release_label(release)}")
+    op, libs, why = _plain_install(stage, run, found, mgr)
+    if op is None:
+        return None, why
     cmd = run.command(op.command_index)
-    if cmd.shell is None or cmd.shell.in_pipeline or cmd.shell.in_subshell or cmd.shell.conditional:
-        return None, "the install is not a plain command of the RUN"
     ordered = [n for _o, _k, n in sorted(found, key=lambda t: t[1])]
     edits = []
     if mgr == "apt":
