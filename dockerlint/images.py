@@ -414,6 +414,24 @@ def _tables() -> _Tables:
 _ALPINE_RELEASE = LazyRe(r"alpine\d+\.\d+")
 
 
+def release_date(release: str | None) -> tuple[int, int] | None:
+    """(year, month) a Debian or Ubuntu release came out, by code name (``buster`` ->
+    (2019, 7), ``bionic`` -> (2018, 4)), or None for another name or an unreleased one (sid,
+    forky). Source: images.toml [releases]: Debian's dates from https://www.debian.org/releases/,
+    Ubuntu's from its version (YY.MM)."""
+    from .knowledge import load_table
+
+    rel = load_table("images").get("releases", {})
+    name = (release or "").lower()
+    date = rel.get("debian_released", {}).get(name)
+    if date is None:
+        date = next(("20" + v.replace(".", "-") for v, n in rel.get("ubuntu_versions", {}).items() if n == name), None)
+    if date is None:
+        return None
+    year, month = date.split("-")
+    return int(year), int(month)
+
+
 def _release_name(token: str) -> str | None:
     """The release a tag word names ("bookworm", "debian12" -> "bookworm", "alpine3.20"), or None."""
     token = token.lower()

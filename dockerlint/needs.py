@@ -240,11 +240,51 @@ def runtime_libraries(manager: str, dev: str, release: str | None) -> tuple[str,
         return None
     rel = debian.release_of(release) if release else None
     if rel is None:
-        return None
+        return _bracketed_runtime_libraries(dev, release)
     pkg = debian.package(dev, rel)
     if pkg is None or pkg.release != rel:
         return None
     return pkg.runtime_libraries
+
+
+def _bracketed_runtime_libraries(dev: str, release: str | None) -> tuple[str, ...] | None:
+    """What a -dev package stands for on a Debian or Ubuntu release the table lacks (stretch,
+    buster, Ubuntu's interim releases), when the releases the table holds on both sides of it
+    agree: every release of the table from the last one out before it up to the first one of its
+    own distribution after it (for buster: Ubuntu 18.04, 20.04 and Debian bullseye) has the
+    package with the same libraries. Library names change forward only (a soname bump), so a name
+    that held from before the release to after it held in it; where Debian and Ubuntu name a
+    library differently (libjpeg62-turbo, libjpeg-turbo8) they disagree and the answer is None,
+    as it is with no release of the table before it (jessie, trusty) or after it (sid).
+    Release dates: images.release_date."""
+    from . import debian
+    from .images import release_date
+
+    when = release_date(release)
+    if when is None:
+        return None
+    debian_names = _debian_codenames()
+    own = (release or "").lower() in debian_names
+    known = sorted((release_date(r), r) for r in debian.known_releases() if release_date(r) is not None)
+    before = [r for d, r in known if d < when]
+    after = [d for d, r in known if d > when and (r in debian_names) == own]
+    if not before or not after:
+        return None
+    lo = release_date(before[-1])
+    window = [r for d, r in known if lo <= d <= after[0]]
+    found = set()
+    for r in window:
+        pkg = debian.package(dev, r)
+        if pkg is None or pkg.release != r:
+            return None
+        found.add(pkg.runtime_libraries)
+    return found.pop() if len(found) == 1 else None
+
+
+def _debian_codenames() -> frozenset[str]:
+    from .knowledge import load_table
+
+    return frozenset(load_table("images").get("releases", {}).get("debian", ()))
 
 
 def release_label(release: str | None) -> str:

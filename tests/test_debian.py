@@ -611,3 +611,28 @@ def test_strip_qualifiers():
     assert facts.strip_qualifiers("gcc:amd64") == "gcc"
     assert facts.strip_qualifiers("gcc/bookworm-backports") == "gcc"
     assert facts.strip_qualifiers("GCC") == "gcc"
+
+
+@pytest.mark.parametrize("dev, release, libs", [
+    # bracketed by Ubuntu 18.04, 20.04 and Debian bullseye, which agree
+    ("libpq-dev", "buster", ("libpq5",)),
+    ("libssl-dev", "buster", ("libssl1.1",)),
+    ("libcurl4-openssl-dev", "buster", ("libcurl4",)),
+    # they disagree: xenial's libssl1.0.0, bionic's libssl1.1; stretch's libcurl3 (xenial) vs libcurl4
+    ("libssl-dev", "stretch", None),
+    ("libcurl4-openssl-dev", "stretch", None),
+    # Debian and Ubuntu name it differently (libjpeg62-turbo, libjpeg8): no answer for Debian,
+    # Ubuntu's own for an interim Ubuntu release between two LTSes that agree
+    ("libjpeg-dev", "buster", None),
+    ("libjpeg-dev", "disco", ("libjpeg8",)),
+    # bionic has libffi6, focal and bullseye libffi7: buster is left unknown (it had libffi6)
+    ("libffi-dev", "buster", None),
+    # nothing in the table before them, or after
+    ("libpq-dev", "jessie", None),
+    ("libpq-dev", "trusty", None),
+    ("libpq-dev", "sid", None),
+])
+def test_runtime_libraries_of_a_release_between_two_the_table_holds(dev, release, libs):
+    from dockerlint import needs
+
+    assert needs.runtime_libraries("apt", dev, release) == libs
