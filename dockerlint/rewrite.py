@@ -1346,22 +1346,25 @@ def _plain_install(stage, run, found, mgr: str):
 
 
 def move_install_to_user(stage, run, found, mgr: str) -> tuple[object, str | None]:
-    """An unsafe Fix that moves the build-only packages' install from `run` (A) into the one later
-    RUN of the stage that may use them (B), installed at its start and purged at its end; or (None,
-    why). `found` is [(op, k, name)] as for same_run_purge.
+    """An unsafe Fix that moves the build-only packages' install from `run` (A) into the later RUN
+    of the stage that may use them (B), installed at its start and removed at its end (apt: `apt-get
+    purge -y --auto-remove` and the lists; apk: a virtual package of its own, `apk del`); or (None,
+    why). `found` is [(op, k, name)] as for same_run_purge. When several later RUNs may use them
+    and only RUNs stand between the first and the last of them, those RUNs are joined into one
+    (`_merge_runs`) and B is that RUN.
 
-    Only when A itself does not use them, exactly one later RUN may (`_used_after`'s test), both
-    are in this stage and edit through their shell syntax, B runs as root and runs no apt itself,
-    and the runtime libraries the -dev packages stand for are known: those take the packages'
-    place in A, so --auto-remove in B keeps them (they are manual).
+    Only when A itself does not use them, the RUNs are in this stage and edit through their shell
+    syntax, B runs as root and runs no install of the same manager itself, and the runtime
+    libraries the -dev packages stand for are known: those take the packages' place in A, so the
+    removal in B keeps them (apt: they are manual; apk: they are in the world).
     """
     from .aptconf import option_turns_off
-    from .edits import append_command, insert_before
+    from .edits import append_command, delete_instruction, insert_before
     from .findings import Edit, Fix
     from .spans import Span
 
-    if mgr != "apt":
-        return None, "only apt installs are moved"
+    if mgr not in ("apt", "apk"):
+        return None, "only apt and apk installs are moved"
     names = {n for _o, _k, n in found}
     op, libs, why = _plain_install(stage, run, found, mgr)
     if op is None:
@@ -1373,19 +1376,26 @@ def move_install_to_user(stage, run, found, mgr: str) -> tuple[object, str | Non
         return None, "this RUN uses them too"
     later = [r for r in stage.all_runs() if r.instruction.start_line > run.instruction.start_line]
     users = [r for r in later if any(uses(c) for c in r.commands)]
-    if len(users) != 1:
-        return None, f"{len(users)} later RUNs may use them"
-    b = users[0]
-    if b.stage is not stage or b.instruction.json or b.instruction.heredocs or b.shell_script is None \
-            or b.shell_script.has_errors:
-        return None, f"the RUN at line {b.instruction.start_line} cannot be edited through its shell syntax"
-    if any(o.manager == "apt" for o in b.package_ops) or any(c.name in ("apt-get", "apt", "aptitude", "dpkg")
-                                                          for c in b.commands):
-        return None, f"the RUN at line {b.instruction.start_line} runs apt itself"
-    if any(c.name in ("apt-get", "apt", "aptitude") for r in later if r.instruction.start_line >
-           b.instruction.start_line for c in r.commands):
+    if not users:
+        return None, "no later RUN uses them"
+    b, last = users[0], users[-1]
+    # several users become one RUN, with the RUNs between them: the packages can go only after
+    # the last one, and a layer keeps what an earlier layer had installed
+    merged = [r for r in later if b.instruction.start_line <= r.instruction.start_line <= last.instruction.start_line]
+    if any(r.stage is not stage for r in merged):
+        return None, f"{len(users)} later RUNs may use them, in more than one stage"
+    for r in merged:
+        if r.instruction.json or r.instruction.heredocs or r.shell_script is None or r.shell_script.has_errors:
+            return None, f"the RUN at line {r.instruction.start_line} cannot be edited through its shell syntax"
+        if any(o.manager == mgr for o in r.package_ops) or any(c.name in _MANAGER_PROGRAMS[mgr] for c in r.commands):
+            return None, f"the RUN at line {r.instruction.start_line} runs {mgr} itself"
+    if mgr == "apt" and any(c.name in ("apt-get", "apt", "aptitude") for r in later if r.instruction.start_line >
+                            last.instruction.start_line for c in r.commands):
         # removing the lists at the end of B could take them from a later RUN's apt command
-        return None, f"a RUN after line {b.instruction.start_line} runs apt too"
+        return None, f"a RUN after line {last.instruction.start_line} runs apt too"
+    joins, opening, why = _merge_runs(stage, merged) if len(merged) > 1 else ([], "", None)
+    if why is not None:
+        return None, f"{len(users)} later RUNs may use them and {why}"
     user = _user_at(stage, b.instruction.start_line)
     if user is not None and user.split(":")[0] not in ("root", "0"):
         return None, f"the RUN at line {b.instruction.start_line} runs as `{user}`, which cannot install"
@@ -1393,8 +1403,14 @@ def move_install_to_user(stage, run, found, mgr: str) -> tuple[object, str | Non
 
     # every word naming one of them (`automake` written twice in one install: both go)
     ks = [k for k, p in enumerate(op.packages) if base_name(p) in names]
-    if len(ks) == len(op.packages) and not libs:
-        return None, "the install would be left with no package"
+    whole = len(ks) == len(op.packages) and not libs
+    if whole:
+        # nothing would be left to install: the RUN goes when it does nothing else
+        if not _only_package_bookkeeping(run, op, mgr):
+            return None, "the install would be left with no package, and the RUN does more than install"
+        if any(c.name in _MANAGER_PROGRAMS[mgr] for r in later if r not in merged for c in r.commands):
+            # it may read the package index this RUN's update writes
+            return None, f"the install would be left with no package, and a later RUN runs {mgr} too"
     lines = run.file_lines
     words = []
     for k in ks:
@@ -1407,14 +1423,28 @@ def move_install_to_user(stage, run, found, mgr: str) -> tuple[object, str | Non
     first = next((c for c in b.commands if c.argv), None)
     if first is None or first.shell is None or first.shell.in_substitution or first.shell.in_subshell:
         return None, f"the RUN at line {b.instruction.start_line} does not start with a plain command"
+    if opening and b.shell_script.statements and run_position(b, b.shell_script.statements[0].start) != \
+            (first.span.line, first.span.column):
+        return None, f"the RUN at line {b.instruction.start_line} does not start with a plain command"
     moved = list(dict.fromkeys(t for _s, t in words))
-    tail, why = append_command(b, "apt-get purge -y --auto-remove " + " ".join(moved)
-                               + " && rm -rf /var/lib/apt/lists/*")
+    if mgr == "apk":
+        # a virtual package of its own: `apk del` then removes what it alone brought in, and keeps
+        # what the image installs by name (apk's world)
+        taken = {o.virtual for r in stage.all_runs() for o in r.package_ops if o.virtual}
+        virtual = next(v for v in (".build-deps", ".build-deps-moved", ".dockerlint-build-deps") if v not in taken)
+        install = f"apk add --no-cache --virtual {virtual} {' '.join(moved)} && "
+        tail, why = append_command(last, f"apk del {virtual}")
+    else:
+        # as the install was (its recommends go with the purge's --auto-remove: DKL202's _all_auto_removed)
+        recs = "--no-install-recommends " if option_turns_off(op) else ""
+        install = f"apt-get update && apt-get install -y {recs}{' '.join(moved)} && "
+        tail, why = append_command(last, "apt-get purge -y --auto-remove " + " ".join(moved)
+                                   + " && rm -rf /var/lib/apt/lists/*")
     if tail is None:
         return None, why
-    edits = []
+    edits = [delete_instruction(run.instruction)] if whole else []
     starts = {(sp.line, sp.column) for sp, _t in words}
-    for i, (sp, _text) in enumerate(words):
+    for i, (sp, _text) in enumerate(words if not whole else ()):
         line = lines[sp.line - 1]
         if i == 0 and libs:
             edits.append(Edit(sp, " ".join(libs)))
@@ -1441,17 +1471,130 @@ def move_install_to_user(stage, run, found, mgr: str) -> tuple[object, str | Non
             while start > 1 and line[start - 2] in " \t":
                 start -= 1
             edits.append(Edit(Span(sp.line, start, sp.line, sp.end_column), ""))
-    # as the install was (its recommends go with the purge's --auto-remove: DKL202's _all_auto_removed)
-    recs = "--no-install-recommends " if option_turns_off(op) else ""
-    install = f"apt-get update && apt-get install -y {recs}{' '.join(moved)} && "
-    edits.append(insert_before(first.span, install))
+    edits.append(insert_before(first.span, install + opening))
+    edits.extend(joins)
     edits.append(tail)
     listed = ", ".join(f"`{n}`" for n in moved)
-    title = (f"Install {listed} in the RUN at line {b.instruction.start_line}, which builds with "
-             f"{'it' if len(moved) == 1 else 'them'}, and purge {'it' if len(moved) == 1 else 'them'} there")
+    it = "it" if len(moved) == 1 else "them"
+    purge = "purge" if mgr == "apt" else "delete"
+    if len(merged) > 1:
+        title = (f"Join the RUNs at lines {', '.join(str(r.instruction.start_line) for r in merged[:-1])} and "
+                 f"{last.instruction.start_line}, which build with {it}, into one; install {listed} at its "
+                 f"start and {purge} {it} at its end")
+    else:
+        title = (f"Install {listed} in the RUN at line {b.instruction.start_line}, which builds with {it}, and "
+                 f"{purge} {it} there")
     if libs:
         title += f", keeping {', '.join(f'`{x}`' for x in libs)} here"
+    if whole:
+        title += f"; the RUN at line {run.instruction.start_line}, which only installed {it}, goes"
     return Fix(title, "unsafe", tuple(edits)), None
+
+
+def _only_package_bookkeeping(run, op, mgr: str) -> bool:
+    """Every command of the RUN but the install `op` is the manager's index update or clean-up
+    (`apt-get update`, `apt-get clean`, `rm -rf /var/lib/apt/lists/*`; `apk update`,
+    `rm -rf /var/cache/apk/*`): without that install it would do nothing worth a layer."""
+    from .aptlists import removes_lists
+
+    for c in run.commands:
+        if c.index == op.command_index:
+            continue
+        if not c.argv:
+            return False
+        words = [w for w in c.argv[1:] if not w.startswith("-")]
+        verb = words[0] if words else ""
+        if mgr == "apt" and c.name in ("apt-get", "apt") and verb in ("update", "clean", "autoclean"):
+            continue
+        if mgr == "apk" and c.name == "apk" and verb == "update":
+            continue
+        if c.name == "rm" and (removes_lists(c.argv) or any(w.startswith("/var/cache/apk") for w in c.argv[1:])):
+            continue
+        return False
+    return True
+
+
+# The programs through which a RUN installs or removes packages of each manager: a RUN that runs
+# one is not joined into the move (its own installs and removals would mix with the moved ones).
+_MANAGER_PROGRAMS = {"apt": ("apt-get", "apt", "aptitude", "dpkg"), "apk": ("apk",)}
+
+# Builtins whose effect outlives the command in the shell that runs it: a RUN body that runs one at
+# its top level gets its own subshell when later RUNs join it, as its own `sh -c` was before.
+_SHELL_STATE = frozenset({
+    "cd", "pushd", "popd", "export", "unset", "set", "shopt", "umask", "source", ".", "alias", "unalias",
+    "eval", "exec", "exit", "trap", "readonly", "declare", "typeset", "local", "ulimit", "hash", "shift",
+    "read", "getopts", "enable", "builtin", "command", "return", "wait",
+})
+
+
+def run_position(run, index: int) -> tuple[int, int]:
+    """(line, column) in the file of character `index` of the RUN's shell script."""
+    return run.script[1].locate(index)
+
+
+def _changes_shell_state(run) -> bool:
+    """The RUN's script changes the state of its shell for what would come after it: a top-level
+    cd/export/set/... (`_SHELL_STATE`), a bare assignment, or a function definition."""
+    for c in run.shell_script.commands:
+        if c.in_function:
+            return True
+        if c.in_subshell or c.in_substitution:
+            continue
+        if c.name in _SHELL_STATE or (not c.argv and c.assignments):
+            return True
+    return False
+
+
+def _merge_runs(stage, runs) -> tuple[list, str, str | None]:
+    """The edits that join shell-form RUNs that follow one another (`runs`, no other instruction
+    between them) into the first: each later RUN's keyword becomes a continuation of the one
+    before (` && \\`, blank lines between them dropped, comment lines kept: BuildKit skips them
+    inside a continuation). A RUN that changes its shell's state (cd, export, set -e, a bare
+    assignment: `_changes_shell_state`) and is not the last goes in a subshell, so that what comes
+    after it runs as it did in a RUN of its own; the first RUN's "(" is returned for the caller to
+    put at its start. Returns (edits, opening of the first RUN, None) or ([], "", why not)."""
+    from .edits import _end_position
+    from .findings import Edit
+    from .spans import Span
+
+    by_line = {i.start_line: i for i in stage.instructions}
+    first_line, last_line = runs[0].instruction.start_line, runs[-1].instruction.start_line
+    if any(i.keyword != "RUN" for ln, i in by_line.items() if first_line <= ln <= last_line):
+        return [], "", "other instructions stand between them"
+    edits = []
+    lines = runs[0].file_lines
+    esc = runs[0].escape
+    opening = ""
+    for k, (prev, cur) in enumerate(zip(runs, runs[1:])):
+        if cur.instruction.flags:
+            return [], "", f"the RUN at line {cur.instruction.start_line} has its own flags"
+        got, pos = _end_position(prev)
+        if got is None:
+            return [], "", f"the RUN at line {prev.instruction.start_line} {pos}"
+        line, col = pos
+        rest = lines[line - 1][col - 1:]
+        if rest.strip() not in ("", ";"):
+            return [], "", f"the RUN at line {prev.instruction.start_line} ends with a comment"
+        wrap = _changes_shell_state(prev)
+        if wrap and k == 0:
+            opening = "("
+        # through the line break: an edit that another fix makes at the same end of the RUN (DKL207's
+        # appended `npm cache clean`) then overlaps it and waits for the next round
+        edits.append(Edit(Span(line, col, line + 1, 1), (")" if wrap else "") + f" && {esc}\n"))
+        for ln in range(prev.instruction.end_line + 1, cur.instruction.start_line):
+            text = lines[ln - 1].strip()
+            if not text:
+                edits.append(Edit(Span(ln, 1, ln + 1, 1), ""))
+            elif "ignore" in text:
+                # a suppression comment for the RUN below would end up inside the joined one
+                return [], "", f"the comment at line {ln} may be a suppression"
+        script = cur.shell_script
+        if not script.statements:
+            return [], "", f"the RUN at line {cur.instruction.start_line} runs no command"
+        sl, sc = run_position(cur, script.statements[0].start)
+        nxt_wrap = _changes_shell_state(cur) and cur is not runs[-1]
+        edits.append(Edit(Span(cur.instruction.start_line, 1, sl, sc), "    " + ("(" if nxt_wrap else "")))
+    return edits, opening, None
 
 
 def same_run_purge(model, stage, run, found) -> tuple[object, str | None]:

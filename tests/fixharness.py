@@ -26,6 +26,7 @@ from dockerlint.aptlists import lists_use, writes_lists
 from dockerlint.engine import lint_text
 from dockerlint.fix import apply_edits, fixed_text
 from dockerlint.model import PREDEFINED_ARGS
+from dockerlint.packages import base_name
 from dockerlint.runner import Options
 
 def _added_shell_ok(res, after, ins) -> str | None:
@@ -105,6 +106,17 @@ def _added_ok(code: str, argv) -> bool:
     # DKL208 appends the clean with the installing program as written (`/opt/conda/bin/conda`)
     return code == "DKL208" and len(argv) == 4 and argv[0].rsplit("/", 1)[-1] in ("conda", "mamba", "micromamba") \
         and argv[1:] == ("clean", "--all", "--yes")
+
+
+def _bookkeeping(argv) -> bool:
+    """A package index update, install or clean-up command (what a RUN that only installs runs)."""
+    name = argv[0].rsplit("/", 1)[-1] if argv else ""
+    verbs = [w for w in argv[1:] if not w.startswith("-")]
+    if name in ("apt-get", "apt") and verbs[:1] and verbs[0] in ("update", "install", "clean", "autoclean"):
+        return True
+    if name == "apk" and verbs[:1] and verbs[0] in ("update", "add"):
+        return True
+    return name == "rm" and any(w.startswith(("/var/lib/apt/lists", "/var/cache/apk")) for w in argv[1:])
 
 
 def _may_drop(code: str, argv) -> bool:
@@ -235,11 +247,18 @@ def check_file(text: str, path: str, out: Outcome, unsafe: bool = True, lint_kw=
             old_shells = {_text(res, i) for i in old_ins if i.keyword == "SHELL"}
             new_ins = [i for i in new_ins if not (i.keyword == "SHELL" and _text(after, i) == BUSYBOX_SHELL
                                                   and _text(after, i) not in old_shells)]
+        old_runs = {id(r.instruction): r for r in _runs(res)}
+        new_runs = {id(r.instruction): r for r in _runs(after)}
+        # DKL102's move into several RUNs joins them into one: {id(first old RUN): its commands and
+        # those of the RUNs joined to it}
+        joined: dict[int, list] = {}
+        if f.code == "DKL102" and len(new_ins) < len(old_ins):
+            old_ins, joined, join_problems = _joined_runs(old_ins, new_ins, old_runs, new_runs)
+            for problem in join_problems:
+                bad(problem)
         if len(old_ins) != len(new_ins) or any(a.keyword != b.keyword for a, b in zip(old_ins, new_ins)):
             bad("adds, removes or reorders instructions")
             continue
-        old_runs = {id(r.instruction): r for r in _runs(res)}
-        new_runs = {id(r.instruction): r for r in _runs(after)}
         lost = [c.argv for i in res.parsed.instructions if i.start_line in deleted
                 for c in (old_runs[id(i)].commands if id(i) in old_runs else ()) if c.argv]
         if f.code == "DKL105":
@@ -269,8 +288,9 @@ def check_file(text: str, path: str, out: Outcome, unsafe: bool = True, lint_kw=
                 continue
             ra, rb = old_runs[id(a)], new_runs[id(b)]
             if f.code == "DKL102":
-                if _moved_in(ra, rb):
-                    got, problems = _check_moved_install(ra, rb)
+                old_cmds = joined.get(id(a)) or [c for c in ra.commands if c.argv]
+                if _moved_in(old_cmds, rb):
+                    got, problems = _check_moved_install(ra, rb, old_cmds)
                     moved_in.append((new_ins.index(b), got))
                 else:
                     problems = _check_purge(ra, rb, res, after)
@@ -321,6 +341,17 @@ def check_file(text: str, path: str, out: Outcome, unsafe: bool = True, lint_kw=
                 if c.connector not in ("&&", None) and not c.errexit:
                     bad(f"`{' '.join(c.argv)}` is joined with {c.connector!r} without set -e: the RUN "
                         "would hide a failure")
+        if f.code == "DKL102" and moved_in:
+            # a RUN that only installed what moved goes: its packages count as moved out of it,
+            # its index update and clean-up go with it
+            for i in res.parsed.instructions:
+                if i.start_line in deleted and id(i) in old_runs:
+                    gone_pkgs = {base_name(p) for _o, p in old_runs[id(i)].kept_packages}
+                    at = sum(1 for o in old_ins if o.start_line < i.start_line) - 1
+                    moved_out.append((at, gone_pkgs))
+                    for c in old_runs[id(i)].commands:
+                        if c.argv in lost and _bookkeeping(c.argv):
+                            lost.remove(c.argv)
         lost = [a for a in lost if not _may_drop(f.code, a)]
         if lost:
             bad(f"removes `{' '.join(lost[0])}` without running it elsewhere")
@@ -509,24 +540,98 @@ def _pkg_argvs(run):
     return [c.argv for c in run.commands if c.argv and c.index not in idx]
 
 
-def _moved_in(ra, rb) -> bool:
-    """rb is ra with an apt install added at its start (DKL102's move into the RUN that builds)."""
-    old = [c.argv for c in ra.commands if c.argv]
+def _joined_runs(old_ins, new_ins, old_runs, new_runs):
+    """(old instructions with each group of RUNs that a new RUN joins reduced to its first,
+    {id(first): the commands of the whole group}, problems). A new RUN joins old RUNs i..i+k (k >= 1, all
+    RUNs) when its commands, less the moved install's two at its start and the purge's two at its
+    end, are theirs in order."""
+    out, joined, problems = [], {}, []
+    i = j = 0
+    while i < len(old_ins):
+        a = old_ins[i]
+        b = new_ins[j] if j < len(new_ins) else None
+        rb = new_runs.get(id(b)) if b is not None else None
+        if a.keyword == "RUN" and rb is not None and id(a) in old_runs:
+            new = _between_moved(rb)
+            cmds, k, last = [], i, 0
+            while k < len(old_ins) and old_ins[k].keyword == "RUN" and id(old_ins[k]) in old_runs \
+                    and len(cmds) < len(new):
+                own = [c for c in old_runs[id(old_ins[k])].commands if c.argv]
+                cmds, last = cmds + own, len(own)
+                k += 1
+            if k - i > 1 and [c.argv for c in cmds] == new:
+                out.append(a)
+                joined[id(a)] = cmds
+                new_cmds = _between_moved(rb, argv=False)
+                for c, d in zip(cmds[:len(cmds) - last], new_cmds):
+                    # what a RUN did to its own shell must not reach the RUNs joined after it
+                    sh = c.shell
+                    if sh is not None and not sh.in_subshell and not sh.in_substitution and \
+                            c.argv[0] in SHELL_STATE and not (d.shell is not None and d.shell.in_subshell):
+                        problems.append(f"`{' '.join(c.argv)}` of the RUN at line {a.start_line} now "
+                                        "changes the shell of the RUNs joined after it")
+                i, j = k, j + 1
+                continue
+        out.append(a)
+        i, j = i + 1, j + 1
+    return out, joined, problems
+
+
+# builtins that change the shell for the commands after them (POSIX special builtins and bash's)
+SHELL_STATE = frozenset({"cd", "pushd", "popd", "export", "unset", "set", "shopt", "umask", "source", ".",
+                         "alias", "eval", "exec", "exit", "trap", "readonly", "declare", "typeset", "local"})
+
+
+def _between_moved(rb, argv: bool = True) -> list:
+    """The commands of a RUN between a moved install and its removal: all but the first two and
+    the last two for apt (update, install; purge, rm of the lists), all but the first and the last
+    for apk (add of the virtual package; its del)."""
+    cmds = [c for c in rb.commands if c.argv]
+    k = 1 if cmds and tuple(cmds[0].argv[:4]) == ("apk", "add", "--no-cache", "--virtual") else 2
+    got = cmds[k:-k]
+    return [c.argv for c in got] if argv else got
+
+
+def _moved_in(old_cmds, rb) -> bool:
+    """rb is the old commands with an install added at its start and its removal at its end
+    (DKL102's move into the RUN that builds)."""
+    old = [c.argv for c in old_cmds]
     new = [c.argv for c in rb.commands if c.argv]
+    if new and tuple(new[0][:4]) == ("apk", "add", "--no-cache", "--virtual"):
+        return len(new) == len(old) + 2 and new[1:-1] == old
     return len(new) == len(old) + 4 and new[:2] != old[:2] and tuple(new[0][:2]) == ("apt-get", "update")
 
 
-def _check_moved_install(ra, rb) -> tuple[set[str], list[str]]:
+def _check_moved_install(ra, rb, old_cmds) -> tuple[set[str], list[str]]:
     """DKL102's move: rb = `apt-get update && apt-get install -y [--no-install-recommends] P… &&`
-    + ra's commands unchanged + `&& apt-get purge -y --auto-remove P… && rm -rf /var/lib/apt/lists/*`,
-    P build-only, none of them kept. Returns (P, problems)."""
+    + the old commands unchanged (ra's, or those of the RUNs joined into it) + `&& apt-get purge -y
+    --auto-remove P… && rm -rf /var/lib/apt/lists/*`, P build-only, none of them kept. Returns
+    (P, problems)."""
     from dockerlint import knowledge
     from dockerlint.packages import base_name
 
     out = []
     line = ra.instruction.start_line
-    old = [c for c in ra.commands if c.argv]
+    old = old_cmds
     new = [c for c in rb.commands if c.argv]
+    if tuple(new[0].argv[:2]) == ("apk", "add"):
+        # apk: `apk add --no-cache --virtual NAME P… &&` + the old commands + `&& apk del NAME`
+        inst, dele = new[0].argv, new[-1].argv
+        if [c.argv for c in new[1:-1]] != [c.argv for c in old]:
+            out.append(f"the RUN at line {line} changes its own commands")
+        if len(inst) < 6 or tuple(inst[:4]) != ("apk", "add", "--no-cache", "--virtual"):
+            out.append(f"the RUN at line {line} gains `{' '.join(inst)}`")
+            return set(), out
+        pkgs = {base_name(w) for w in inst[5:]}
+        if tuple(dele) != ("apk", "del", inst[4]):
+            out.append(f"the RUN at line {line} ends with `{' '.join(dele)}`, not a removal of what it installs")
+        if not all(knowledge.build_only_package("apk", p) for p in pkgs):
+            out.append(f"the RUN at line {line} installs packages that are not build-only: {sorted(pkgs)}")
+        if new[-1].connector not in ("&&", None) and not new[-1].errexit:
+            out.append(f"`{' '.join(dele)}` is joined with {new[-1].connector!r}")
+        if {base_name(p) for _o, p in rb.kept_packages} & pkgs:
+            out.append(f"the RUN at line {line} keeps {sorted(pkgs)}")
+        return pkgs, out
     if [c.argv for c in new[2:-2]] != [c.argv for c in old]:
         out.append(f"the RUN at line {line} changes its own commands")
     inst, purge, rm = new[1].argv, new[-2].argv, new[-1].argv
