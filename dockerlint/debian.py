@@ -42,7 +42,7 @@ from .records import Value, setfield
 __all__ = [
     "DebPackage", "AptFacts", "DEFAULT_RELEASE",
     "package", "runtime_libraries", "install_size_mb", "apt_facts", "release_of", "known_releases",
-    "closure", "packages_size_mb", "release_name", "base_image",
+    "closure", "depends", "packages_size_mb", "release_name", "base_image",
 ]
 
 DEFAULT_RELEASE = "bookworm"
@@ -382,6 +382,14 @@ def closure(names: Iterable[str], release: str | None = None, recommends: bool =
         elif name in body["packages"]:
             out.add(name)
     return frozenset(out)
+
+
+def depends(name: str, release: str | None = None) -> tuple[str, ...]:
+    """The Depends/Pre-Depends of one package on the release (resolved names, as the archive's
+    Packages index lists them; base packages included), () when the graph does not hold it."""
+    rel = _release(release)
+    row = _body(rel)["graph"].get(_resolve(rel, name))
+    return tuple(row[1].split()) if row is not None and len(row) > 1 else ()
 
 
 def packages_size_mb(names: Iterable[str], release: str | None = None) -> float | None:

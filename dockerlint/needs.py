@@ -244,7 +244,42 @@ def runtime_libraries(manager: str, dev: str, release: str | None) -> tuple[str,
     pkg = debian.package(dev, rel)
     if pkg is None or pkg.release != rel:
         return None
-    return pkg.runtime_libraries
+    if not is_dev_package("apt", dev):
+        return pkg.runtime_libraries
+    return pkg.runtime_libraries + _interpreters(dev, rel, pkg.runtime_libraries)
+
+
+# Interpreters a -dev package pulls in (python3-dev -> python3.11, libperl-dev -> perl, tcl-dev ->
+# tcl8.6): the program the extensions built against it run in. Not a shared library, so the
+# archive data's runtime_libraries leave it out; a purge with --auto-remove would take it when
+# nothing else installed it by name.
+_INTERPRETER = LazyRe(r"(?:python[23]?(?:\.\d+)?|perl|ruby\d\.\d+|php\d\.\d+(?:-cli)?|tcl\d\.\d+|lua\d\.\d+|nodejs)")
+
+
+def _interpreters(dev: str, rel: str, have: tuple[str, ...]) -> tuple[str, ...]:
+    """The interpreters in the Depends closure of `dev` (python3-dev -> python3.11-dev ->
+    python3.11; python3-dev -> python3-distutils -> python3), not walking through compilers and
+    build tools: their own dependencies (autoconf -> perl) are not what the extensions run in."""
+    from . import knowledge
+    from . import debian
+
+    out: list[str] = []
+    seen: set[str] = set()
+    stack = [debian.resolve(dev, rel)]
+    while stack:
+        name = stack.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for d in debian.depends(name, rel):
+            if _INTERPRETER.fullmatch(d):
+                if d not in have and d not in out:
+                    out.append(d)
+            else:
+                info = knowledge.build_only_package("apt", d)
+                if info is None or info.category == "headers":
+                    stack.append(d)
+    return tuple(sorted(out))
 
 
 def _bracketed_runtime_libraries(dev: str, release: str | None) -> tuple[str, ...] | None:

@@ -636,3 +636,18 @@ def test_runtime_libraries_of_a_release_between_two_the_table_holds(dev, release
     from dockerlint import needs
 
     assert needs.runtime_libraries("apt", dev, release) == libs
+
+
+@pytest.mark.parametrize("dev, release, libs", [
+    # the interpreter the extensions run in stays with its library: a purge with --auto-remove
+    # would take python3.11 (and /usr/bin/python3) when nothing installed them by name
+    ("python3-dev", "bookworm", ("libpython3.11-stdlib", "libpython3.11", "python3", "python3.11")),
+    ("libperl-dev", "jammy", ("libperl5.34", "perl")),
+    # autoconf's perl is a build tool's dependency, not php's
+    ("php-dev", "bookworm", ("php8.2-cli",)),
+    ("libssl-dev", "bookworm", ("libssl3",)),
+])
+def test_runtime_libraries_keep_the_interpreter_a_dev_package_builds_for(dev, release, libs):
+    from dockerlint import needs
+
+    assert needs.runtime_libraries("apt", dev, release) == libs
