@@ -427,6 +427,14 @@ def toolchain_for_command(argv: list[str]) -> str | None:
     return found[0] if found else None
 
 
+@functools.lru_cache(maxsize=256)
+def runs_vcs(program: str) -> bool:
+    """Whether `program` (a basename) may run git/hg/svn itself to fetch a dependency given as a
+    repository (composer, npm, pip, bundle, cargo, go, ...): packages.toml [vcs_users], with the
+    documentation of each."""
+    return program in load_table("packages").get("vcs_users", {}).get("programs", ())
+
+
 def runs_toolchain(program: str, toolchain: str) -> bool:
     """Whether `program` (a basename) is one of the toolchain's own programs in toolchains.toml
     ([[command]] programs and program_patterns): `go` for go, `cc`/`g++-12` for gcc, `mvn` for

@@ -1284,19 +1284,24 @@ def _used_after(stage, run, uses) -> tuple[int, str] | None:
 
 def _package_users(names: set[str], mgr: str):
     """A predicate over commands: whether one may use the packages. It may compile
-    (builds.may_compile), it is one of the packages by name (git, curl), or it is a program of the
+    (builds.may_compile), it is one of the packages by name (git, curl), it may run a VCS client
+    one of them is (knowledge.runs_vcs: `composer install` with git), or it is a program of the
     toolchain one of them is (`go get` with golang installed: seed-9 review, dstat-agent, where a
     purge of golang broke the next RUN)."""
     toolchains = set()
+    vcs = False
     for n in names:
         info = knowledge.build_only_package(mgr, n)
         if info is not None and info.toolchain:
             toolchains.add(info.toolchain)
+        vcs = vcs or (info is not None and info.category == "vcs")
 
     def uses(c) -> bool:
         if may_compile(c) or c.name in names:
             return True
         name = c.name.rsplit("/", 1)[-1] if c.name else ""
+        if vcs and knowledge.runs_vcs(name):
+            return True  # `composer install` may clone a dependency with git
         return any(knowledge.runs_toolchain(name, tc) for tc in toolchains)
 
     return uses
@@ -1345,7 +1350,7 @@ def _plain_install(stage, run, found, mgr: str):
     return op, libs, None
 
 
-def move_install_to_user(stage, run, found, mgr: str) -> tuple[object, str | None]:
+def move_install_to_user(model, stage, run, found, mgr: str) -> tuple[object, str | None]:
     """An unsafe Fix that moves the build-only packages' install from `run` (A) into the later RUN
     of the stage that may use them (B), installed at its start and removed at its end (apt: `apt-get
     purge -y --auto-remove` and the lists; apk: a virtual package of its own, `apk del`); or (None,
@@ -1387,12 +1392,17 @@ def move_install_to_user(stage, run, found, mgr: str) -> tuple[object, str | Non
     for r in merged:
         if r.instruction.json or r.instruction.heredocs or r.shell_script is None or r.shell_script.has_errors:
             return None, f"the RUN at line {r.instruction.start_line} cannot be edited through its shell syntax"
-        if any(o.manager == mgr for o in r.package_ops) or any(c.name in _MANAGER_PROGRAMS[mgr] for c in r.commands):
-            return None, f"the RUN at line {r.instruction.start_line} runs {mgr} itself"
-    if mgr == "apt" and any(c.name in ("apt-get", "apt", "aptitude") for r in later if r.instruction.start_line >
-                            last.instruction.start_line for c in r.commands):
-        # removing the lists at the end of B could take them from a later RUN's apt command
-        return None, f"a RUN after line {last.instruction.start_line} runs apt too"
+        why = _own_package_commands(r, mgr, names)
+        if why is not None:
+            return None, why
+    if mgr == "apt":
+        from .aptlists import later_readers
+
+        readers = later_readers(model, last)
+        if readers:
+            # the lists removed at the end of B would be gone for a later RUN that reads them
+            return None, (f"the RUN at line {readers[0].instruction.start_line} reads the package lists "
+                          "without updating them")
     joins, opening, why = _merge_runs(stage, merged) if len(merged) > 1 else ([], "", None)
     if why is not None:
         return None, f"{len(users)} later RUNs may use them and {why}"
@@ -1408,9 +1418,16 @@ def move_install_to_user(stage, run, found, mgr: str) -> tuple[object, str | Non
         # nothing would be left to install: the RUN goes when it does nothing else
         if not _only_package_bookkeeping(run, op, mgr):
             return None, "the install would be left with no package, and the RUN does more than install"
-        if any(c.name in _MANAGER_PROGRAMS[mgr] for r in later if r not in merged for c in r.commands):
-            # it may read the package index this RUN's update writes
-            return None, f"the install would be left with no package, and a later RUN runs {mgr} too"
+        if mgr == "apk" and any(c.name == "apk" for r in later if r not in merged for c in r.commands):
+            # it may read the package index this RUN's `apk update` writes
+            return None, "the install would be left with no package, and a later RUN runs apk too"
+        if mgr == "apt":
+            from .aptlists import later_readers
+
+            readers = [r for r in later_readers(model, run) if r not in merged]
+            if readers:
+                return None, (f"the install would be left with no package, and the RUN at line "
+                              f"{readers[0].instruction.start_line} reads the lists this RUN updates")
     lines = run.file_lines
     words = []
     for k in ks:
@@ -1513,6 +1530,38 @@ def _only_package_bookkeeping(run, op, mgr: str) -> bool:
         return False
     return True
 
+
+def _own_package_commands(r, mgr: str, names: set[str]) -> str | None:
+    """Why a RUN's own package commands keep the move out of it, or None: it may install other
+    packages of the same manager (they are manual, or in apk's world, so the removal at its end
+    keeps them and what they need), but not the moved ones, and it may remove nothing or run
+    dpkg (a removal, or a .deb depending on a moved package, would mix with the moved ones)."""
+    from .packages import base_name
+
+    line = r.instruction.start_line
+    for o in r.package_ops:
+        if o.manager != mgr:
+            continue
+        if o.action in ("update", "clean"):
+            continue
+        if o.action != "install":
+            words = [w for w in r.command(o.command_index).argv if not w.startswith("-")][:2]
+            return f"the RUN at line {line} runs `{' '.join(words)}`"
+        if names & {base_name(p) for p in o.packages}:
+            return f"the RUN at line {line} installs them itself"
+    for c in r.commands:
+        if c.name == "dpkg":
+            return f"the RUN at line {line} runs dpkg"
+        if c.name in _MANAGER_PROGRAMS[mgr]:
+            verbs = [w for w in c.argv[1:] if not w.startswith("-")]
+            if verbs[:1] and verbs[0] not in _QUIET_VERBS[mgr]:
+                return f"the RUN at line {line} runs `{c.name} {verbs[0]}`"
+    return None
+
+
+# What a RUN that the move goes into may run of the same manager besides installs: index updates
+# and clean-ups (an upgrade, autoremove or purge would change what the removal at its end keeps).
+_QUIET_VERBS = {"apt": ("update", "install", "clean", "autoclean"), "apk": ("add", "update")}
 
 # The programs through which a RUN installs or removes packages of each manager: a RUN that runs
 # one is not joined into the move (its own installs and removals would mix with the moved ones).
@@ -1617,7 +1666,7 @@ def same_run_purge(model, stage, run, found) -> tuple[object, str | None]:
     used = _used_after(stage, run, _package_users(names, mgr))
     if used is not None:
         line, cmd = used
-        moved, why_not = move_install_to_user(stage, run, found, mgr)
+        moved, why_not = move_install_to_user(model, stage, run, found, mgr)
         if moved is not None:
             return moved, None
         return None, (f"the RUN at line {line} may use them (`{cmd}`), so they must stay until then: install them in "
