@@ -78,7 +78,7 @@ def sh(command: str, cwd: Path, *, venv: Path | None = None, env: dict | None = 
 HANDLED = {
     ("Set-up", "sh"): 2, ("Use", "sh"): 1, ("Use", "text"): 2, ("CI", "sh"): 1, ("GitHub Actions", "yaml"): 2,
     ("GitHub Actions", "sh"): 1, ("pre-commit", "yaml"): 1, ("pre-commit", "sh"): 1, ("Configuration", "toml"): 1,
-    ("Suppressions", "dockerfile"): 1,
+    ("Suppressions", "dockerfile"): 1, ("Fixes and multi-stage rewrites", "text"): 3,
 }
 
 
@@ -92,8 +92,11 @@ def test_every_block_of_the_readme_is_run_or_checked():
 # --- fast checks in this checkout ------------------------------------------------------------------
 
 def test_sample_outputs_are_what_dockerlint_prints():
+    rewrites = [(f"dockerlint --diff --unsafe-fixes examples/Dockerfile.{name}",
+                 block("Fixes and multi-stage rewrites", "text", i))
+                for i, name in enumerate(["go-single", "java-single", "python-single"])]
     for command, sample in [("dockerlint examples/Dockerfile.go-single", block("Use", "text", 0)),
-                            ("dockerlint --statistics examples", block("Use", "text", 1))]:
+                            ("dockerlint --statistics examples", block("Use", "text", 1))] + rewrites:
         r = subprocess.run([sys.executable, "-m", "dockerlint", *command.split()[1:]], cwd=ROOT, capture_output=True,
                            text=True, env={**os.environ, "NO_COLOR": "1"})
         assert r.returncode == 1 and r.stdout == sample, f"README's sample of `{command}` is stale:\n{r.stdout}"
