@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 from .lazyre import LazyRe
 from .records import Value, setfield
 
-__all__ = ["ImageInfo", "RuntimeImage", "image_info", "runtime_image", "latest_means"]
+__all__ = ["ImageInfo", "RuntimeImage", "image_info", "runtime_image", "latest_means", "pin_version"]
 
 _UNKNOWN = "unknown"
 _VAR = LazyRe(r"\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\$")
@@ -719,6 +719,27 @@ def latest_means(ref: str) -> str | None:
     if p is None or digest or tag not in (None, "latest"):
         return None
     return p.lead_version
+
+
+def pin_version(ref: str) -> str | None:
+    """The reference with the version it floats to today written out, or None when it names a
+    full version already (or an alias, a variable, a digest, an unknown image): `python` and
+    `python:latest` -> `python:3.14`, `python:3` -> `python:3.14`, `python:3-bookworm` ->
+    `python:3.14-bookworm`, `python:3-slim` -> `python:3.14-slim` (images.toml latest_version;
+    a major that is latest's own, as docker-library tags it)."""
+    name, tag, digest, p = _parse(ref)
+    if p is None or digest or p.version_opaque or p.token_opaque or p.lead_version is None:
+        return None
+    base = ref.strip()[: len(ref.strip()) - len(tag) - 1] if tag else ref.strip()
+    if tag is None or tag == "latest":
+        return f"{base}:{p.lead_version}"
+    first, _, rest = tag.partition("-")
+    if first == p.lead_version or not re.fullmatch(r"\d+(?:\.\d+)*", first):
+        return None
+    k, lead = _vkey(first), _vkey(p.lead_version)
+    if k is None or lead is None or not (len(k) < len(lead) and lead[: len(k)] == k):
+        return None
+    return f"{base}:{p.lead_version}" + (f"-{rest}" if rest else "")
 
 
 @functools.lru_cache(maxsize=4096)

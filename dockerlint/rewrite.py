@@ -859,7 +859,9 @@ def _interpreted_plan(stage, lang: str, workdir: str, app_copied: bool, rt_ref: 
             plan.copies.append((venv, venv))
         else:
             img = stage.root_image
-            xy = _python_xy(img) if img.name.rsplit("/", 1)[-1] == "python" else None
+            # the runtime's version where the builder's tag floats (python:3, pinned with the
+            # runtime to python:3.14-slim by interpreted_rewrite)
+            xy = (_python_xy(img) or _python_xy(base_info)) if img.name.rsplit("/", 1)[-1] == "python" else None
             if xy is None:
                 return None, (f"`{img.ref}` does not name the Python version (X.Y), so dockerlint cannot tell which "
                               f"site-packages directory pip installed into: pin the tag (`python:3.12`) or install into "
@@ -1085,6 +1087,10 @@ def interpreted_rewrite(model, stage) -> tuple[Rewrite | None, str | None]:
     rt = knowledge.runtime_image(img.ref)
     if rt is None:
         return None, f"dockerlint knows no slim variant of `{img.ref}`"
+    # a builder that floats (`python:3`) is pinned to what it means today, and the runtime with it
+    # (`python:3.14-slim`): stages pulled at different times could otherwise differ in version
+    pinned = _pinned_builder(stage)
+    rt_ref = (knowledge.pin_version(rt.ref) or rt.ref) if pinned is not None else rt.ref
     lang = img.name.rsplit("/", 1)[-1]
     lang = {"pypy": "python"}.get(lang, lang)
     if lang not in ("python", "node", "ruby"):
@@ -1100,9 +1106,9 @@ def interpreted_rewrite(model, stage) -> tuple[Rewrite | None, str | None]:
     parsed = model.parsed
     lines = list(parsed.lines)
     lower = stage.from_instruction.raw_keyword.islower()
-    base_info = knowledge.image_info(rt.ref)
+    base_info = knowledge.image_info(rt_ref)
     manager = {"debian": "apt", "alpine": "apk"}.get(base_info.family or "")
-    plan, why = _interpreted_plan(stage, lang, workdir, app_copied, rt.ref, base_info)
+    plan, why = _interpreted_plan(stage, lang, workdir, app_copied, rt_ref, base_info)
     if plan is None:
         return None, why
     prune_edit = None
@@ -1157,11 +1163,11 @@ def interpreted_rewrite(model, stage) -> tuple[Rewrite | None, str | None]:
         if user.isdigit() or "$" in user or user in made:
             continue
         if not needs.base_has_user(base_info, user):
-            return None, f"USER {user}: dockerlint cannot show that `{rt.ref}` has that user"
+            return None, f"USER {user}: dockerlint cannot show that `{rt_ref}` has that user"
 
     for p in _health_programs(stage):
         if manager is None:
-            return None, f"HEALTHCHECK uses {p}, which `{rt.ref}` does not have"
+            return None, f"HEALTHCHECK uses {p}, which `{rt_ref}` does not have"
         plan.packages.append(p)
 
     directive_lines = {d.span.line for d in parsed.directives}
@@ -1184,7 +1190,6 @@ def interpreted_rewrite(model, stage) -> tuple[Rewrite | None, str | None]:
         plan.replay = [order[id(i)] for i in plan.replay]
         del texts
     notes = list(rt.notes)
-    pinned = _pinned_builder(stage)
     if pinned is not None:
         # the final stage gets the builder's /usr/local/bin, site-packages or node_modules: a
         # builder that floats to the next version would hand a node 27 or python3.15 tree to
@@ -1212,7 +1217,7 @@ def interpreted_rewrite(model, stage) -> tuple[Rewrite | None, str | None]:
 
     moved_text = "\n".join(line for it in items for line in it.lines) + "\n" + "\n".join(
         line for ins in repeat for line in lines[ins.start_line - 1: ins.end_line])
-    tail = ["", f"{kw('FROM')} {rt.ref}"]
+    tail = ["", f"{kw('FROM')} {rt_ref}"]
     tail.extend(f"{kw('ARG')} {a}" for a in _arg_lines(stage, moved_text, model))
     pkgs = sorted(dict.fromkeys(plan.packages))
     if pkgs and manager == "apt":
@@ -1222,7 +1227,7 @@ def interpreted_rewrite(model, stage) -> tuple[Rewrite | None, str | None]:
     elif pkgs and manager == "apk":
         tail.append(f"{kw('RUN')} apk add --no-cache {' '.join(pkgs)}")
     elif pkgs:
-        return None, f"`{rt.ref}` has no package manager dockerlint knows for {', '.join(pkgs)}"
+        return None, f"`{rt_ref}` has no package manager dockerlint knows for {', '.join(pkgs)}"
     if workdir != "/":
         tail.append(f"{kw('WORKDIR')} {workdir}")
     tail.extend(f"{kw('COPY')} --from={build_name} {src} {dest}" for src, dest in dict.fromkeys(plan.copies))
@@ -1234,22 +1239,19 @@ def interpreted_rewrite(model, stage) -> tuple[Rewrite | None, str | None]:
         text = text.replace("\n", parsed.newline)
     if parsed.bom:
         text = "\ufeff" + text
-    return Rewrite(text, rt.ref, tuple(notes)), None
+    return Rewrite(text, rt_ref, tuple(notes)), None
 
 
 def _pinned_builder(stage):
-    """(span of the FROM image word, pinned ref) when the builder names no version (`node`,
-    `python:latest`): the version that latest means today (images.latest_means), which the
-    runtime was pinned to; else None (a versioned or aliased tag such as `lts`, a variable, a
-    digest, a FROM image word over several lines)."""
+    """(span of the FROM image word, pinned ref) when the builder names no full version (`node`,
+    `python:latest`, `python:3`): the version it floats to today (images.pin_version), which the
+    runtime is pinned to as well; else None (a versioned or aliased tag such as `lts`, a
+    variable, a digest, a FROM image word over several lines)."""
     word = stage.from_instruction.args[0] if stage.from_instruction.args else None
     if word is None or "$" in word.text or word.span.line != word.span.end_line:
         return None
-    version = knowledge.latest_means(word.text)
-    if version is None:
-        return None
-    base = word.text.rsplit(":", 1)[0] if ":" in word.text.rsplit("/", 1)[-1] else word.text
-    return word.span, f"{base}:{version}"
+    pinned = knowledge.pin_version(word.text)
+    return None if pinned is None else (word.span, pinned)
 
 
 # --------------------------------------------------------------------------- same-RUN removal (DKL102)
