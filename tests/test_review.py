@@ -1,4 +1,5 @@
-"""The review file: findings on real Dockerfiles judged by reading each file (tests/data/review.tsv).
+"""The review files: findings on real Dockerfiles judged by reading each file (tests/data/review.tsv),
+and fixes judged by reading each file and the diff the fix writes (tests/data/fix-review.tsv).
 
 Each row names a file of a shared corpus, a rule, the line of a sampled finding, a verdict and a
 reason.  dockerlint must still report every `true` row (a finding of that rule on the same
@@ -71,3 +72,53 @@ def test_review_verdict_holds(folder, rel, code, line, verdict, reason):
         assert hits, f"{code} at {rel}:{line} is no longer reported: remove `open:` from its row"
     else:
         assert not hits, f"{code} still reported at {rel}:{line}, reviewed false: {reason}"
+
+
+# The fix review (tests/data/fix-review.tsv): DKL102 fixes that move a build-only install into the
+# later RUN(s) that build with it, judged by reading each file and the diff the fix writes.  A
+# `true` row holds while the finding on that instruction still offers a fix whose title starts
+# with the row's prefix; a `false` row whose reason starts with `open:` is a bad fix not fixed
+# yet (it is still offered: drop `open:` when it goes); another `false` row holds while no such
+# fix is offered.
+FIX_REVIEW = Path(__file__).parent / "data" / "fix-review.tsv"
+
+
+def _fix_rows():
+    out = []
+    with open(FIX_REVIEW, encoding="utf-8") as fh:
+        for row in csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if not row or row[0].startswith("#"):
+                continue
+            path, code, line, prefix, verdict, reason = row[:6]
+            folder, _, rel = path.partition("/")
+            out.append((folder, rel, code, int(line), prefix, verdict, reason))
+    return out
+
+
+FIX_ROWS = _fix_rows()
+
+
+def test_fix_review_rows_are_well_formed():
+    assert FIX_ROWS
+    for folder, rel, code, line, prefix, verdict, reason in FIX_ROWS:
+        assert folder in FOLDERS and rel and code.startswith("DKL") and line > 0, (rel, line)
+        assert prefix.strip() and verdict in ("true", "false") and reason.strip(), (rel, code, line)
+
+
+@pytest.mark.parametrize("folder, rel, code, line, prefix, verdict, reason", FIX_ROWS,
+                         ids=[f"{r[2]}:{r[1]}:{r[3]}" for r in FIX_ROWS])
+def test_fix_review_verdict_holds(folder, rel, code, line, prefix, verdict, reason):
+    path = FOLDERS[folder] / rel
+    if not path.is_file():
+        pytest.skip(f"{path} is absent")
+    res = lint_text(path.read_text("utf-8"), str(path), select={code})
+    ins = next((i for i in res.parsed.instructions if i.start_line <= line <= i.end_line), None)
+    lo, hi = (ins.start_line, ins.end_line) if ins else (line, line)
+    titles = [f.fix.title for f in res.findings if f.code == code and lo <= f.line <= hi and f.fix is not None]
+    offered = any(t.startswith(prefix) for t in titles)
+    if verdict == "true":
+        assert offered, f"{code} at {rel}:{line} no longer offers `{prefix}…` (offers {titles}; {reason})"
+    elif reason.startswith("open:"):
+        assert offered, f"{code} at {rel}:{line} no longer offers `{prefix}…`: remove `open:` from its row"
+    else:
+        assert not offered, f"{code} at {rel}:{line} still offers `{prefix}…`, reviewed false: {reason}"
