@@ -1149,6 +1149,8 @@ def interpreted_rewrite(model, stage) -> tuple[Rewrite | None, str | None]:
         if ins.start_line < plan.last_install and all(_MANIFESTS.match(posixpath.basename(s.rstrip("/")))
                                                       for s in srcs):
             continue
+        if _removed_later(stage, ins.start_line, dest_abs):
+            continue  # the build deleted it again (`COPY . /src` … `rm -rf /src`): the image never had it
         repeat.append(ins)
 
     # users USER names: the final base's, or made by a RUN that runs again before it
@@ -1240,6 +1242,23 @@ def interpreted_rewrite(model, stage) -> tuple[Rewrite | None, str | None]:
     if parsed.bom:
         text = "\ufeff" + text
     return Rewrite(text, rt_ref, tuple(notes)), None
+
+
+def _removed_later(stage, line: int, path: str) -> bool:
+    """Whether a RUN after `line` of the stage runs `rm` on `path` or a folder holding it, written
+    as an absolute path (a relative one depends on the RUN's cd, which is not followed here)."""
+    for run in stage.all_runs():
+        if run.instruction.start_line <= line:
+            continue
+        for c in run.commands:
+            if c.name != "rm" or c.in_substitution:
+                continue
+            for a in _path_args(c):
+                a = a.rstrip("/")
+                if a.startswith("/") and "$" not in a and "*" not in a and \
+                        (posixpath.normpath(a) == path or _inside(path, posixpath.normpath(a))):
+                    return True
+    return False
 
 
 def _pinned_builder(stage):
