@@ -325,7 +325,11 @@ _NATIVE_BUILD_PROGRAMS = frozenset({"make", "cmake", "gcc", "g++", "cc", "c++", 
                                     # (seed-8 review, elventear/znc), Apache's apxs, Octave's mkoctfile,
                                     # LuaRocks (C rocks), DKMS (kernel modules), Debian/RPM package builds
                                     "znc-buildmod", "apxs", "apxs2", "mkoctfile", "luarocks", "dkms",
-                                    "dpkg-buildpackage", "debuild", "rpmbuild"})
+                                    "dpkg-buildpackage", "debuild", "rpmbuild",
+                                    # installers that build what they install from source: the Phoronix
+                                    # Test Suite's test profiles (iozone, aio-stress, apache: fix review,
+                                    # jooksan/phoronix) and opam's OCaml packages
+                                    "phoronix-test-suite", "opam"})
 
 
 def may_compile(c) -> bool:

@@ -1368,7 +1368,68 @@ def _plain_install(stage, run, found, mgr: str):
     cmd = run.command(op.command_index)
     if cmd.shell is None or cmd.shell.in_pipeline or cmd.shell.in_subshell or cmd.shell.conditional:
         return None, None, "the install is not a plain command of the RUN"
+    if mgr == "apt" and _brings_ca_certificates(stage, op, [n for _o, _k, n in found], release):
+        libs = libs + ["ca-certificates"]
     return op, libs, None
+
+
+def _brought_back(stage, op, names: set[str]) -> str | None:
+    """Why moving `names` out of `op` would leave them in its layer anyway, or None: another
+    package the stage installs depends on or recommends one of them, with Recommends on
+    (`python3-pip` recommends `python3-dev`, which stays installed there; fix review, cdqr and
+    microservice_scatterplot). Debian data for the base's release, bookworm's graph where it
+    lacks the release: a reason to refuse, never to move."""
+    from .aptconf import option_turns_off
+    from .packages import base_name
+
+    try:
+        from . import debian
+    except ImportError:
+        return None
+    img = stage.root_image
+    release = getattr(img, "release", None)
+    wanted = {debian.resolve(n, release): n for n in names}
+    for r in stage.all_runs():
+        for o in r.package_ops:
+            if o.manager != "apt" or o.action != "install":
+                continue
+            for p in o.packages:
+                if o is op and base_name(p) in names:
+                    continue
+                got = debian.closure([p], release, recommends=not option_turns_off(o)) & set(wanted)
+                if got:
+                    n = wanted[sorted(got)[0]]
+                    how = "depends on" if n and debian.resolve(n, release) in debian.closure([p], release) else "recommends"
+                    return (f"`{base_name(p)}` at line {r.instruction.start_line} {how} `{n}`, which would stay in that "
+                            "layer" + ("" if how == "depends on" else ": install it with --no-install-recommends first"))
+    return None
+
+
+def _brings_ca_certificates(stage, op, names, release) -> bool:
+    """Whether installing `names` as `op` did (curl and wget recommend ca-certificates; with
+    Recommends on, a purge with --auto-remove takes it with them) while nothing else the stage
+    installs by name or its base has it: the image had CA certificates, and TLS calls at run time
+    may need them (fix review, 11 of 116 moves took them). Debian data for the release, bookworm's
+    graph where it lacks the release."""
+    from .aptconf import option_turns_off
+    from .packages import base_name
+
+    try:
+        from . import debian
+    except ImportError:
+        return False
+    if "ca-certificates" in {base_name(p) for _o, p in stage_kept(stage)}:
+        return False
+    from .layers import base_ships
+
+    if base_ships(stage.root_image, "apt", "ca-certificates") is not None:
+        return False
+    return "ca-certificates" in debian.closure(names, release, recommends=not option_turns_off(op))
+
+
+def stage_kept(stage):
+    """(op, package) of every install the stage and its parents keep."""
+    return [(o, p) for r in stage.all_runs() for o, p in r.kept_packages]
 
 
 def move_install_to_user(model, stage, run, found, mgr: str) -> tuple[object, str | None]:
@@ -1385,7 +1446,7 @@ def move_install_to_user(model, stage, run, found, mgr: str) -> tuple[object, st
     removal in B keeps them (apt: they are manual; apk: they are in the world).
     """
     from .aptconf import option_turns_off
-    from .edits import append_command, delete_instruction, insert_before
+    from .edits import _end_position, append_command, delete_instruction, insert_before
     from .findings import Edit, Fix
     from .spans import Span
 
@@ -1397,6 +1458,10 @@ def move_install_to_user(model, stage, run, found, mgr: str) -> tuple[object, st
         return None, why
     if run.stage is not stage:
         return None, "they are installed in another stage"
+    if mgr == "apt":
+        back = _brought_back(stage, op, names)
+        if back is not None:
+            return None, back
     uses = _package_users(names, mgr)
     if any(uses(c) for c in run.commands if c.index > op.command_index):
         return None, "this RUN uses them too"
@@ -1417,14 +1482,19 @@ def move_install_to_user(model, stage, run, found, mgr: str) -> tuple[object, st
         if why is not None:
             return None, why
     if mgr == "apt":
-        from .aptlists import later_readers
+        from .aptlists import later_readers, sources_change_between
 
+        changed = sources_change_between(model, run, b.instruction.start_line)
+        if changed is not None:
+            # the moved install would fetch from other sources (fix review, crispresso2: jessie's
+            # g++-4.9 against stretch's libc6)
+            return None, f"line {changed} changes apt's sources before the RUN that builds"
         readers = later_readers(model, last)
         if readers:
             # the lists removed at the end of B would be gone for a later RUN that reads them
             return None, (f"the RUN at line {readers[0].instruction.start_line} reads the package lists "
                           "without updating them")
-    joins, opening, why = _merge_runs(stage, merged) if len(merged) > 1 else ([], "", None)
+    joins, opening, closing, why = _merge_runs(stage, merged)
     if why is not None:
         return None, f"{len(users)} later RUNs may use them and {why}"
     user = _user_at(stage, b.instruction.start_line)
@@ -1471,13 +1541,20 @@ def move_install_to_user(model, stage, run, found, mgr: str) -> tuple[object, st
         taken = {o.virtual for r in stage.all_runs() for o in r.package_ops if o.virtual}
         virtual = next(v for v in (".build-deps", ".build-deps-moved", ".dockerlint-build-deps") if v not in taken)
         install = f"apk add --no-cache --virtual {virtual} {' '.join(moved)} && "
-        tail, why = append_command(last, f"apk del {virtual}")
+        removal = f"apk del {virtual}"
     else:
         # as the install was (its recommends go with the purge's --auto-remove: DKL202's _all_auto_removed)
         recs = "--no-install-recommends " if option_turns_off(op) else ""
         install = f"apt-get update && apt-get install -y {recs}{' '.join(moved)} && "
-        tail, why = append_command(last, "apt-get purge -y --auto-remove " + " ".join(moved)
-                                   + " && rm -rf /var/lib/apt/lists/*")
+        removal = "apt-get purge -y --auto-remove " + " ".join(moved) + " && rm -rf /var/lib/apt/lists/*"
+    if closing:
+        # the last RUN's script is in a subshell: the removal follows it, whatever its own ending
+        got, pos = _end_position(last)
+        if got is None:
+            return None, f"the RUN at line {last.instruction.start_line} {pos}"
+        tail, why = Edit(Span(pos[0], pos[1], pos[0], pos[1]), f") && {removal}"), None
+    else:
+        tail, why = append_command(last, removal)
     if tail is None:
         return None, why
     edits = [delete_instruction(run.instruction)] if whole else []
@@ -1615,56 +1692,67 @@ def _changes_shell_state(run) -> bool:
     return False
 
 
-def _merge_runs(stage, runs) -> tuple[list, str, str | None]:
+def _wrapped(run, last: bool) -> bool:
+    """Whether the RUN's script goes in a subshell where the move puts commands before or after
+    it: when it is more than one `&&`/`|` chain (`a; b`, `a || b`, a newline, `&`: joined bare,
+    `install && a; b` would run b after a failed install, and the RUN's status would be b's), or,
+    when other RUNs follow it in the joined one, when it changes its shell's state (cd, export,
+    set -e, a bare assignment: `_changes_shell_state`). Any `;`, `||`, `&` or newline counts, at
+    any depth: a subshell too many is harmless."""
+    script = run.shell_script
+    if len(script.statements) != 1 or any(st.terminator == "&" for st in script.statements):
+        return True
+    if any(c.connector in ("||", ";", "&", "\n") for c in script.commands):
+        return True
+    return not last and _changes_shell_state(run)
+
+
+def _merge_runs(stage, runs) -> tuple[list, str, bool, str | None]:
     """The edits that join shell-form RUNs that follow one another (`runs`, no other instruction
     between them) into the first: each later RUN's keyword becomes a continuation of the one
     before (` && \\`, blank lines between them dropped, comment lines kept: BuildKit skips them
-    inside a continuation). A RUN that changes its shell's state (cd, export, set -e, a bare
-    assignment: `_changes_shell_state`) and is not the last goes in a subshell, so that what comes
-    after it runs as it did in a RUN of its own; the first RUN's "(" is returned for the caller to
-    put at its start. Returns (edits, opening of the first RUN, None) or ([], "", why not)."""
+    inside a continuation), and a RUN that `_wrapped` says so goes in a subshell. The first RUN's
+    "(" is returned for the caller to put at its start, with its install, and whether the last RUN
+    is wrapped: then the caller closes it before its removal. One RUN alone is only wrapped.
+    Returns (edits, opening, last wrapped, None) or ([], "", False, why not)."""
     from .edits import _end_position
     from .findings import Edit
     from .spans import Span
 
+    wrap = [_wrapped(r, r is runs[-1]) for r in runs]
     by_line = {i.start_line: i for i in stage.instructions}
     first_line, last_line = runs[0].instruction.start_line, runs[-1].instruction.start_line
     if any(i.keyword != "RUN" for ln, i in by_line.items() if first_line <= ln <= last_line):
-        return [], "", "other instructions stand between them"
+        return [], "", False, "other instructions stand between them"
     edits = []
     lines = runs[0].file_lines
     esc = runs[0].escape
-    opening = ""
     for k, (prev, cur) in enumerate(zip(runs, runs[1:])):
         if cur.instruction.flags:
-            return [], "", f"the RUN at line {cur.instruction.start_line} has its own flags"
+            return [], "", False, f"the RUN at line {cur.instruction.start_line} has its own flags"
         got, pos = _end_position(prev)
         if got is None:
-            return [], "", f"the RUN at line {prev.instruction.start_line} {pos}"
+            return [], "", False, f"the RUN at line {prev.instruction.start_line} {pos}"
         line, col = pos
         rest = lines[line - 1][col - 1:]
         if rest.strip() not in ("", ";"):
-            return [], "", f"the RUN at line {prev.instruction.start_line} ends with a comment"
-        wrap = _changes_shell_state(prev)
-        if wrap and k == 0:
-            opening = "("
+            return [], "", False, f"the RUN at line {prev.instruction.start_line} ends with a comment"
         # through the line break: an edit that another fix makes at the same end of the RUN (DKL207's
         # appended `npm cache clean`) then overlaps it and waits for the next round
-        edits.append(Edit(Span(line, col, line + 1, 1), (")" if wrap else "") + f" && {esc}\n"))
+        edits.append(Edit(Span(line, col, line + 1, 1), (")" if wrap[k] else "") + f" && {esc}\n"))
         for ln in range(prev.instruction.end_line + 1, cur.instruction.start_line):
             text = lines[ln - 1].strip()
             if not text:
                 edits.append(Edit(Span(ln, 1, ln + 1, 1), ""))
             elif "ignore" in text:
                 # a suppression comment for the RUN below would end up inside the joined one
-                return [], "", f"the comment at line {ln} may be a suppression"
+                return [], "", False, f"the comment at line {ln} may be a suppression"
         script = cur.shell_script
         if not script.statements:
-            return [], "", f"the RUN at line {cur.instruction.start_line} runs no command"
+            return [], "", False, f"the RUN at line {cur.instruction.start_line} runs no command"
         sl, sc = run_position(cur, script.statements[0].start)
-        nxt_wrap = _changes_shell_state(cur) and cur is not runs[-1]
-        edits.append(Edit(Span(cur.instruction.start_line, 1, sl, sc), "    " + ("(" if nxt_wrap else "")))
-    return edits, opening, None
+        edits.append(Edit(Span(cur.instruction.start_line, 1, sl, sc), "    " + ("(" if wrap[k + 1] else "")))
+    return edits, "(" if wrap[0] else "", wrap[-1], None
 
 
 def same_run_purge(model, stage, run, found) -> tuple[object, str | None]:

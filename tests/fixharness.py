@@ -614,6 +614,15 @@ def _check_moved_install(ra, rb, old_cmds) -> tuple[set[str], list[str]]:
     line = ra.instruction.start_line
     old = old_cmds
     new = [c for c in rb.commands if c.argv]
+    # the RUN is one `&&` chain at its top level: a command that failed there (the moved install,
+    # one of the joined RUNs' commands) fails the RUN; `install && a; b` would go on to b
+    for c in new:
+        sh = c.shell
+        if sh is not None and not (sh.in_subshell or sh.in_substitution or sh.in_function) and \
+                sh.connector in (";", "||", "&", "\n") and not sh.errexit:
+            out.append(f"the RUN at line {line} joins `{' '.join(c.argv)}` with {sh.connector!r} at its top level: "
+                       "a failure before it no longer fails the RUN")
+            break
     if tuple(new[0].argv[:2]) == ("apk", "add"):
         # apk: `apk add --no-cache --virtual NAME P… &&` + the old commands + `&& apk del NAME`
         inst, dele = new[0].argv, new[-1].argv
@@ -684,6 +693,13 @@ def _check_purge(ra, rb, res, after):
             libs = runtime_libraries(m, name, release)
             if libs:
                 wanted.update(libs)
+    if "ca-certificates" in added and "apt" in mgr:
+        # curl and wget bring CA certificates through Recommends: a purge with --auto-remove would
+        # take them, and the image had them (the archive's graph says whether these did)
+        from dockerlint import debian
+
+        if "ca-certificates" in debian.closure(sorted(removed), release, recommends=True):
+            wanted.add("ca-certificates")
     if added - wanted:
         out.append(f"keeps packages that stand for nothing removed: {sorted(added - wanted)}")
     if wanted - new:

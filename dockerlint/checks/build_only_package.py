@@ -10,6 +10,7 @@ from ..findings import Fix, Hit
 from ..lazyre import LazyRe
 from ..runtime import COMPILES_AT_START, runs_unseen_script
 from ..packages import base_name
+from ..layers import base_ships
 from .single_stage_build import fed_by_another_stage, shipped_toolchain, used_at_runtime
 
 # Downloaders and VCS tools are only build-only when the build itself uses them to fetch.
@@ -99,6 +100,10 @@ def check(model):
                     continue
                 if info.toolchain and info.toolchain in base_tc:
                     continue  # the base image ships it anyway: removing this install frees nothing
+                if op.manager == "apt" and base_ships(img, "apt", name) is not None:
+                    # the same: wget on java:9-jre (buildpack-deps' curl layer), libpq-dev on a full
+                    # python image, whose own finding is at FROM (fix review, blynk-server-docker)
+                    continue
                 if (op.manager, name) in reported or name in kept_for_derived:
                     continue
                 if said and any(_explained(c, name) for c in said):
