@@ -725,6 +725,10 @@ def slim_from_edit(model, stage):
         return None, f"dockerlint knows no slim variant of `{img.ref}`"
     if compiles_anything(stage):
         return None, "a RUN may compile native code, so the slim variant alone could break the build"
+    used = _uses_full_image_tool(stage)
+    if used is not None:
+        # seed-10 review: `curl` on ruby:2-slim (tdtds/massr), `git clone` on node:26-slim
+        return None, f"the RUN at line {used[0]} runs `{used[1]}`, which `{rt.ref}` does not have"
     word = root.from_instruction.args[0]
     new = rt.ref
     if "$" in word.text:
@@ -736,6 +740,42 @@ def slim_from_edit(model, stage):
     if rt.notes:
         title += " (" + "; ".join(rt.notes) + ")"
     return (Edit(word.span, new), title), None
+
+
+def _written_in(stage, folder: str) -> bool:
+    """Whether a COPY/ADD of the stage targets `folder` (or below it), or a RUN runs there."""
+    from .needs import _workdirs_by_line
+
+    wds = _workdirs_by_line(stage)
+    for ins in stage.instructions:
+        cwd = wds.get(ins.start_line, "/")
+        if ins.keyword in ("COPY", "ADD") and len(ins.args) >= 2:
+            dest = posixpath.normpath(posixpath.join(cwd, ins.args[-1].text))
+            if dest == folder or _inside(dest, folder) or "$" in dest:
+                return True
+        elif ins.keyword == "RUN" and (cwd == folder or _inside(cwd, folder)):
+            return True
+    return False
+
+
+def _uses_full_image_tool(stage) -> tuple[int, str] | None:
+    """(line, program) of the first RUN command that runs a tool the full language image has and
+    its slim variant lacks (git, curl, wget, unzip …: build_only_package._FULL_IMAGE_TOOLS) and
+    that no install of the stage before it brings; None when there is none."""
+    from .checks.build_only_package import _FULL_IMAGE_TOOLS
+    from .packages import base_name
+
+    installed: set[str] = set()
+    for run in stage.all_runs():
+        for c in run.commands:
+            for op in run.package_ops:
+                if op.command_index == c.index and op.action == "install":
+                    installed.update(base_name(p) for p in op.packages)
+            name = c.name
+            if name in _FULL_IMAGE_TOOLS and name not in installed and not (
+                    name == "git" and "git" in installed) and not c.in_substitution:
+                return run.instruction.start_line, name
+    return None
 
 
 def _venv(stage) -> str | None:
@@ -1102,7 +1142,9 @@ def interpreted_rewrite(model, stage) -> tuple[Rewrite | None, str | None]:
     workdir = _final_workdir(stage)
     if lang == "node" and workdir == "/":
         return None, "the app has no WORKDIR of its own to copy"
-    app_copied = lang in ("node", "ruby") and workdir != "/"
+    # the app dir is copied when the build put something there: `WORKDIR /tmp` after a `gem install`
+    # has nothing of the app in it (seed-10 review, rubygem/abide copied the build's /tmp)
+    app_copied = lang in ("node", "ruby") and workdir != "/" and _written_in(stage, workdir)
     parsed = model.parsed
     lines = list(parsed.lines)
     lower = stage.from_instruction.raw_keyword.islower()

@@ -100,9 +100,10 @@ def check(model):
                     continue
                 if info.toolchain and info.toolchain in base_tc:
                     continue  # the base image ships it anyway: removing this install frees nothing
-                if op.manager == "apt" and base_ships(img, "apt", name) is not None:
-                    # the same: wget on java:9-jre (buildpack-deps' curl layer), libpq-dev on a full
-                    # python image, whose own finding is at FROM (fix review, blynk-server-docker)
+                if base_hit is None and op.manager == "apt" and base_ships(img, "apt", name) is not None:
+                    # the same: wget on java:9-jre (buildpack-deps' curl layer: fix review,
+                    # blynk-server-docker). Under a FROM finding (a full python image) the install
+                    # stays reported: once the fix moves FROM to the slim image, it is what remains
                     continue
                 if (op.manager, name) in reported or name in kept_for_derived:
                     continue
