@@ -72,9 +72,14 @@ def check(model):
     kept_for_derived: set[str] = set()
     if keeps_toolchain_for_derived_builds(final):
         skip_tc = set(skip_tc) | {"gcc", "make", "cmake"}
-        # the official php images keep $PHPIZE_DEPS on purpose for docker-php-ext-install
+        # the official php images keep $PHPIZE_DEPS on purpose for docker-php-ext-install; a copy
+        # of their Dockerfile that lists the packages without the ENV keeps them for the same
+        # reason (seed-10 review, jowo/docker-php-5.3: autoconf, re2c, pkg-config reported)
         for s in final.lineage:
             kept_for_derived.update((s.env.get("PHPIZE_DEPS") or "").split())
+        from ..layers import _layer_packages
+
+        kept_for_derived.update(_layer_packages("php"))
     notes = {c.span.line: c.text.lower() for c in model.parsed.comments}
     required: frozenset[str] | None = None  # computed on the first apt candidate: it loads the Debian data
     for run in runs:
