@@ -62,6 +62,11 @@ INTERACTIVE = frozenset({"python", "python2", "python3", "node", "irb", "iex", "
 WORKBENCHES = frozenset({"vim", "nvim", "vi", "emacs", "nano", "micro", "helix", "hx", "code-server", "jupyter",
                          "jupyter-lab", "jupyter-notebook", "jupyterhub", "start-notebook.sh", "start-singleuser.sh",
                          "rserver", "rstudio-server", "theia", "openvscode-server", "tensorboard"})
+# Where web IDEs come from, as a RUN fetches them: Cloud9's SDK (github.com/c9/core, its
+# install.sh), code-server (coder/code-server, code-server.dev/install.sh), Eclipse Theia. An image
+# that installs one is a workspace (seed-10 review: jeanlego/os2_cs_unb, nooke/c9-php7-conf).
+IDE_SOURCES = ("github.com/c9/core", "githubusercontent.com/c9/install", "code-server.dev/install.sh",
+               "github.com/coder/code-server", "github.com/eclipse-theia/theia", "github.com/theia-ide/theia")
 # Go analysis tools that load the code they check through `go list` (golang.org/x/tools/go/packages),
 # so the Go toolchain is a run-time need of an image that runs them: golangci-lint's install docs
 # (its Docker image ships Go for that), staticcheck's docs ("requires the go command"), gopls and
@@ -295,6 +300,12 @@ def purpose(stage) -> Purpose:
                 return Purpose("build-environment", f"it keeps `{name}`: it builds firmware at run time")
             if name.lower() in NOTEBOOK_PACKAGES:
                 return Purpose("build-environment", f"it installs `{name}`: a notebook workspace")
+    for run in stage.all_runs():
+        text = run.instruction.rest
+        found = next((w for w in IDE_SOURCES if w in text), None)
+        if found is not None:
+            return Purpose("build-environment", f"the RUN at line {run.instruction.start_line} installs a web IDE "
+                                                f"({found}): people work in it, with its toolchain")
     # a script we cannot read, behind Jupyter's or RStudio's port: a notebook workspace
     if runs_unseen_script(stage):
         for s in stage.lineage:
