@@ -447,6 +447,16 @@ class Model:
         self.shipped: list[Stage] = self.final.lineage if self.final else []
         self._shipped_ids = {id(s) for s in self.shipped}
 
+    def release(self) -> None:
+        """Break the reference cycles of the model's parts (a Run knows its Stage, which lists
+        its Runs), so that dropping the model frees it at once by reference counting instead of
+        waiting for the cyclic GC, which a run keeps off (dockerlint.__main__).  The model is not
+        usable afterwards: call it when the file's findings are made (runner._slim)."""
+        for st in self.stages:
+            for run in st.runs:
+                run.__dict__.clear()  # run.stage and the cached facts that point back into the stage
+            st.runs = []
+
     def ships(self, stage: Stage) -> bool:
         """Whether the stage's layers are part of the image that is built."""
         return id(stage) in self._shipped_ids

@@ -175,6 +175,8 @@ class _Lines:
 def _slim(res: FileResult) -> None:
     """Drop what only linting needed: the model and parse hold tree-sitter objects and reference
     cycles, cost more to pickle than to rebuild, and a bulk run would keep one per file."""
+    if res.model is not None:
+        res.model.release()
     res.model, res.parsed = None, _Lines(_SourceLines(res.parsed.lines, res.findings))
     if not any(f.fix is not None and f.fix.rewrite is not None for f in res.findings):
         res.text = None  # SARIF reads it only to replace the whole file with a rewrite
