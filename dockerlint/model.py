@@ -60,9 +60,11 @@ class SimpleCommand(Value):
     arg_spans: tuple[Span, ...]  # where each word of raw_argv comes from (an expanded $deps: its word)
     nested: bool  # run by `sh -c "…"` inside the RUN: its span is the whole string, no edits
 
-    __slots__ = _fields = ("argv", "raw_argv", "assignments", "span", "index", "connector",
-                           "conditional", "in_substitution", "errexit", "shell", "arg_spans",
-                           "nested")
+    _fields = ("argv", "raw_argv", "assignments", "span", "index", "connector", "conditional",
+               "in_substitution", "errexit", "shell", "arg_spans", "nested")
+    # name: the program's base name ("" for a bare assignment), derived from argv once: the
+    # rules ask for it several hundred times per file
+    __slots__ = _fields + ("name",)
 
     def __init__(self, argv: tuple[str, ...], raw_argv: tuple[str, ...],
                  assignments: tuple[tuple[str, str], ...], span: Span, index: int,
@@ -81,10 +83,7 @@ class SimpleCommand(Value):
         setfield(self, "shell", shell)
         setfield(self, "arg_spans", arg_spans)
         setfield(self, "nested", nested)
-
-    @property
-    def name(self) -> str:
-        return self.argv[0].rsplit("/", 1)[-1] if self.argv else ""
+        setfield(self, "name", argv[0].rsplit("/", 1)[-1] if argv else "")
 
 
 class Run:
