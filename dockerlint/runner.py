@@ -257,15 +257,27 @@ def _parallel(files: list[str], opts: Options, jobs: int):
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
+    from collections import deque
+
     size = max(1, min(-(-len(files) // (jobs * 4)), MAX_CHUNK))  # a few chunks per worker evens out big files
-    chunks = [(files[i:i + size], opts) for i in range(0, len(files), size)]
+    chunks = ((files[i:i + size], opts) for i in range(0, len(files), size))
     done = 0
     try:
         pool = ProcessPoolExecutor(max_workers=jobs)
         try:
-            for chunk in pool.map(_lint_chunk, chunks):
+            # A few chunks in flight per worker, the next submitted as one is taken: where the
+            # report is slower than the workers (the parent shares the CPUs with them), finished
+            # chunks would otherwise pile up here (pool.map submits them all at once).
+            pending = deque(pool.submit(_lint_chunk, c) for _, c in zip(range(jobs * 2), chunks))
+            while pending:
+                chunk = pending.popleft().result()
+                nxt = next(chunks, None)
+                if nxt is not None:
+                    pending.append(pool.submit(_lint_chunk, nxt))
                 done += len(chunk)
-                yield from chunk
+                chunk.reverse()
+                while chunk:
+                    yield chunk.pop()  # the parent keeps no outcome it has handed on
         finally:
             # on an error or an early stop, what has not started is not linted for nothing
             pool.shutdown(wait=True, cancel_futures=True)
@@ -345,10 +357,13 @@ def _run_streaming(paths: list[str], opts: Options, errors: list[str]) -> int:
     try:
         if text := begin():
             put(text)
-        for r in lint_results(paths, opts, errors):
+        for k, r in enumerate(lint_results(paths, opts, errors)):
             failing = failing or _fails(r)
             if text := report.file(r):
                 put(text)
+            # json.dumps with an indent leaves a reference cycle per call (the encoder's
+            # closures), and the cyclic GC is off: 100,000 files grew this process by 700 MB
+            _collect(k)
         if text := report.end(errors):
             put(text)
         if spool is not None:
