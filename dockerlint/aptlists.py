@@ -206,9 +206,11 @@ def later_readers(model, run) -> list:
     """
     out: list = []
     stage = run.stage
-    after = stage.runs[run.position + 1:]
-
-    def walk(st, runs) -> None:
+    # depth first, children in build order, as a recursive walk would go (without a recursive
+    # closure: it is a reference cycle holding the model, which only the cyclic GC frees)
+    todo = [(stage, stage.runs[run.position + 1:])]
+    while todo:
+        st, runs = todo.pop()
         for r in runs:
             use = lists_use(r)
             if use.cached:
@@ -216,12 +218,9 @@ def later_readers(model, run) -> list:
             if use.read_first:
                 out.append(r)
             if use.writes or use.removes:
-                return
-        for child in model.stages:
-            if child.parent is st:
-                walk(child, child.runs)
-
-    walk(stage, after)
+                break
+        else:
+            todo.extend((child, child.runs) for child in reversed(model.stages) if child.parent is st)
     return out
 
 

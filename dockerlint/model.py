@@ -60,9 +60,11 @@ class SimpleCommand(Value):
     arg_spans: tuple[Span, ...]  # where each word of raw_argv comes from (an expanded $deps: its word)
     nested: bool  # run by `sh -c "…"` inside the RUN: its span is the whole string, no edits
 
-    __slots__ = _fields = ("argv", "raw_argv", "assignments", "span", "index", "connector",
-                           "conditional", "in_substitution", "errexit", "shell", "arg_spans",
-                           "nested")
+    _fields = ("argv", "raw_argv", "assignments", "span", "index", "connector", "conditional",
+               "in_substitution", "errexit", "shell", "arg_spans", "nested")
+    # name: the program's base name ("" for a bare assignment), derived from argv once: the
+    # rules ask for it several hundred times per file
+    __slots__ = _fields + ("name",)
 
     def __init__(self, argv: tuple[str, ...], raw_argv: tuple[str, ...],
                  assignments: tuple[tuple[str, str], ...], span: Span, index: int,
@@ -81,10 +83,7 @@ class SimpleCommand(Value):
         setfield(self, "shell", shell)
         setfield(self, "arg_spans", arg_spans)
         setfield(self, "nested", nested)
-
-    @property
-    def name(self) -> str:
-        return self.argv[0].rsplit("/", 1)[-1] if self.argv else ""
+        setfield(self, "name", argv[0].rsplit("/", 1)[-1] if argv else "")
 
 
 class Run:
@@ -446,6 +445,16 @@ class Model:
         self.final = self._final(target)
         self.shipped: list[Stage] = self.final.lineage if self.final else []
         self._shipped_ids = {id(s) for s in self.shipped}
+
+    def release(self) -> None:
+        """Break the reference cycles of the model's parts (a Run knows its Stage, which lists
+        its Runs), so that dropping the model frees it at once by reference counting instead of
+        waiting for the cyclic GC, which a run keeps off (dockerlint.__main__).  The model is not
+        usable afterwards: call it when the file's findings are made (runner._slim)."""
+        for st in self.stages:
+            for run in st.runs:
+                run.__dict__.clear()  # run.stage and the cached facts that point back into the stage
+            st.runs = []
 
     def ships(self, stage: Stage) -> bool:
         """Whether the stage's layers are part of the image that is built."""

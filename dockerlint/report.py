@@ -60,14 +60,41 @@ def visible_region(span: Span) -> tuple[int, int, int, int]:
 
 
 def render_json(results: Iterable[FileResult], errors: list[str]) -> str:
-    results = list(results)
-    doc = {
-        "version": 1,
-        "findings": [finding_dict(f) for r in results for f in r.findings],
-        "errors": errors,
-        "files": len(results),
-    }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    """The JSON report: {"version": 1, "findings": [finding_dict...], "errors": [...], "files": n},
+    indented by 2 (JsonReport gives the same bytes a file at a time)."""
+    report = JsonReport()
+    return "".join([report.begin(), *(report.file(r) for r in results), report.end(errors)])
+
+
+class JsonReport:
+    """render_json's document written as the results come (a run over 100,000 files need not
+    keep them): begin(), then file(result) for each file in order, then end(errors); the
+    pieces joined are json.dumps(doc, indent=2, ensure_ascii=False) + newline, byte for byte.
+    Keeps only the count of files."""
+
+    __slots__ = ("_files", "_findings")
+
+    def __init__(self) -> None:
+        self._files = self._findings = 0
+
+    def begin(self) -> str:
+        return '{\n  "version": 1,\n  "findings": ['
+
+    def file(self, r: FileResult) -> str:
+        self._files += 1
+        out = []
+        for f in r.findings:
+            # a finding is an element of a list two levels down: json.dumps indents it by 4 more
+            # (a JSON string never holds a raw newline, so every newline is the layout's)
+            out.append(("\n    " if not self._findings else ",\n    ")
+                       + json.dumps(finding_dict(f), indent=2, ensure_ascii=False).replace("\n", "\n    "))
+            self._findings += 1
+        return "".join(out)
+
+    def end(self, errors: list[str]) -> str:
+        errs = json.dumps(errors, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+        return (("\n  ]" if self._findings else "]")
+                + f',\n  "errors": {errs},\n  "files": {self._files}\n}}\n')
 
 
 def fix_applies(f: Finding, unsafe: bool) -> bool:
@@ -96,22 +123,49 @@ def fixable_counts(results: Iterable[FileResult]) -> tuple[int, int]:
     return now, more
 
 
+class Tally:
+    """What summary_lines counts, a file at a time: unsuppressed findings by severity, files
+    with any, and the findings --fix (and --unsafe-fixes) would fix under each file's settings."""
+
+    __slots__ = ("count", "files", "now", "more")
+
+    def __init__(self) -> None:
+        self.count = {"error": 0, "warning": 0, "info": 0}
+        self.files = self.now = self.more = 0
+
+    def add(self, r: FileResult) -> None:
+        count = self.count
+        shown = False
+        for f in r.findings:
+            if not f.suppressed:
+                shown = True
+                count[f.severity] = count.get(f.severity, 0) + 1
+        self.files += shown
+        now, more = fixable_counts((r,))
+        self.now += now
+        self.more += more
+
+    def lines(self) -> list[str]:
+        return _summary(self)
+
+
 def summary_lines(results: list[FileResult]) -> list[str]:
     """The closing lines of the text output: problems found, and how many --fix would fix."""
-    count = {"error": 0, "warning": 0, "info": 0}
-    nfiles = 0
+    tally = Tally()
     for r in results:
-        shown = [f for f in r.findings if not f.suppressed]
-        nfiles += bool(shown)
-        for f in shown:
-            count[f.severity] = count.get(f.severity, 0) + 1
+        tally.add(r)
+    return tally.lines()
+
+
+def _summary(tally: Tally) -> list[str]:
+    count, nfiles = tally.count, tally.files
     total = sum(count.values())
     if not total:
         return []
     parts = [f"{n} {k}{'s' if n != 1 else ''}" for k, n in count.items() if n]
     out = [f"Found {total} problem{'s' if total != 1 else ''} ({', '.join(parts)}) "
            f"in {nfiles} file{'s' if nfiles != 1 else ''}."]
-    now, more = fixable_counts(results)
+    now, more = tally.now, tally.more
     if now:
         out.append(f"{now} fixable with `--fix`" + (f" ({more} more with `--unsafe-fixes`)" if more else "") + ".")
     elif more:
@@ -125,20 +179,38 @@ CLEAN = "All checks passed!"
 
 def render_text(results: Iterable[FileResult], color: bool, show_source: bool = True, errors=()) -> str:
     """Each unsuppressed finding with its source line and fix, then summary_lines; a run with
-    neither findings nor errors prints CLEAN."""
-    def style(s: str, **kw) -> str:
-        if not color:
+    neither findings nor errors prints CLEAN.  (TextReport gives the same text a file at a time.)"""
+    report = TextReport(color, show_source)
+    return "".join([*(report.file(r) for r in results), report.end(errors)])
+
+
+class TextReport:
+    """render_text written as the results come: file(result) for each file in order gives its
+    findings' lines, end(errors) the summary (or CLEAN); the pieces joined are render_text's
+    text.  Keeps only the counts the summary needs (a Tally), not the results."""
+
+    __slots__ = ("color", "show_source", "tally", "_printed")
+
+    def __init__(self, color: bool, show_source: bool = True) -> None:
+        self.color, self.show_source = color, show_source
+        self.tally = Tally()
+        self._printed = False
+
+    def _style(self, s: str, **kw) -> str:
+        if not self.color:
             return s
         import click  # only for colour: a plain run need not import click (issue 12)
 
         return click.style(s, **kw)
 
-    results = list(results)
-    out: list[str] = []
-    for r in results:
-        shown = [f for f in r.findings if not f.suppressed]
+    def file(self, r: FileResult) -> str:
+        self.tally.add(r)
+        style, show_source = self._style, self.show_source
+        out: list[str] = []
         lines = r.parsed.lines if r.parsed else []
-        for f in shown:
+        for f in r.findings:
+            if f.suppressed:
+                continue
             head = (f"{style(f.path, bold=True)}:{f.line}:{f.column}: "
                     f"{style(f.code, fg=_SEV_COLOR.get(f.severity), bold=True)} "
                     f"{f.message} {style('[' + f.name + ']', dim=True)}")
@@ -163,10 +235,16 @@ def render_text(results: Iterable[FileResult], color: bool, show_source: bool = 
                 out.append(f"  = help: {f.suggestion}")
             if show_source:
                 out.append("")
-    out.extend(summary_lines(results))
-    if not out and not errors:
-        out.append(CLEAN)
-    return "\n".join(out) + ("\n" if out else "")
+        if not out:
+            return ""
+        self._printed = True
+        return "\n".join(out) + "\n"
+
+    def end(self, errors=()) -> str:
+        out = self.tally.lines()
+        if not out and not self._printed and not errors:
+            out.append(CLEAN)
+        return "".join(line + "\n" for line in out)
 
 
 class Statistic(Value):

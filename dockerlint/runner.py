@@ -175,6 +175,8 @@ class _Lines:
 def _slim(res: FileResult) -> None:
     """Drop what only linting needed: the model and parse hold tree-sitter objects and reference
     cycles, cost more to pickle than to rebuild, and a bulk run would keep one per file."""
+    if res.model is not None:
+        res.model.release()
     res.model, res.parsed = None, _Lines(_SourceLines(res.parsed.lines, res.findings))
     if not any(f.fix is not None and f.fix.rewrite is not None for f in res.findings):
         res.text = None  # SARIF reads it only to replace the whole file with a rewrite
@@ -215,51 +217,105 @@ def _serial(files: list[str], opts: Options):
 
 # Below this many files a pool costs more to start than it saves.
 MIN_FILES_PER_JOB = 20
+# The most files a worker lints before it hands their results back: what a worker and the
+# parent hold at once grows with it (a chunk of a 100,000-file run was 12,500 files).
+MAX_CHUNK = 64
 
 
-def lint_paths(paths: list[str], opts: Options, errors: list[str]) -> list[FileResult]:
+def lint_results(paths: list[str], opts: Options, errors: list[str]):
+    """The files' results (FileResult, slimmed unless --fix or --diff), one at a time in the
+    order of collect(paths), as they are ready; their error lines are added to errors as they
+    come (each distinct line once: a broken configuration is said once, not per file)."""
     from .config import clear_cache
 
     clear_cache()  # each run reads the configuration afresh (one process may run several: tests, editors)
     files = collect(paths, errors)
     jobs = min(opts.jobs, len(files) // MIN_FILES_PER_JOB)
-    outcomes = None
     if jobs > 1 and not (opts.fix or opts.diff) and "-" not in files:
         outcomes = _parallel(files, opts, jobs)
-    if outcomes is None:
+    else:
         outcomes = _serial(files, opts)
-    results: list[FileResult] = []
     for res, errs in outcomes:
         for e in errs:
-            if e not in errors:  # one broken configuration is said once, not per file
+            if e not in errors:
                 errors.append(e)
         if res is not None:
-            results.append(res)
-    return results
+            yield res
+
+
+def lint_paths(paths: list[str], opts: Options, errors: list[str]) -> list[FileResult]:
+    """Every result of lint_results, in a list."""
+    return list(lint_results(paths, opts, errors))
 
 
 def _parallel(files: list[str], opts: Options, jobs: int):
-    """Lint in worker processes; results come back in the order of `files`.
+    """Lint in worker processes; outcomes come back in the order of `files`, a chunk at a time.
 
-    None when no pool can be had (no /dev/shm, no fork in a sandbox): the caller lints
-    serially, which gives the same output, only slower.
+    Where no pool can be had (no /dev/shm, no fork in a sandbox) or it breaks, the files not
+    yet handed back are linted here, serially: the same output, only slower.
     """
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    size = max(1, -(-len(files) // (jobs * 4)))  # a few chunks per worker evens out big files
-    chunks = [(files[i:i + size], opts) for i in range(0, len(files), size)]
+    from collections import deque
+
+    size = max(1, min(-(-len(files) // (jobs * 4)), MAX_CHUNK))  # a few chunks per worker evens out big files
+    chunks = ((files[i:i + size], opts) for i in range(0, len(files), size))
+    done = 0
     try:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            return [outcome for chunk in pool.map(_lint_chunk, chunks) for outcome in chunk]
+        pool = ProcessPoolExecutor(max_workers=jobs)
+        try:
+            # A few chunks in flight per worker, the next submitted as one is taken: where the
+            # report is slower than the workers (the parent shares the CPUs with them), finished
+            # chunks would otherwise pile up here (pool.map submits them all at once).
+            pending = deque(pool.submit(_lint_chunk, c) for _, c in zip(range(jobs * 2), chunks))
+            while pending:
+                chunk = pending.popleft().result()
+                nxt = next(chunks, None)
+                if nxt is not None:
+                    pending.append(pool.submit(_lint_chunk, nxt))
+                done += len(chunk)
+                chunk.reverse()
+                while chunk:
+                    yield chunk.pop()  # the parent keeps no outcome it has handed on
+        finally:
+            # on an error or an early stop, what has not started is not linted for nothing
+            pool.shutdown(wait=True, cancel_futures=True)
     except (OSError, BrokenProcessPool, NotImplementedError):
-        return None
+        yield from _serial(files[done:], opts)
+
+
+def _streams(opts: Options) -> bool:
+    """Whether the report is written a file at a time (the text and JSON reports; SARIF, GitHub
+    and --statistics are built from every result at the end, and --fix/--diff need them all)."""
+    return opts.fmt in ("text", "json") and not (opts.statistics or opts.fix or opts.diff)
 
 
 def run(paths: list[str], opts: Options) -> int:
     """Lint, report, and return the exit status: 0 nothing at or above the failure level
     (or --exit-zero), 1 findings (or, with --diff, a diff), 2 any error of the run."""
     errors: list[str] = []
+    if _streams(opts):
+        failing = _run_streaming(paths, opts, errors)
+    else:
+        failing = _run_buffered(paths, opts, errors)
+    for e in errors:
+        echo(f"dockerlint: error: {e}\n", err=True)
+    if errors:
+        return 2
+    if opts.exit_zero:
+        return 0
+    return failing
+
+
+def _fails(r: FileResult) -> bool:
+    # each file has its own fail-level: its configuration's, unless the command line gave one
+    level = SEVERITY_RANK[r.settings.fail_level]
+    return any(SEVERITY_RANK.get(f.severity, 0) >= level and not f.suppressed for f in r.findings)
+
+
+def _run_buffered(paths: list[str], opts: Options, errors: list[str]) -> int:
+    """Lint every file, then report: the status without errors or --exit-zero."""
     results = lint_paths(paths, opts, errors)
     fixed_status = None
     if opts.diff or opts.fix:
@@ -268,25 +324,64 @@ def run(paths: list[str], opts: Options) -> int:
         fixed_status = apply_fixes(results, opts, errors)
     report = render(results, errors, opts)
     if opts.output:
-        try:
-            with open(opts.output, "w", encoding="utf-8") as fh:
-                fh.write(report)
-        except OSError as e:
-            errors.append(f"{opts.output}: cannot write the report: {e.strerror or e}")
+        _write_output(opts.output, [report], errors)
     elif report and not (opts.diff and opts.fmt == "text"):
         echo(report, color=opts.color)
-    for e in errors:
-        echo(f"dockerlint: error: {e}\n", err=True)
-    if errors:
-        return 2
-    if opts.exit_zero:
-        return 0
     if fixed_status is not None:
         return fixed_status
-    # each file has its own fail-level: its configuration's, unless the command line gave one
-    failing = any(SEVERITY_RANK.get(f.severity, 0) >= SEVERITY_RANK[r.settings.fail_level] and not f.suppressed
-                  for r in results for f in r.findings)
+    return 1 if any(_fails(r) for r in results) else 0
+
+
+def _run_streaming(paths: list[str], opts: Options, errors: list[str]) -> int:
+    """Lint and report a file at a time (render's bytes), keeping no result: the status without
+    errors or --exit-zero.  Standard output gets each file's part as it is ready; a report for
+    --output is spooled to a temporary file and written to the output at the end, as before."""
+    from .report import JsonReport, TextReport
+
+    failing = False
+    if opts.fmt == "json":
+        report = JsonReport()
+        begin = report.begin
+    else:
+        report = TextReport(opts.color)
+        begin = str
+    spool = None
+    if opts.output:
+        import tempfile
+
+        spool = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")
+        put = spool.write
+    else:
+        def put(text: str) -> None:
+            echo(text, color=opts.color)
+    try:
+        if text := begin():
+            put(text)
+        for k, r in enumerate(lint_results(paths, opts, errors)):
+            failing = failing or _fails(r)
+            if text := report.file(r):
+                put(text)
+            # json.dumps with an indent leaves a reference cycle per call (the encoder's
+            # closures), and the cyclic GC is off: 100,000 files grew this process by 700 MB
+            _collect(k)
+        if text := report.end(errors):
+            put(text)
+        if spool is not None:
+            spool.seek(0)
+            _write_output(opts.output, iter(lambda: spool.read(1 << 16), ""), errors)
+    finally:
+        if spool is not None:
+            spool.close()
     return 1 if failing else 0
+
+
+def _write_output(path: str, pieces, errors: list[str]) -> None:
+    try:
+        with open(path, "w", encoding="utf-8") as fh:
+            for piece in pieces:
+                fh.write(piece)
+    except OSError as e:
+        errors.append(f"{path}: cannot write the report: {e.strerror or e}")
 
 
 def echo(text: str, *, err: bool = False, color: bool | None = None) -> None:

@@ -28,6 +28,9 @@ class Span(namedtuple("Span", "line column end_line end_column")):
         ) <= (self.end_line, self.end_column)
 
 
+_new_span = tuple.__new__  # Span(...) without the namedtuple's Python-level __new__
+
+
 class TextMap:
     """A string built from pieces of physical lines, and where each piece came from.
 
@@ -54,11 +57,21 @@ class TextMap:
 
     def span(self, start: int, end: int) -> Span:
         """Span of text[start:end]; an end at a piece boundary stays on the piece's line."""
-        line, col = self.locate(start)
+        # locate() twice, written out: this runs for every shell word of every file
+        at = start if start > 0 else 0
+        starts = self._starts
+        k = bisect_right(starts, at) - 1
+        if k < 0:
+            k = 0
+        s, line, col = self._segments[k]
+        col += at - s
         if end <= start:
-            return Span(line, col, line, col)
-        eline, ecol = self.locate(end - 1)
-        return Span(line, col, eline, ecol + 1)
+            return _new_span(Span, (line, col, line, col))
+        last = end - 1 if end > 0 else 0
+        if k + 1 == len(starts) or last < starts[k + 1]:  # the end is in the same piece
+            return _new_span(Span, (line, col, line, col + (last - at) + 1))
+        eline, ecol = self.locate(last)
+        return _new_span(Span, (line, col, eline, ecol + 1))
 
     def sub(self, start: int, end: int) -> "TextMap":
         """The map of text[start:end]."""
