@@ -29,19 +29,19 @@ PER_IMAGE = {"DKL101"}
 FOLDERS = {"dinosaur": SHARED / "corpus-dinosaur", "corpus": SHARED / "corpus"}
 
 
-def _rows():
+def _rows(path: Path, width: int) -> list[tuple]:
+    """The rows of a review file: (folder, file, code, line, *the other columns up to `width`)."""
     out = []
-    with open(REVIEW, encoding="utf-8") as fh:
+    with open(path, encoding="utf-8") as fh:
         for row in csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
             if not row or row[0].startswith("#"):
                 continue
-            path, code, line, verdict, reason = row[:5]
-            folder, _, rel = path.partition("/")
-            out.append((folder, rel, code, int(line), verdict, reason))
+            folder, _, rel = row[0].partition("/")
+            out.append((folder, rel, row[1], int(row[2]), *row[3:width]))
     return out
 
 
-ROWS = _rows()
+ROWS = _rows(REVIEW, 5)
 
 
 def test_review_rows_are_well_formed():
@@ -83,19 +83,7 @@ def test_review_verdict_holds(folder, rel, code, line, verdict, reason):
 FIX_REVIEW = Path(__file__).parent / "data" / "fix-review.tsv"
 
 
-def _fix_rows():
-    out = []
-    with open(FIX_REVIEW, encoding="utf-8") as fh:
-        for row in csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
-            if not row or row[0].startswith("#"):
-                continue
-            path, code, line, prefix, verdict, reason = row[:6]
-            folder, _, rel = path.partition("/")
-            out.append((folder, rel, code, int(line), prefix, verdict, reason))
-    return out
-
-
-FIX_ROWS = _fix_rows()
+FIX_ROWS = _rows(FIX_REVIEW, 6)
 
 
 def test_fix_review_rows_are_well_formed():
