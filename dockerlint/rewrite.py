@@ -1661,10 +1661,9 @@ def _only_package_bookkeeping(run, op, mgr: str) -> bool:
             return False
         words = [w for w in c.argv[1:] if not w.startswith("-")]
         verb = words[0] if words else ""
-        if mgr == "apt" and c.name in ("apt-get", "apt") and verb in ("update", "clean", "autoclean"):
-            continue
-        if mgr == "apk" and c.name == "apk" and verb == "update":
-            continue
+        if c.name in _MANAGER_PROGRAMS[mgr] and c.name != "dpkg" and verb in _QUIET_VERBS[mgr] \
+                and verb not in ("install", "add"):
+            continue  # the index update or clean-up
         if c.name == "rm" and (removes_lists(c.argv) or any(w.startswith("/var/cache/apk") for w in c.argv[1:])):
             continue
         return False
