@@ -402,6 +402,9 @@ def _single_line_span(start: int, end: int) -> Span:
     return Span(1, start + 1, 1, end + 1)
 
 
+_LONE_SURROGATE = LazyRe("[\ud800-\udfff]")
+
+
 def _byte_to_char(text: str) -> list[int]:
     table: list[int] = []
     ext = table.extend
@@ -1081,7 +1084,11 @@ def _parse(text: str, textmap: TextMap | None, errexit: bool) -> ShellScript:
         data = text.encode("ascii")
         b2c = None
     else:
-        data = text.encode("utf-8", "surrogatepass")
+        # a file read with surrogateescape holds lone surrogates; encoded as they are they would be
+        # invalid UTF-8, which tree-sitter-bash was seen to crash on (a segfault in a CI run of
+        # tests/test_shell.py's random bytes): U+FFFD takes their place, three bytes like them, so
+        # byte offsets still map to the same characters
+        data = _LONE_SURROGATE.sub("\ufffd", text).encode("utf-8")
         b2c = _byte_to_char(text)
     tree = _parser().parse(data)
     root = tree.root_node
