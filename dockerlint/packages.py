@@ -11,7 +11,15 @@ from .lazyre import LazyRe
 from .records import Value, setfield
 
 # Wrappers that run the next word as the command.
-_WRAPPERS = frozenset({"sudo", "env", "nice", "nohup", "command", "exec", "time", "chroot", "xargs"})
+# Programs that run the command they are given, and how many operands of their own come before it
+# (after their options): privilege and environment (sudo, env A=1, setpriv, runuser, chpst),
+# scheduling and limits (nice, ionice, taskset MASK, numactl, timeout DURATION, stdbuf), chroot DIR,
+# X for tests (xvfb-run), and user-mode emulation (qemu-arm-static …: _QEMU_USER).  What they run is
+# the command (fix review: miniconda-armv7's `qemu-arm-static /usr/bin/env …`).
+_WRAPPERS = {"sudo": 0, "env": 0, "nice": 0, "nohup": 0, "command": 0, "exec": 0, "time": 0, "chroot": 1,
+             "xargs": 0, "xvfb-run": 0, "ionice": 0, "stdbuf": 0, "chpst": 0, "setpriv": 0, "runuser": 0,
+             "numactl": 0, "timeout": 1, "taskset": 1}
+_QEMU_USER = LazyRe(r"qemu-[\w.-]+-static")
 
 _PY = LazyRe(r"^(?:.*/)?python(?:\d(?:\.\d+)?)?$")
 _PIP = LazyRe(r"^(?:.*/)?pip(?:\d(?:\.\d+)?)?$")
@@ -110,14 +118,15 @@ def strip_wrappers(argv: list[str]) -> list[str]:
     i = 0
     while i < len(argv):
         w = argv[i].rsplit("/", 1)[-1]
-        if w in _WRAPPERS:
-            i += 1
-            while i < len(argv) and (argv[i].startswith("-") or ("=" in argv[i] and w == "env")):
-                if w in ("nice", "sudo") and argv[i] in ("-n", "-u", "-g") and i + 1 < len(argv):
-                    i += 1
+        operands = _WRAPPERS.get(w, 0 if w.startswith("qemu-") and _QEMU_USER.fullmatch(w) else None)
+        if operands is None:
+            break
+        i += 1
+        while i < len(argv) and (argv[i].startswith("-") or ("=" in argv[i] and w == "env")):
+            if w in ("nice", "sudo") and argv[i] in ("-n", "-u", "-g") and i + 1 < len(argv):
                 i += 1
-            continue
-        break
+            i += 1
+        i += operands
     return argv[i:]
 
 

@@ -330,30 +330,13 @@ def purpose(stage) -> Purpose:
                    f"{_classify(progs[-1])}")
 
 
-# Programs that run the command they are given (their own options and, for some, one operand
-# first): what they start is the program. User-mode emulation (qemu-arm-static …), X for tests
-# (xvfb-run), scheduling and limits (nice, ionice, taskset, numactl, timeout, stdbuf, chpst),
-# identity (setpriv, runuser), env with its assignments, chroot (fix review: miniconda-armv7's
-# `qemu-arm-static /usr/bin/env …`; skorochkin/ruby-firefox-xvfb's `xvfb-run` with no command).
-EXEC_WRAPPERS = {"xvfb-run": 0, "env": 0, "nice": 0, "ionice": 0, "stdbuf": 0, "chpst": 0, "setpriv": 0,
-                 "runuser": 0, "numactl": 0, "timeout": 1, "chroot": 1, "taskset": 1}
-_QEMU_USER = LazyRe(r"qemu-[\w.-]+-static")
-
-
 def _unwrap(argv: tuple[str, ...]) -> tuple[str, ...]:
-    """The program an argv starts once exec wrappers in front of it are dropped (`env A=1 node
-    app.js` -> `node app.js`), and from an init system named by absolute path after a wrapper
+    """The program an argv starts once exec wrappers in front of it are dropped
+    (packages.strip_wrappers: `env A=1 node app.js` -> `node app.js`), and from an init system named by absolute path after a wrapper
     (`escalator /lib/systemd/systemd …` -> `/lib/systemd/systemd …`); () when only wrappers run."""
-    argv = tuple(argv)
-    while argv:
-        base = _base(argv[0])
-        operands = EXEC_WRAPPERS.get(base, 0 if _QEMU_USER.fullmatch(base) else None)
-        if operands is None:
-            break
-        rest = list(argv[1:])
-        while rest and (rest[0].startswith("-") or (base == "env" and "=" in rest[0])):
-            rest.pop(0)
-        argv = tuple(rest[operands:])
+    from .packages import strip_wrappers
+
+    argv = tuple(strip_wrappers(list(argv)))
     for i, w in enumerate(argv[1:], 1):
         if w.startswith("/") and _base(w) in _INIT_SYSTEMS:
             return argv[i:]
