@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 from .lazyre import LazyRe
 from .records import Value, setfield
 
-__all__ = ["ImageInfo", "RuntimeImage", "image_info", "runtime_image", "latest_means", "pin_version"]
+__all__ = ["ImageInfo", "RuntimeImage", "image_info", "runtime_image", "pin_version"]
 
 _UNKNOWN = "unknown"
 _VAR = LazyRe(r"\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\$")
@@ -414,6 +414,7 @@ def _tables() -> _Tables:
 _ALPINE_RELEASE = LazyRe(r"alpine\d+\.\d+")
 
 
+@functools.lru_cache(maxsize=64)
 def release_date(release: str | None) -> tuple[int, int] | None:
     """(year, month) a Debian or Ubuntu release came out, by code name (``buster`` ->
     (2019, 7), ``bionic`` -> (2018, 4)), or None for another name or an unreleased one (sid,
@@ -421,15 +422,20 @@ def release_date(release: str | None) -> tuple[int, int] | None:
     Ubuntu's from its version (YY.MM)."""
     from .knowledge import load_table
 
-    rel = load_table("images").get("releases", {})
     name = (release or "").lower()
-    date = rel.get("debian_released", {}).get(name)
+    t = _tables()
+    date = load_table("images").get("releases", {}).get("debian_released", {}).get(name)
     if date is None:
-        date = next(("20" + v.replace(".", "-") for v, n in rel.get("ubuntu_versions", {}).items() if n == name), None)
+        date = next(("20" + v.replace(".", "-") for v, n in t.ubuntu_versions.items() if n == name), None)
     if date is None:
         return None
     year, month = date.split("-")
     return int(year), int(month)
+
+
+def is_debian_release(name: str | None) -> bool:
+    """Whether a code name is Debian's (images.toml [releases] debian), not Ubuntu's."""
+    return (name or "").lower() in _tables().debian
 
 
 def _release_name(token: str) -> str | None:
@@ -709,16 +715,6 @@ def _facts(p: _Parsed) -> dict[str, Any]:
     if len(alternatives) == 1:
         return alternatives[0]
     return _agree(alternatives)
-
-
-def latest_means(ref: str) -> str | None:
-    """The version an untagged or `:latest` reference of a known image stands for today (its
-    images.toml latest_version: `node` -> "26"), the version runtime_image pins the runtime to;
-    None for a tag that names a version or an alias, a digest, or an unknown image."""
-    _name, tag, digest, p = _parse(ref)
-    if p is None or digest or tag not in (None, "latest"):
-        return None
-    return p.lead_version
 
 
 def pin_version(ref: str) -> str | None:

@@ -293,20 +293,18 @@ def _bracketed_runtime_libraries(dev: str, release: str | None) -> tuple[str, ..
     as it is with no release of the table before it (jessie, trusty) or after it (sid).
     Release dates: images.release_date."""
     from . import debian
-    from .images import release_date
+    from .images import is_debian_release, release_date
 
     when = release_date(release)
     if when is None:
         return None
-    debian_names = _debian_codenames()
-    own = (release or "").lower() in debian_names
+    own = is_debian_release(release)
     known = sorted((release_date(r), r) for r in debian.known_releases() if release_date(r) is not None)
-    before = [r for d, r in known if d < when]
-    after = [d for d, r in known if d > when and (r in debian_names) == own]
+    before = [d for d, r in known if d < when]
+    after = [d for d, r in known if d > when and is_debian_release(r) == own]
     if not before or not after:
         return None
-    lo = release_date(before[-1])
-    window = [r for d, r in known if lo <= d <= after[0]]
+    window = [r for d, r in known if before[-1] <= d <= after[0]]
     found = set()
     for r in window:
         pkg = debian.package(dev, r)
@@ -314,12 +312,6 @@ def _bracketed_runtime_libraries(dev: str, release: str | None) -> tuple[str, ..
             return None
         found.add(pkg.runtime_libraries)
     return found.pop() if len(found) == 1 else None
-
-
-def _debian_codenames() -> frozenset[str]:
-    from .knowledge import load_table
-
-    return frozenset(load_table("images").get("releases", {}).get("debian", ()))
 
 
 def release_label(release: str | None) -> str:

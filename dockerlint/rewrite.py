@@ -1435,10 +1435,12 @@ def _brought_back(stage, op, names: set[str]) -> str | None:
         for o in r.package_ops:
             if o.manager != "apt" or o.action != "install":
                 continue
-            for p in o.packages:
-                if o is op and base_name(p) in names:
-                    continue
-                got = debian.closure([p], release, recommends=not option_turns_off(o)) & set(wanted)
+            rest = [p for p in o.packages if not (o is op and base_name(p) in names)]
+            recs = not option_turns_off(o)
+            if not debian.closure(rest, release, recommends=recs) & set(wanted):
+                continue  # one closure per install; the package that brings it back only when one does
+            for p in rest:
+                got = debian.closure([p], release, recommends=recs) & set(wanted)
                 if got:
                     n = wanted[sorted(got)[0]]
                     how = "depends on" if n and debian.resolve(n, release) in debian.closure([p], release) else "recommends"
@@ -1453,25 +1455,13 @@ def _brings_ca_certificates(stage, op, names, release) -> bool:
     installs by name or its base has it: the image had CA certificates, and TLS calls at run time
     may need them (fix review, 11 of 116 moves took them). Debian data for the release, bookworm's
     graph where it lacks the release."""
+    from . import debian
     from .aptconf import option_turns_off
-    from .packages import base_name
-
-    try:
-        from . import debian
-    except ImportError:
-        return False
-    if "ca-certificates" in {base_name(p) for _o, p in stage_kept(stage)}:
-        return False
     from .layers import base_ships
 
-    if base_ships(stage.root_image, "apt", "ca-certificates") is not None:
+    if needs.has_ca_certs(stage) or base_ships(stage.root_image, "apt", "ca-certificates") is not None:
         return False
     return "ca-certificates" in debian.closure(names, release, recommends=not option_turns_off(op))
-
-
-def stage_kept(stage):
-    """(op, package) of every install the stage and its parents keep."""
-    return [(o, p) for r in stage.all_runs() for o, p in r.kept_packages]
 
 
 def move_install_to_user(model, stage, run, found, mgr: str) -> tuple[object, str | None]:
