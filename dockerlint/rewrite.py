@@ -1545,9 +1545,10 @@ def move_install_to_user(model, stage, run, found, mgr: str) -> tuple[object, st
             # it may read the package index this RUN's `apk update` writes
             return None, "the install would be left with no package, and a later RUN runs apk too"
         if mgr == "apt":
-            from .aptlists import later_readers
+            from .aptlists import later_readers, lists_use
 
-            readers = [r for r in later_readers(model, run) if r not in merged]
+            # only a RUN that writes the lists can take them from a later RUN by going
+            readers = [r for r in later_readers(model, run) if r not in merged] if lists_use(run).writes else []
             if readers:
                 return None, (f"the install would be left with no package, and the RUN at line "
                               f"{readers[0].instruction.start_line} reads the lists this RUN updates")
