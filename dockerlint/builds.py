@@ -384,3 +384,115 @@ def _kept_packages(stage):
     from .needs import kept_packages
 
     return kept_packages(stage)
+
+
+def install_prefix(runs) -> str | None:
+    """The prefix `make install`/`cmake --install` write to (`--prefix=/opt/x`, `PREFIX=…`,
+    `-DCMAKE_INSTALL_PREFIX=…`), from the commands of `runs` (an iterable of Run); None when no
+    command names one (the build systems' default is /usr/local)."""
+    for run in runs:
+        for c in run.commands:
+            argv = c.argv
+            for i, a in enumerate(argv):
+                if a.startswith("--prefix="):
+                    return a.split("=", 1)[1].rstrip("/") or "/"
+                if a == "--prefix" and i + 1 < len(argv):
+                    return argv[i + 1].rstrip("/") or "/"
+                if a.startswith(("PREFIX=", "-DCMAKE_INSTALL_PREFIX=")) and c.name in ("make", "cmake"):
+                    return a.split("=", 1)[1].rstrip("/") or "/"
+            for name, value in c.assignments:
+                if name == "PREFIX" and c.name == "make":
+                    return value.rstrip("/")
+    return None
+
+
+# Scripts of autotools-style builds: they configure the source tree they run in; what they build
+# stays there until `make install` copies it to the prefix.
+_CONFIGURE_SCRIPTS = frozenset({"configure", "config", "autogen.sh", "bootstrap.sh", "bootstrap", "Configure"})
+# Package installs that compile extensions into their own site directory, not the working
+# directory: pip, gem, pecl, R, cpan … (npm and bundle --path build in the working directory).
+_SITE_INSTALLERS = frozenset({"pip", "pip3", "pip2", "gem", "pecl", "docker-php-ext-install",
+                              "docker-php-ext-configure", "docker-php-ext-enable", "R", "Rscript",
+                              "r", "cpan", "cpanm", "luarocks", "python", "python3", "python2"})
+
+
+def linked_roots(stage: Stage, runs) -> tuple[tuple[str, ...] | None, str | None]:
+    """(the directories, sorted, where the compiling commands of `runs` put what they build, None)
+    or (None, why not): the places to look for the binaries and extension modules whose shared
+    libraries a purge of the build's -dev packages must keep (rewrite.KEEP_LINKED scans them with
+    ldd at build time).
+
+    Always /usr/local: where pip (Python's official images and Debian's own pip), gem and pecl
+    of the official ruby and php images, docker-php-ext-install, R's install.packages on Debian,
+    cpan and `make install` without a prefix put what they build. Then the directory each build
+    tool runs in (the source tree of make, cmake, ./configure, go, cargo, npm's node_modules), the
+    install prefix, the artifact of every compile the model follows (builds()), a virtual
+    environment the stage creates, and the gem and PHP extension directories of Debian's own
+    ruby and php (/var/lib/gems, /usr/lib/php) where the base image is not the official one.
+    Refused: a build tool in / (the scan would be the whole filesystem), a prefix of / or /usr
+    (every library of the system would stay), a script whose contents are not seen (it may
+    install anywhere), pip with --target/--prefix/--root/--user, and paths through variables.
+    """
+    img = stage.root_image
+    lang = getattr(img, "name", None) if img is not None else None
+    official = lang if getattr(img, "kind", None) == "language" else None
+    roots = {"/usr/local"}
+    wds = _workdirs(stage)
+    for run in runs:
+        wd = wds.get(id(run.instruction), "/")
+        for c in run.commands:
+            name = c.name.rsplit("/", 1)[-1] if c.name else ""
+            if name == "go" and c.argv[1:2] in (("get",), ("install",)) and not c.in_substitution:
+                # GOPATH mode: the binaries go to $GOPATH/bin (the golang image's GOPATH is /go)
+                gopath = run.env.get("GOPATH") or ("/go" if getattr(img, "name", None) == "golang" else "/root/go")
+                roots.add(posixpath.join(gopath, "bin"))
+                continue
+            if c.in_substitution or not may_compile(c):
+                continue
+            cwd = _cwd(run, c.index, wd)
+            if name == "make":
+                for i, a in enumerate(c.argv):
+                    if a == "-C" and i + 1 < len(c.argv) or a.startswith("--directory="):
+                        cwd = _abs(c.argv[i + 1] if a == "-C" else a.split("=", 1)[1], cwd)
+            if name in _SITE_INSTALLERS or name.startswith("python"):
+                if name.startswith("pip") or name.startswith("python"):
+                    bad = [a for a in c.argv if a.split("=", 1)[0] in ("--target", "-t", "--prefix", "--root", "--user")]
+                    if bad:
+                        return None, f"`{' '.join(c.argv[:3])}` installs with {bad[0].split('=', 1)[0]}"
+                    if "setup.py" in c.argv:
+                        roots.add(cwd)  # build_ext writes into the source tree
+                if name == "gem" and official != "ruby":
+                    roots.add(run.env.get("GEM_HOME") or "/var/lib/gems")
+                if name == "pecl" and official != "php":
+                    roots.add("/usr/lib/php")
+                continue
+            if name.endswith((".sh", ".bash")) or c.argv[0].startswith(("./", "bin/")):
+                if name not in _CONFIGURE_SCRIPTS:
+                    return None, f"dockerlint cannot tell where `{c.argv[0]}` puts what it builds"
+            if name in ("bundle", "bundler") and official != "ruby":
+                roots.add(run.env.get("GEM_HOME") or "/var/lib/gems")
+            if name == "phpize" and official != "php":
+                roots.add("/usr/lib/php")
+            if cwd == "/":
+                return None, f"`{' '.join(c.argv[:2])}` builds in /"
+            roots.add(cwd)
+    prefix = install_prefix(runs)
+    if prefix is not None:
+        if prefix in ("/", "/usr"):
+            return None, f"the build installs into {prefix}, among the system's own libraries"
+        roots.add(prefix)
+    in_runs = {id(r) for r in runs}
+    for b in builds(stage):
+        if id(b.run) in in_runs and b.output:
+            roots.add(b.output if b.output_is_dir else posixpath.dirname(b.output))
+    from .rewrite import _venv
+
+    venv = _venv(stage)
+    if venv:
+        roots.add(venv)
+    if any("$" in r or not r.startswith("/") or r in ("/", "/usr") for r in roots):
+        bad = next(r for r in roots if "$" in r or not r.startswith("/") or r in ("/", "/usr"))
+        return None, f"the build writes to `{bad}`"
+    # a root inside another is scanned with it
+    out = sorted(r for r in roots if not any(r != o and r.startswith(o.rstrip("/") + "/") for o in roots))
+    return tuple(out), None

@@ -60,12 +60,21 @@ def append_command(run, command: str) -> tuple[Edit | None, str | None]:
     The new command keeps the RUN's exit status: it is joined with `&&` unless `set -e`
     is in force at the end of the script (then a new line in a heredoc, or `;` where the
     RUN already chains with `; \\`).  Multi-line RUNs get it on a new continuation line in
-    the RUN's own style (trailing `&& \\`, leading `&&`).  Returns (Edit, None) or
-    (None, reason).
+    the RUN's own style (trailing `&& \\`, leading `&&`); a `command` of several lines ("\\n"
+    between them) is continued with the RUN's escape.  Returns (Edit, None) or (None, reason).
     """
     got, pos = _end_position(run)
     if got is None:
         return None, pos
+    if "\n" in command and not run.instruction.heredocs:
+        # a command of several lines: each goes on a continuation line of its own, indented
+        # as the RUN's last line (four blanks under a one-line RUN)
+        lines = run.file_lines
+        text = lines[pos[0] - 1]
+        indent = _INDENT.match(text).group(0) if pos[0] != run.instruction.keyword_span.line else "    "
+        command = command.replace("\n", f" {run.escape}\n{indent}")
+    else:
+        command = command.replace("\n", " ")
     script, _last = got
     line, col = pos
     ins = run.instruction

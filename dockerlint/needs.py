@@ -282,6 +282,43 @@ def _interpreters(dev: str, rel: str, have: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted(out))
 
 
+# The language a -dev package's extensions run in, from its name (python3.7-dev, ruby2.5-dev,
+# php7.3-dev, libperl-dev, tcl8.6-dev, liblua5.3-dev): the interpreter package it depends on.
+_LANGUAGE_DEV = LazyRe(r"(?:lib)?(python|ruby|php|perl|tcl|lua|nodejs)[\d.]*-dev")
+
+
+def interpreter_may_go(stage, devs, purged) -> str | None:
+    """The first of `devs` (apt -dev packages a purge removes, on a release the Debian data
+    lacks) that may have brought in the interpreter its extensions run in when nothing else keeps
+    that interpreter, or None. A purge with --auto-remove takes an interpreter that came only as a
+    dependency (python-dev -> python2.7), and its name depends on the release, so it cannot be
+    installed by name. Kept: the base image is the language's official image (its interpreter is
+    in /usr/local, not Debian's), or the stage keeps a package of that language (python3-pip
+    depends on python3). The language: the package's name, else an interpreter in its Depends
+    on bookworm (the edges, not the names, carry across releases)."""
+    from . import debian, knowledge
+
+    img = stage.root_image
+    official = img.name if img is not None and img.kind == "language" else None
+    kept = [n for m, n in kept_packages(stage) if m == "apt" and n not in purged]
+    for dev in devs:
+        m = _LANGUAGE_DEV.fullmatch(dev)
+        langs = {m.group(1)} if m else set()
+        if not langs and debian.package(dev, "bookworm") is not None:
+            for i in _interpreters(dev, "bookworm", ()):
+                langs.add(_LANGUAGE_OF.match(i).group(1))
+        for lang in langs:
+            if official == {"nodejs": "node"}.get(lang, lang):
+                continue
+            if any(n.startswith(lang) and knowledge.build_only_package("apt", n) is None for n in kept):
+                continue
+            return dev
+    return None
+
+
+_LANGUAGE_OF = LazyRe(r"(python|ruby|php|perl|tcl|lua|nodejs)")
+
+
 def _bracketed_runtime_libraries(dev: str, release: str | None) -> tuple[str, ...] | None:
     """What a -dev package stands for on a Debian or Ubuntu release the table lacks (stretch,
     buster, Ubuntu's interim releases), when the releases the table holds on both sides of it

@@ -295,20 +295,9 @@ def _install_paths_beyond_prefix(stage) -> list[str]:
 
 def _install_prefix(stage) -> str | None:
     """The prefix `make install`/`cmake --install` write to, from the commands of the stage."""
-    for run in stage.all_runs():
-        for c in run.commands:
-            argv = c.argv
-            for i, a in enumerate(argv):
-                if a.startswith("--prefix="):
-                    return a.split("=", 1)[1].rstrip("/") or "/"
-                if a == "--prefix" and i + 1 < len(argv):
-                    return argv[i + 1].rstrip("/") or "/"
-                if a.startswith(("PREFIX=", "-DCMAKE_INSTALL_PREFIX=")) and c.name in ("make", "cmake"):
-                    return a.split("=", 1)[1].rstrip("/") or "/"
-            for name, value in c.assignments:
-                if name == "PREFIX" and c.name == "make":
-                    return value.rstrip("/")
-    return None
+    from .builds import install_prefix
+
+    return install_prefix(stage.all_runs())
 
 
 # --------------------------------------------------------------------------- the base
@@ -1393,26 +1382,88 @@ def _user_at(stage, line: int) -> str | None:
     return user
 
 
-def _plain_install(stage, run, found, mgr: str):
-    """(op, runtime libraries, None) when the packages come from one install that is a plain
-    command of the RUN and the runtime libraries the -dev ones stand for are known on the base's
-    release; else (None, None, why)."""
+def _plain_install(stage, run, found, mgr: str, builders):
+    """(op, runtime libraries, keep, None) when the packages come from one install that is a plain
+    command of the RUN and what keeps their runtime libraries is known; else (None, None, None,
+    why). The libraries are installed by name where the archive data names them for the base's
+    release (keep is None); on apt, where it does not, `keep` is the pipeline that marks what the
+    binaries `builders` (the RUNs that build with the packages) wrote link against (_linked_keep)
+    and the libraries are only those found otherwise (CA certificates)."""
     ops = list(dict.fromkeys(op for op, _k, _n in found))
     if len(ops) != 1:
-        return None, None, "they come from more than one install command"
+        return None, None, None, "they come from more than one install command"
     op = ops[0]
     img = stage.root_image
     release = img.release if img is not None else None
-    libs, unknown = needs.runtime_libraries_of(mgr, [n for _o, _k, n in found], release)
+    names = [n for _o, _k, n in found]
+    libs, unknown = needs.runtime_libraries_of(mgr, names, release)
+    keep = None
     if unknown is not None:
-        return None, None, (f"dockerlint does not know which runtime library `{unknown}` stands for on "
-                            f"{needs.release_label(release)}")
+        keep, why = _linked_keep(stage, builders, unknown, names, release, mgr)
+        if keep is None:
+            return None, None, None, why
+        libs = []
     cmd = run.command(op.command_index)
     if cmd.shell is None or cmd.shell.in_pipeline or cmd.shell.in_subshell or cmd.shell.conditional:
-        return None, None, "the install is not a plain command of the RUN"
-    if mgr == "apt" and _brings_ca_certificates(stage, op, [n for _o, _k, n in found], release):
+        return None, None, None, "the install is not a plain command of the RUN"
+    if mgr == "apt":
+        prog = _brings_program(stage, op, names, release, builders[-1])
+        if prog is not None:
+            return None, None, None, prog
+    if mgr == "apt" and _brings_ca_certificates(stage, op, names, release):
         libs = libs + ["ca-certificates"]
-    return op, libs, None
+    return op, libs, keep, None
+
+
+def keep_linked(roots) -> str:
+    """A shell pipeline that marks as manually installed (apt-mark manual) every package that owns
+    a shared library the executables and shared objects under `roots` (absolute directories) link
+    against, so that a later `apt-get purge --auto-remove` of the build's -dev packages keeps the
+    runtime libraries they stood for, found when the image is built, whatever the release. The
+    pattern of docker-library's own Dockerfiles (php 8.3 trixie fpm, python, memcached: ldd over
+    /usr/local, `dpkg-query --search` with a `*` pattern that matches /lib and /usr/lib alike, the
+    trailing `:` of dpkg-query's package field removed and diversion lines dropped). Libraries
+    under the roots themselves belong to no package and are skipped. Needs ldd (libc-bin), mawk,
+    findutils and coreutils: Priority required on every Debian and Ubuntu release. The pipeline
+    is written on four lines ("\\n" between them; edits.append_command continues them in the RUN's
+    style)."""
+    skip = " || ".join(f'index(so, "{r.rstrip("/")}/") == 1' for r in roots)
+    return (f"find {' '.join(roots)} -type f -executable -exec ldd '{{}}' ';'\n"
+            f"  | awk '/=>/ {{ so = $(NF-1); if ({skip}) {{ next }}; gsub(\"^/(usr/)?\", \"\", so); "
+            f"printf \"*%s\\n\", so }}'\n"
+            "  | sort -u | xargs -r dpkg-query --search\n"
+            "  | awk 'sub(\":$\", \"\", $1) { print $1 }' | sort -u | xargs -r apt-mark manual")
+
+
+def _linked_keep(stage, builders, unknown: str, names, release, mgr: str) -> tuple[str | None, str | None]:
+    """(keep_linked's pipeline for what `builders` build, None) or (None, why) for a purge of
+    `names` on a release whose runtime library names the archive data lacks (`unknown` is the
+    first -dev package it cannot name). apt only, and only where a RUN of `builders` compiles (the
+    libraries of a binary that arrives later are not seen); refused where builds.linked_roots cannot tell
+    where the build writes, where the last RUN runs with pipefail (a library dpkg does not own
+    would fail dpkg-query and the RUN), and where the purge may take an interpreter
+    (needs.interpreter_may_go)."""
+    from .builds import linked_roots
+    from .pipes import pipefail_in_shell, pipelines
+
+    why = f"dockerlint does not know which runtime library `{unknown}` stands for on {needs.release_label(release)}"
+    if mgr != "apt":
+        return None, why
+    if not any(may_compile(c) or c.argv[:1] == ("go",) for r in builders for c in r.commands):
+        # the libraries may be for a binary that comes later (downloaded, copied): the scan
+        # would not see it (seed-4 review: a fetched app linking libuv1)
+        return None, why
+    roots, no = linked_roots(stage, builders)
+    if roots is None:
+        return None, f"{why}, and {no}"
+    last = builders[-1]
+    if pipefail_in_shell(last.shell_argv) or any(p.pipefail for p in pipelines(last)):
+        return None, f"{why}, and the RUN at line {last.instruction.start_line} runs with pipefail"
+    devs = [n for n in names if needs.is_dev_package("apt", n)]
+    dev = needs.interpreter_may_go(stage, devs, set(names))
+    if dev is not None:
+        return None, f"{why}, and `{dev}` may be what installed the interpreter its extensions run in"
+    return keep_linked(roots), None
 
 
 def _brought_back(stage, op, names: set[str]) -> str | None:
@@ -1446,6 +1497,39 @@ def _brought_back(stage, op, names: set[str]) -> str | None:
                     how = "depends on" if n and debian.resolve(n, release) in debian.closure([p], release) else "recommends"
                     return (f"`{base_name(p)}` at line {r.instruction.start_line} {how} `{n}`, which would stay in that "
                             "layer" + ("" if how == "depends on" else ": install it with --no-install-recommends first"))
+    return None
+
+
+def _brings_program(stage, op, names, release, last) -> str | None:
+    """Why purging `names` would take a program the image runs after `last` (the last RUN that
+    builds with them), or None: a package of the same name as a program that CMD, ENTRYPOINT,
+    HEALTHCHECK or a later RUN starts is among what they brought (Depends, Debian data for the
+    release, bookworm's graph where it lacks it) and nothing else the stage installs or its base
+    ships brings it (liboctave-dev depends on octave; an image that runs `octave` needs it:
+    ashgillman/octave). Program and package share a name for most programs Debian packages
+    (octave, gnuplot, git, make); where they do not, this says nothing."""
+    from . import debian
+    from .layers import base_ships
+    from .runtime import programs, runtime_commands
+
+    progs: list[str] = []
+    for c in runtime_commands(stage):
+        for argv in programs(c):
+            if argv:
+                progs.append(argv[0].rsplit("/", 1)[-1])
+    later = False
+    for r in stage.all_runs():
+        if later:
+            progs += [c.name.rsplit("/", 1)[-1] for c in r.commands if c.name]
+        later = later or r is last
+    removed = debian.closure(names, release)
+    if not removed & set(progs):
+        return None
+    others = [n for m, n in needs.kept_packages(stage) if m == "apt" and n not in names]
+    kept = debian.closure(others, release)
+    for p in dict.fromkeys(progs):
+        if p in removed and p not in kept and p not in names and base_ships(stage.root_image, "apt", p) is None:
+            return f"they bring `{p}`, which the image runs"
     return None
 
 
@@ -1485,9 +1569,10 @@ def move_install_to_user(model, stage, run, found, mgr: str) -> tuple[object, st
     if mgr not in ("apt", "apk"):
         return None, "only apt and apk installs are moved"
     names = {n for _o, _k, n in found}
-    op, libs, why = _plain_install(stage, run, found, mgr)
-    if op is None:
-        return None, why
+    ops = list(dict.fromkeys(op for op, _k, _n in found))
+    if len(ops) != 1:
+        return None, "they come from more than one install command"
+    op = ops[0]
     if run.stage is not stage:
         return None, "they are installed in another stage"
     if mgr == "apt":
@@ -1529,6 +1614,9 @@ def move_install_to_user(model, stage, run, found, mgr: str) -> tuple[object, st
     joins, opening, closing, why = _merge_runs(stage, merged)
     if why is not None:
         return None, f"{len(users)} later RUNs may use them and {why}"
+    op, libs, keep, why = _plain_install(stage, run, found, mgr, merged)
+    if op is None:
+        return None, why
     user = _user_at(stage, b.instruction.start_line)
     if user is not None and user.split(":")[0] not in ("root", "0"):
         return None, f"the RUN at line {b.instruction.start_line} runs as `{user}`, which cannot install"
@@ -1580,6 +1668,8 @@ def move_install_to_user(model, stage, run, found, mgr: str) -> tuple[object, st
         recs = "--no-install-recommends " if option_turns_off(op) else ""
         install = f"apt-get update && apt-get install -y {recs}{' '.join(moved)} && "
         removal = "apt-get purge -y --auto-remove " + " ".join(moved) + " && rm -rf /var/lib/apt/lists/*"
+        if keep is not None:
+            removal = f"{keep}\n&& {removal}"
     if closing:
         # the last RUN's script is in a subshell: the removal follows it, whatever its own ending
         got, pos = _end_position(last)
@@ -1634,6 +1724,8 @@ def move_install_to_user(model, stage, run, found, mgr: str) -> tuple[object, st
                  f"{purge} {it} there")
     if libs:
         title += f", keeping {', '.join(f'`{x}`' for x in libs)} here"
+    if keep is not None:
+        title += ", keeping the packages of the shared libraries what it built links against (ldd, at build time)"
     if whole:
         title += f"; the RUN at line {run.instruction.start_line}, which only installed {it}, goes"
     return Fix(title, "unsafe", tuple(edits)), None
@@ -1812,7 +1904,7 @@ def same_run_purge(model, stage, run, found) -> tuple[object, str | None]:
             return moved, None
         return None, (f"the RUN at line {line} may use them (`{cmd}`), so they must stay until then: install them in "
                       f"that RUN instead{f' ({why_not})' if why_not else ''}")
-    op, libs, why = _plain_install(stage, run, found, mgr)
+    op, libs, keep, why = _plain_install(stage, run, found, mgr, [run])
     if op is None:
         return None, why
     cmd = run.command(op.command_index)
@@ -1824,6 +1916,8 @@ def same_run_purge(model, stage, run, found) -> tuple[object, str | None]:
         if libs:
             edits.append(Edit(lib_at, " " + " ".join(libs)))
         purge = f"apt-get purge -y --auto-remove {' '.join(ordered)}"
+        if keep is not None:
+            purge = f"{keep}\n&& {purge}"
         cmds = [c for c in run.commands if c.argv]
         tail = cmds[-1]
         if removes_lists(tail.argv) and tail.shell is not None and not tail.shell.in_subshell:
@@ -1832,8 +1926,10 @@ def same_run_purge(model, stage, run, found) -> tuple[object, str | None]:
             if before.strip() in ("&&", "") and at.line > run.instruction.start_line:
                 lead = re.match(r"[ \t]*", before).group(0)
                 sep = (f" {run.escape}\n{lead}&& " if before.strip() == "&&" else f" && {run.escape}\n{before}")
+                purge = purge.replace("\n", f" {run.escape}\n{lead}")
             else:
                 sep = " && "
+                purge = purge.replace("\n", " ")
             edits.append(insert_before(at, purge + sep))
         else:
             tail_edit, why = append_command(run, purge)
@@ -1846,6 +1942,8 @@ def same_run_purge(model, stage, run, found) -> tuple[object, str | None]:
         title = f"Purge {', '.join(f'`{n}`' for n in ordered)} at the end of this RUN"
         if libs:
             title += f", keeping {', '.join(f'`{x}`' for x in libs)}"
+        if keep is not None:
+            title += ", keeping the packages of the shared libraries what it built links against (ldd, at build time)"
         return Fix(title, "unsafe", tuple(edits)), None
     # apk: the build-only packages become a virtual package deleted at the end
     words = cmd.shell.argv

@@ -540,6 +540,35 @@ def _pkg_argvs(run):
     return [c.argv for c in run.commands if c.argv and c.index not in idx]
 
 
+# docker-library's keep of linked libraries (php's Dockerfiles): ldd over the build's output,
+# the owning packages marked manual; the awk programs are compared apart from the roots.
+# (argv: `xargs -r` is an exec wrapper the model drops)
+_KEEP_SHAPE = (("find",), ("awk",), ("sort", "-u"), ("dpkg-query", "--search"),
+               ("awk", "sub(\":$\", \"\", $1) { print $1 }"), ("sort", "-u"), ("apt-mark", "manual"))
+
+
+def _split_keep(argvs):
+    """(argvs without a keep-linked pipeline, its scan roots or None, problems). The pipeline must
+    be whole, scan /usr/local among its roots, and skip the libraries under the roots."""
+    for i, a in enumerate(argvs):
+        if tuple(a[:1]) != ("find",) or "ldd" not in a:
+            continue
+        got = [tuple(x) for x in argvs[i:i + 7]]
+        out = []
+        roots = list(a[1:a.index("-type")]) if "-type" in a else []
+        if tuple(a[len(roots) + 1:]) != ("-type", "f", "-executable", "-exec", "ldd", "{}", ";"):
+            out.append(f"a keep pipeline runs `{' '.join(a)}`")
+        if len(got) < 7 or any(g[:len(w)] != w or (len(w) > 1 and g != w) for g, w in zip(got, _KEEP_SHAPE) if w[0] != "awk") \
+                or got[4] != _KEEP_SHAPE[4] or len(got[1]) != 2:
+            out.append("a keep pipeline is not docker-library's")
+        elif any(f'index(so, "{r.rstrip("/")}/") == 1' not in got[1][1] for r in roots):
+            out.append("a keep pipeline does not skip the libraries under its roots")
+        if "/usr/local" not in roots:
+            out.append("a keep pipeline does not scan /usr/local")
+        return argvs[:i] + argvs[i + 7:], roots, out
+    return argvs, None, []
+
+
 def _joined_runs(old_ins, new_ins, old_runs, new_runs):
     """(old instructions with each group of RUNs that a new RUN joins reduced to its first,
     {id(first): the commands of the whole group}, problems). A new RUN joins old RUNs i..i+k (k >= 1, all
@@ -589,6 +618,8 @@ def _between_moved(rb, argv: bool = True) -> list:
     cmds = [c for c in rb.commands if c.argv]
     k = 1 if cmds and tuple(cmds[0].argv[:4]) == ("apk", "add", "--no-cache", "--virtual") else 2
     got = cmds[k:-k]
+    if len(got) >= 7 and got[-7].argv[:1] == ("find",) and "ldd" in got[-7].argv:
+        got = got[:-7]  # the keep of linked libraries before the purge (_split_keep checks it)
     return [c.argv for c in got] if argv else got
 
 
@@ -599,7 +630,8 @@ def _moved_in(old_cmds, rb) -> bool:
     new = [c.argv for c in rb.commands if c.argv]
     if new and tuple(new[0][:4]) == ("apk", "add", "--no-cache", "--virtual"):
         return len(new) == len(old) + 2 and new[1:-1] == old
-    return len(new) == len(old) + 4 and new[:2] != old[:2] and tuple(new[0][:2]) == ("apt-get", "update")
+    return len(new) >= len(old) + 4 and _between_moved(rb) == old and new[:2] != old[:2] \
+        and tuple(new[0][:2]) == ("apt-get", "update")
 
 
 def _check_moved_install(ra, rb, old_cmds) -> tuple[set[str], list[str]]:
@@ -641,7 +673,11 @@ def _check_moved_install(ra, rb, old_cmds) -> tuple[set[str], list[str]]:
         if {base_name(p) for _o, p in rb.kept_packages} & pkgs:
             out.append(f"the RUN at line {line} keeps {sorted(pkgs)}")
         return pkgs, out
-    if [c.argv for c in new[2:-2]] != [c.argv for c in old]:
+    middle, roots, problems = _split_keep([c.argv for c in new[2:-2]])
+    out += problems
+    if roots is not None and [c.argv for c in new[-9:-2]][0][:1] != ("find",):
+        out.append(f"the RUN at line {line} keeps linked libraries before its last command")
+    if middle != [c.argv for c in old]:
         out.append(f"the RUN at line {line} changes its own commands")
     inst, purge, rm = new[1].argv, new[-2].argv, new[-1].argv
     opts = [w for w in inst[2:] if w.startswith("-")]
@@ -656,6 +692,16 @@ def _check_moved_install(ra, rb, old_cmds) -> tuple[set[str], list[str]]:
         out.append(f"the RUN at line {line} installs packages that are not build-only: {sorted(pkgs)}")
     if {base_name(p) for _o, p in rb.kept_packages} & pkgs:
         out.append(f"the RUN at line {line} keeps {sorted(pkgs)}")
+    if roots is None:
+        from dockerlint.needs import runtime_libraries
+
+        img = rb.stage.root_image
+        release = img.release if img is not None else None
+        for p in sorted(pkgs):
+            info = knowledge.build_only_package("apt", p)
+            if info is not None and info.category == "headers" and runtime_libraries("apt", p, release) is None:
+                out.append(f"the RUN at line {line} purges `{p}`, whose runtime libraries are unknown on {release}, "
+                           "with no keep of what the build links")
     for c in new[1:3] + new[-2:]:
         if c.connector not in ("&&", None) and not c.errexit:
             out.append(f"`{' '.join(c.argv)}` is joined with {c.connector!r}")
@@ -677,7 +723,9 @@ def _check_purge(ra, rb, res, after):
     from dockerlint.packages import base_name
 
     out = []
-    if _pkg_argvs(ra) != _pkg_argvs(rb):
+    new_argvs, roots, problems = _split_keep(_pkg_argvs(rb))
+    out += problems
+    if _pkg_argvs(ra) != new_argvs:
         out.append(f"the RUN at line {ra.instruction.start_line} changes a command that is not a package install")
     mgr = {op.manager for op, _p in ra.kept_packages} | {op.manager for op, _p in rb.kept_packages}
     old = {base_name(p) for _o, p in ra.kept_packages}
@@ -685,6 +733,14 @@ def _check_purge(ra, rb, res, after):
     removed, added = old - new, new - old
     img = ra.stage.root_image
     release = img.release if img is not None else None
+    if roots is None:
+        # moved into a RUN that builds with them, which keeps what it links (_check_moved_install)
+        for r in _runs(after):
+            argvs = [c.argv for c in r.commands if c.argv]
+            installed = {base_name(w) for a in argvs if tuple(a[:2]) == ("apt-get", "install") for w in a[2:]}
+            if r is not rb and removed and removed <= installed and _split_keep(argvs)[1] is not None:
+                roots = _split_keep(argvs)[1]
+                break
     wanted: set[str] = set()
     for name in removed:
         if not any(knowledge.build_only_package(m, name) for m in mgr):
@@ -693,6 +749,10 @@ def _check_purge(ra, rb, res, after):
             libs = runtime_libraries(m, name, release)
             if libs:
                 wanted.update(libs)
+            elif libs is None and roots is None and m == "apt" and knowledge.build_only_package(m, name) \
+                    and knowledge.build_only_package(m, name).category == "headers":
+                out.append(f"purges `{name}`, whose runtime libraries are unknown on {release}, with no keep of "
+                           "what the build links")
     if "ca-certificates" in added and "apt" in mgr:
         # curl and wget bring CA certificates through Recommends: a purge with --auto-remove would
         # take them, and the image had them (the archive's graph says whether these did)
@@ -702,7 +762,8 @@ def _check_purge(ra, rb, res, after):
             wanted.add("ca-certificates")
     if added - wanted:
         out.append(f"keeps packages that stand for nothing removed: {sorted(added - wanted)}")
-    if wanted - new:
+    if wanted - new and roots is None:
+        # (a keep pipeline marks what the build links, whatever the names)
         out.append(f"purges the runtime libraries {sorted(wanted - new)} the build linked against")
     return out
 

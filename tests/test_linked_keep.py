@@ -1,0 +1,158 @@
+"""DKL102's purge where no runtime library can be named (tests/rewrites/DECISIONS.md D1b): the
+packages of what the build links are kept by docker-library's ldd pipeline, scanned where the build
+writes (builds.linked_roots), or the fix is refused with its reason."""
+
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from dockerlint.builds import linked_roots
+from dockerlint.cli import cli
+from dockerlint.engine import lint_text
+from dockerlint.fix import apply_edits
+
+from .helpers import findings
+
+
+def _roots(text):
+    model = lint_text(text, "Dockerfile").model
+    stage = model.final
+    return linked_roots(stage, [r for r in stage.all_runs()])
+
+
+@pytest.mark.parametrize("body, roots", [
+    # pip on the official image and on Debian's own pip: /usr/local
+    ("FROM python:3.6-stretch\nRUN pip install psycopg2\n", ("/usr/local",)),
+    ("FROM ubuntu:14.04\nRUN pip install cffi\n", ("/usr/local",)),
+    # the source tree of `make -C` and of a WORKDIR build; an install prefix of its own
+    ("FROM ubuntu:14.04\nRUN make -C /src && cp /src/server /usr/local/bin/\n", ("/src", "/usr/local")),
+    ("FROM debian:jessie\nWORKDIR /build\nRUN ./configure --prefix=/opt/app && make && make install\n",
+     ("/build", "/opt/app", "/usr/local")),
+    # GOPATH mode `go get` writes $GOPATH/bin
+    ("FROM debian:jessie\nENV GOPATH /go\nRUN go get github.com/x/y\n", ("/go/bin", "/usr/local")),
+    # Debian's own ruby and php keep their extensions outside /usr/local
+    ("FROM debian:stretch\nRUN gem install nokogiri\n", ("/usr/local", "/var/lib/gems")),
+    ("FROM debian:stretch\nRUN pecl install imagick\n", ("/usr/lib/php", "/usr/local")),
+    ("FROM php:7.1-apache\nRUN pecl install imagick && docker-php-ext-enable imagick\n", ("/usr/local",)),
+    # a root inside another is scanned with it
+    ("FROM debian:jessie\nWORKDIR /usr/local/src/app\nRUN make\n", ("/usr/local",)),
+])
+def test_linked_roots_are_where_the_build_writes(body, roots):
+    assert _roots(body) == (roots, None)
+
+
+@pytest.mark.parametrize("body, why", [
+    ("FROM debian:jessie\nRUN make\n", "`make` builds in /"),
+    ("FROM debian:jessie\nWORKDIR /src\nRUN ./build.sh\n", "dockerlint cannot tell where `./build.sh` puts what it builds"),
+    ("FROM debian:jessie\nRUN pip install --user cffi\n", "`pip install --user` installs with --user"),
+    ("FROM debian:jessie\nWORKDIR /src\nRUN ./configure --prefix=/usr && make install\n",
+     "the build installs into /usr, among the system's own libraries"),
+    ("FROM debian:jessie\nWORKDIR /src\nRUN make -C $BUILD_DIR\n", None),
+])
+def test_linked_roots_refuse_what_cannot_be_scanned(body, why):
+    roots, got = _roots(body)
+    assert roots is None
+    if why is not None:
+        assert got == why
+    else:
+        assert got.startswith("the build writes to")
+
+
+PHP = """FROM php:7.1-apache
+RUN apt-get update && apt-get install -y --no-install-recommends libjpeg62-turbo-dev \\
+    && docker-php-ext-install gd \\
+    && rm -rf /var/lib/apt/lists/*
+"""
+
+
+def test_the_help_and_fix_title_say_what_is_kept():
+    (f,) = findings(PHP, "DKL102")
+    assert f.fix.title == ("Purge `libjpeg62-turbo-dev` at the end of this RUN, keeping the packages of the shared "
+                           "libraries what it built links against (ldd, at build time)")
+    assert f.fix.safety == "unsafe"
+
+
+def test_pipefail_refuses_the_keep():
+    text = PHP.replace("FROM php:7.1-apache\n", 'FROM php:7.1-apache\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\n')
+    (f,) = findings(text, "DKL102")
+    assert f.fix is None
+    assert ("no automatic fix: dockerlint does not know which runtime library `libjpeg62-turbo-dev` stands for on "
+            "buster, and the RUN at line 3 runs with pipefail;") in f.suggestion
+
+
+def test_a_move_into_a_one_line_run_continues_the_pipeline_on_lines_of_its_own():
+    text = ("FROM debian:stretch\n"
+            "RUN apt-get update && apt-get install -y --no-install-recommends libjpeg62-turbo-dev "
+            "&& rm -rf /var/lib/apt/lists/*\n"
+            "WORKDIR /src\n"
+            "COPY . .\n"
+            "RUN make\n"
+            'CMD ["/src/app"]\n')
+    (f,) = findings(text, "DKL102")
+    assert f.fix.title.endswith("; the RUN at line 2, which only installed it, goes")
+    new = apply_edits(text.split("\n"), f.fix.edits)
+    assert new.split("\n") == [
+        "FROM debian:stretch",
+        "WORKDIR /src",
+        "COPY . .",
+        "RUN apt-get update && apt-get install -y --no-install-recommends libjpeg62-turbo-dev && make && "
+        "find /src /usr/local -type f -executable -exec ldd '{}' ';' \\",
+        "      | awk '/=>/ { so = $(NF-1); if (index(so, \"/src/\") == 1 || index(so, \"/usr/local/\") == 1) { next }; "
+        "gsub(\"^/(usr/)?\", \"\", so); printf \"*%s\\n\", so }' \\",
+        "      | sort -u | xargs -r dpkg-query --search \\",
+        "      | awk 'sub(\":$\", \"\", $1) { print $1 }' | sort -u | xargs -r apt-mark manual \\",
+        "    && apt-get purge -y --auto-remove libjpeg62-turbo-dev && rm -rf /var/lib/apt/lists/*",
+        'CMD ["/src/app"]',
+        "",
+    ]
+    assert not findings(new, "DKL102")
+
+
+def test_the_keep_pipeline_runs_under_a_posix_shell(tmp_path):
+    """The pipeline, with its quoting, through a real sh: fake ldd/dpkg-query/apt-mark on PATH
+    record what the purge would keep (no Debian needed)."""
+    (f,) = findings(PHP, "DKL102")
+    from dockerlint.rewrite import keep_linked
+
+    root = tmp_path / "usr-local"
+    (root / "bin").mkdir(parents=True)
+    app = root / "bin" / "app"
+    app.write_text("")
+    app.chmod(0o755)
+    bindir = tmp_path / "fake"
+    bindir.mkdir()
+    log = tmp_path / "log"
+    scripts = {
+        # ldd of the app: one library of a package, one under the root itself, the vdso
+        "ldd": "printf '\\tlinux-vdso.so.1 (0x1)\\n\\tlibjpeg.so.62 => /lib/x86_64-linux-gnu/libjpeg.so.62 (0x2)\\n"
+               f"\\tlibown.so => {root}/lib/libown.so (0x3)\\n'",
+        "dpkg-query": f"echo \"dpkg-query $*\" >> {log}; echo 'libjpeg62-turbo:amd64: /usr/lib/x86_64-linux-gnu/libjpeg.so.62'",
+        "apt-mark": f"echo \"apt-mark $*\" >> {log}",
+    }
+    for name, body in scripts.items():
+        p = bindir / name
+        p.write_text(f"#!/bin/sh\n{body}\n")
+        p.chmod(0o755)
+    cmd = keep_linked((str(root),)).replace("\n", " ")
+    env = {"PATH": f"{bindir}:/usr/bin:/bin"}
+    done = subprocess.run(["sh", "-c", cmd], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert log.read_text().splitlines() == [
+        "dpkg-query --search *lib/x86_64-linux-gnu/libjpeg.so.62",
+        "apt-mark manual libjpeg62-turbo:amd64",
+    ]
+
+
+def test_cli_diff_shows_the_keep(tmp_path):
+    p = tmp_path / "Dockerfile"
+    p.write_text(PHP)
+    got = CliRunner().invoke(cli, ["--select", "DKL102", "--unsafe-fixes", "--diff", str(p)])
+    assert got.exit_code == 1
+    assert "+    && find /usr/local -type f -executable -exec ldd '{}' ';' \\\n" in got.output
+    assert "+    && apt-get purge -y --auto-remove libjpeg62-turbo-dev \\\n" in got.output
+    # as a subprocess, --fix writes it
+    subprocess.run([sys.executable, "-m", "dockerlint", "--select", "DKL102", "--fix", "--unsafe-fixes", str(p)],
+                   capture_output=True)
+    assert "xargs -r apt-mark manual" in p.read_text()
