@@ -1580,10 +1580,12 @@ def move_install_to_user(model, stage, run, found, mgr: str) -> tuple[object, st
         if back is not None:
             return None, back
     uses = _package_users(names, mgr)
-    if any(uses(c) for c in run.commands if c.index > op.command_index):
-        return None, "this RUN uses them too"
     later = [r for r in stage.all_runs() if r.instruction.start_line > run.instruction.start_line]
     users = [r for r in later if any(uses(c) for c in r.commands)]
+    if any(uses(c) for c in run.commands if c.index > op.command_index):
+        if not users or mgr != "apt":
+            return None, "this RUN uses them too"
+        return _join_and_purge(stage, run, found, op, users)
     if not users:
         return None, "no later RUN uses them"
     b, last = users[0], users[-1]
@@ -1728,6 +1730,83 @@ def move_install_to_user(model, stage, run, found, mgr: str) -> tuple[object, st
         title += ", keeping the packages of the shared libraries what it built links against (ldd, at build time)"
     if whole:
         title += f"; the RUN at line {run.instruction.start_line}, which only installed {it}, goes"
+    return Fix(title, "unsafe", tuple(edits)), None
+
+
+def _join_and_purge(stage, run, found, op, users) -> tuple[object, str | None]:
+    """An unsafe Fix for apt packages that the RUN installing them (A) builds with and later RUNs
+    too (`users`): A and the RUNs after it up to the last user, only RUNs between them, are joined
+    into A (`_merge_runs`), and the packages are purged at the end of the joined RUN, keeping the
+    runtime libraries as a same-RUN purge does (named, or kept by what the build links); or (None,
+    why). The install stays where it is, so the package lists need nothing new."""
+    from .edits import _end_position, append_command, insert_before
+    from .findings import Edit, Fix
+    from .spans import Span
+
+    names = {n for _o, _k, n in found}
+    last = users[-1]
+    merged = [r for r in stage.all_runs()
+              if run.instruction.start_line <= r.instruction.start_line <= last.instruction.start_line]
+    if any(r.stage is not stage for r in merged):
+        return None, "this RUN uses them too, and later RUNs in more than one stage"
+    for r in merged:
+        if r.instruction.json or r.instruction.heredocs or r.shell_script is None or r.shell_script.has_errors:
+            return None, f"this RUN uses them too, and the RUN at line {r.instruction.start_line} cannot be edited"
+    for r in merged[1:]:
+        why = _own_package_commands(r, "apt", names)
+        if why is not None:
+            return None, f"this RUN uses them too, and {why}"
+    joins, opening, closing, why = _merge_runs(stage, merged)
+    if why is not None:
+        return None, f"this RUN uses them too, and {len(users)} later RUNs; {why}"
+    got, libs, keep, why = _plain_install(stage, run, found, "apt", merged)
+    if got is None:
+        return None, why
+    back = _brought_back(stage, op, names)
+    if back is not None:
+        return None, back
+    user = _user_at(stage, last.instruction.start_line + 1)
+    if user is not None and user.split(":")[0] not in ("root", "0"):
+        return None, f"the RUN at line {last.instruction.start_line} runs as `{user}`, which cannot purge"
+    ordered = [n for _o, _k, n in sorted(found, key=lambda t: t[1])]
+    removal = f"apt-get purge -y --auto-remove {' '.join(ordered)}"
+    if keep is not None:
+        removal = f"{keep}\n&& {removal}"
+    edits = []
+    if opening:
+        start = run_position(run, run.shell_script.statements[0].start)
+        edits.append(insert_before(Span(start[0], start[1], start[0], start[1]), opening))
+    lib_text = (" " + " ".join(libs)) if libs else ""
+    if lib_text:
+        w = run.word_span(op, len(op.packages) - 1)
+        at = (w.end_line, w.end_column)
+        same = next((e for e in joins if (e.span.line, e.span.column) == at), None)
+        if same is not None:
+            # the install ends the RUN: the libraries go before the join's ` && \`
+            joins = [Edit(e.span, lib_text + e.text) if e is same else e for e in joins]
+        else:
+            edits.append(Edit(Span(at[0], at[1], at[0], at[1]), lib_text))
+    edits.extend(joins)
+    if closing:
+        got, pos = _end_position(last)
+        if got is None:
+            return None, f"the RUN at line {last.instruction.start_line} {pos}"
+        tail = Edit(Span(pos[0], pos[1], pos[0], pos[1]), ") && " + removal.replace("\n", f" {run.escape}\n    "))
+    else:
+        tail, why = append_command(last, removal)
+        if tail is None:
+            return None, why
+    edits.append(tail)
+    listed = ", ".join(f"`{n}`" for n in ordered)
+    it = "it" if len(ordered) == 1 else "them"
+    others = [str(r.instruction.start_line) for r in merged[1:]]
+    where = f"line {others[0]}" if len(others) == 1 else f"lines {', '.join(others[:-1])} and {others[-1]}"
+    title = f"Join this RUN and the RUN{'s' if len(others) > 1 else ''} at {where}, which build with {it}, " \
+            f"into one and purge {listed} at its end"
+    if libs:
+        title += f", keeping {', '.join(f'`{x}`' for x in libs)}"
+    if keep is not None:
+        title += ", keeping the packages of the shared libraries what it built links against (ldd, at build time)"
     return Fix(title, "unsafe", tuple(edits)), None
 
 

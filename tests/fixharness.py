@@ -252,8 +252,9 @@ def check_file(text: str, path: str, out: Outcome, unsafe: bool = True, lint_kw=
         # DKL102's move into several RUNs joins them into one: {id(first old RUN): its commands and
         # those of the RUNs joined to it}
         joined: dict[int, list] = {}
+        groups: dict[int, list] = {}
         if f.code == "DKL102" and len(new_ins) < len(old_ins):
-            old_ins, joined, join_problems = _joined_runs(old_ins, new_ins, old_runs, new_runs)
+            old_ins, joined, groups, join_problems = _joined_runs(old_ins, new_ins, old_runs, new_runs)
             for problem in join_problems:
                 bad(problem)
         if len(old_ins) != len(new_ins) or any(a.keyword != b.keyword for a, b in zip(old_ins, new_ins)):
@@ -293,7 +294,7 @@ def check_file(text: str, path: str, out: Outcome, unsafe: bool = True, lint_kw=
                     got, problems = _check_moved_install(ra, rb, old_cmds)
                     moved_in.append((new_ins.index(b), got))
                 else:
-                    problems = _check_purge(ra, rb, res, after)
+                    problems = _check_purge(ra, rb, res, after, groups.get(id(a)))
                     moved_out.append((new_ins.index(b), _removed_build_only(ra, rb)))
                 for problem in problems:
                     bad(problem)
@@ -574,24 +575,30 @@ def _joined_runs(old_ins, new_ins, old_runs, new_runs):
     {id(first): the commands of the whole group}, problems). A new RUN joins old RUNs i..i+k (k >= 1, all
     RUNs) when its commands, less the moved install's two at its start and the purge's two at its
     end, are theirs in order."""
-    out, joined, problems = [], {}, []
+    out, joined, groups, problems = [], {}, {}, []
     i = j = 0
     while i < len(old_ins):
         a = old_ins[i]
         b = new_ins[j] if j < len(new_ins) else None
         rb = new_runs.get(id(b)) if b is not None else None
         if a.keyword == "RUN" and rb is not None and id(a) in old_runs:
-            new = _between_moved(rb)
-            cmds, k, last = [], i, 0
-            while k < len(old_ins) and old_ins[k].keyword == "RUN" and id(old_ins[k]) in old_runs \
-                    and len(cmds) < len(new):
-                own = [c for c in old_runs[id(old_ins[k])].commands if c.argv]
-                cmds, last = cmds + own, len(own)
-                k += 1
-            if k - i > 1 and [c.argv for c in cmds] == new:
+            # moved into the joined RUN, or installed in its first RUN and purged at its end
+            # (the join keeps the install where it was, which may gain runtime libraries: compared
+            # as `apt-get install` alone, _check_purge compares the packages)
+            for new_cmds, norm in ((_between_moved(rb, argv=False), tuple), (_before_purge(rb), _install_verb)):
+                new = [norm(c.argv) for c in new_cmds]
+                cmds, k, last = [], i, 0
+                while k < len(old_ins) and old_ins[k].keyword == "RUN" and id(old_ins[k]) in old_runs \
+                        and len(cmds) < len(new):
+                    own = [c for c in old_runs[id(old_ins[k])].commands if c.argv]
+                    cmds, last = cmds + own, len(own)
+                    k += 1
+                if k - i > 1 and [norm(c.argv) for c in cmds] == new:
+                    break
+            if k - i > 1 and [norm(c.argv) for c in cmds] == new:
                 out.append(a)
                 joined[id(a)] = cmds
-                new_cmds = _between_moved(rb, argv=False)
+                groups[id(a)] = [old_runs[id(old_ins[x])] for x in range(i, k)]
                 for c, d in zip(cmds[:len(cmds) - last], new_cmds):
                     # what a RUN did to its own shell must not reach the RUNs joined after it
                     sh = c.shell
@@ -603,7 +610,23 @@ def _joined_runs(old_ins, new_ins, old_runs, new_runs):
                 continue
         out.append(a)
         i, j = i + 1, j + 1
-    return out, joined, problems
+    return out, joined, groups, problems
+
+
+def _install_verb(argv) -> tuple:
+    return ("apt-get", "install") if tuple(argv[:2]) in (("apt-get", "install"), ("apt", "install")) else tuple(argv)
+
+
+def _before_purge(rb) -> list:
+    """The commands of a joined RUN before its purge (and the keep of linked libraries before that):
+    DKL102's join of the installing RUN with the later RUNs that build."""
+    cmds = [c for c in rb.commands if c.argv]
+    if not cmds or tuple(cmds[-1].argv[:4]) != ("apt-get", "purge", "-y", "--auto-remove"):
+        return []
+    cmds = cmds[:-1]
+    if len(cmds) >= 7 and cmds[-7].argv[:1] == ("find",) and "ldd" in cmds[-7].argv:
+        cmds = cmds[:-7]
+    return cmds
 
 
 # builtins that change the shell for the commands after them (POSIX special builtins and bash's)
@@ -714,7 +737,7 @@ def _removed_build_only(ra, rb) -> set[str]:
     return {base_name(p) for _o, p in ra.kept_packages} - {base_name(p) for _o, p in rb.kept_packages}
 
 
-def _check_purge(ra, rb, res, after):
+def _check_purge(ra, rb, res, after, group=None):
     """DKL102's same-RUN removal: every other command unchanged, the kept packages lose only
     build-only ones, gain only the runtime libraries those stand for (Debian data), and keep all
     of them; no later RUN uses what was removed."""
@@ -723,12 +746,13 @@ def _check_purge(ra, rb, res, after):
     from dockerlint.packages import base_name
 
     out = []
+    group = group or [ra]  # the old RUNs joined into rb, in order
     new_argvs, roots, problems = _split_keep(_pkg_argvs(rb))
     out += problems
-    if _pkg_argvs(ra) != new_argvs:
+    if [a for r in group for a in _pkg_argvs(r)] != new_argvs:
         out.append(f"the RUN at line {ra.instruction.start_line} changes a command that is not a package install")
-    mgr = {op.manager for op, _p in ra.kept_packages} | {op.manager for op, _p in rb.kept_packages}
-    old = {base_name(p) for _o, p in ra.kept_packages}
+    mgr = {op.manager for r in group for op, _p in r.kept_packages} | {op.manager for op, _p in rb.kept_packages}
+    old = {base_name(p) for r in group for _o, p in r.kept_packages}
     new = {base_name(p) for _o, p in rb.kept_packages}
     removed, added = old - new, new - old
     img = ra.stage.root_image
