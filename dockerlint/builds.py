@@ -319,7 +319,9 @@ def cgo_state(build: Build, stage: Stage) -> tuple[bool | None, str]:
 
 
 _NATIVE_BUILD_PROGRAMS = frozenset({"make", "cmake", "gcc", "g++", "cc", "c++", "clang", "node-gyp", "phpize",
-                                    "docker-php-ext-install", "pecl", "cpanm", "cpan", "configure", "./configure",
+                                    # docker-php-ext-configure runs phpize and ./configure, which look for
+                                    # the headers (fix review, meinaccount: gd's "png.h not found")
+                                    "docker-php-ext-install", "docker-php-ext-configure", "pecl", "cpanm", "cpan", "configure", "./configure",
                                     "meson", "ninja", "cargo", "go", "python", "python3", "R", "Rscript",
                                     # extension builders that run the system compiler: ZNC's znc-buildmod
                                     # (seed-8 review, elventear/znc), Apache's apxs, Octave's mkoctfile,
@@ -416,6 +418,16 @@ _SITE_INSTALLERS = frozenset({"pip", "pip3", "pip2", "gem", "pecl", "docker-php-
                               "r", "cpan", "cpanm", "luarocks", "python", "python3", "python2"})
 
 
+def _debian_php_dir(stage: Stage) -> str:
+    """Where Debian's and Ubuntu's own PHP keep extensions: /usr/lib/php5/<API> for the php5
+    packages (Debian up to jessie, Ubuntu up to 15.10), /usr/lib/php/<API> since php7.0
+    (fix review 2026-11-30, chamerling/esn-sabre)."""
+    from .needs import kept_packages
+
+    php5 = any(n.startswith("php5") for m, n in kept_packages(stage) if m == "apt")
+    return "/usr/lib/php5" if php5 else "/usr/lib/php"
+
+
 def linked_roots(stage: Stage, runs) -> tuple[tuple[str, ...] | None, str | None]:
     """(the directories, sorted, where the compiling commands of `runs` put what they build, None)
     or (None, why not): the places to look for the binaries and extension modules whose shared
@@ -428,7 +440,8 @@ def linked_roots(stage: Stage, runs) -> tuple[tuple[str, ...] | None, str | None
     tool runs in (the source tree of make, cmake, ./configure, go, cargo, npm's node_modules), the
     install prefix, the artifact of every compile the model follows (builds()), a virtual
     environment the stage creates, and the gem and PHP extension directories of Debian's own
-    ruby and php (/var/lib/gems, /usr/lib/php) where the base image is not the official one.
+    ruby and php (/var/lib/gems, /usr/lib/php or php5) where the base image is not the official
+    one, and the project library of packrat/renv restores.
     Refused: a build tool in / (the scan would be the whole filesystem), a prefix of / or /usr
     (every library of the system would stay), a script whose contents are not seen (it may
     install anywhere), pip with --target/--prefix/--root/--user, and paths through variables.
@@ -464,7 +477,13 @@ def linked_roots(stage: Stage, runs) -> tuple[tuple[str, ...] | None, str | None
                 if name == "gem" and official != "ruby":
                     roots.add(run.env.get("GEM_HOME") or "/var/lib/gems")
                 if name == "pecl" and official != "php":
-                    roots.add("/usr/lib/php")
+                    roots.add(_debian_php_dir(stage))
+                if name in ("R", "Rscript", "r") and any("restore" in a for a in c.argv[1:]):
+                    # packrat::restore()/renv::restore() build into the project's library
+                    # (fix review 2026-11-30, aryeelab/schemer: ./packrat/lib)
+                    if cwd == "/":
+                        return None, f"`{' '.join(c.argv[:2])}` restores a project library in /"
+                    roots.add(cwd)
                 continue
             if name.endswith((".sh", ".bash")) or c.argv[0].startswith(("./", "bin/")):
                 if name not in _CONFIGURE_SCRIPTS:
@@ -472,7 +491,7 @@ def linked_roots(stage: Stage, runs) -> tuple[tuple[str, ...] | None, str | None
             if name in ("bundle", "bundler") and official != "ruby":
                 roots.add(run.env.get("GEM_HOME") or "/var/lib/gems")
             if name == "phpize" and official != "php":
-                roots.add("/usr/lib/php")
+                roots.add(_debian_php_dir(stage))
             if cwd == "/":
                 return None, f"`{' '.join(c.argv[:2])}` builds in /"
             roots.add(cwd)

@@ -435,6 +435,13 @@ def runs_vcs(program: str) -> bool:
     return program in load_table("packages").get("vcs_users", {}).get("programs", ())
 
 
+def loaded_at_run_time(manager: str, name: str) -> bool:
+    """Whether a -dev package stands for a library that a binding loads by name at run time
+    (ctypes, dlopen: Rtree's libspatialindex_c, python-magic's libmagic), which an ldd scan of what
+    the build wrote does not see: packages.toml [loaded_at_run_time], with the bindings' docs."""
+    return name in load_table("packages").get("loaded_at_run_time", {}).get(manager, ())
+
+
 def runs_toolchain(program: str, toolchain: str) -> bool:
     """Whether `program` (a basename) is one of the toolchain's own programs in toolchains.toml
     ([[command]] programs and program_patterns): `go` for go, `cc`/`g++-12` for gcc, `mvn` for

@@ -1407,7 +1407,7 @@ def _plain_install(stage, run, found, mgr: str, builders):
     if cmd.shell is None or cmd.shell.in_pipeline or cmd.shell.in_subshell or cmd.shell.conditional:
         return None, None, None, "the install is not a plain command of the RUN"
     if mgr == "apt":
-        prog = _brings_program(stage, op, names, release, builders[-1])
+        prog = _brings_program(stage, names, libs, release, builders[-1])
         if prog is not None:
             return None, None, None, prog
     if mgr == "apt" and _brings_ca_certificates(stage, op, names, release):
@@ -1449,6 +1449,10 @@ def _linked_keep(stage, builders, unknown: str, names, release, mgr: str) -> tup
     why = f"dockerlint does not know which runtime library `{unknown}` stands for on {needs.release_label(release)}"
     if mgr != "apt":
         return None, why
+    dl = next((n for n in names if knowledge.loaded_at_run_time("apt", n)), None)
+    if dl is not None:
+        # ctypes/dlopen by name: what ldd sees of the build is not what the program loads
+        return None, f"{why}, and `{dl}` stands for a library that bindings load at run time by name"
     if not any(may_compile(c) or c.argv[:1] == ("go",) for r in builders for c in r.commands):
         # the libraries may be for a binary that comes later (downloaded, copied): the scan
         # would not see it (seed-4 review: a fetched app linking libuv1)
@@ -1500,14 +1504,37 @@ def _brought_back(stage, op, names: set[str]) -> str | None:
     return None
 
 
-def _brings_program(stage, op, names, release, last) -> str | None:
-    """Why purging `names` would take a program the image runs after `last` (the last RUN that
-    builds with them), or None: a package of the same name as a program that CMD, ENTRYPOINT,
-    HEALTHCHECK or a later RUN starts is among what they brought (Depends, Debian data for the
-    release, bookworm's graph where it lacks it) and nothing else the stage installs or its base
-    ships brings it (liboctave-dev depends on octave; an image that runs `octave` needs it:
-    ashgillman/octave). Program and package share a name for most programs Debian packages
-    (octave, gnuplot, git, make); where they do not, this says nothing."""
+# Packages of a language's modules (python3-pyqt5, ruby-nokogiri, r-cran-xml2, node-uglify, libjson-perl)
+# and the programs that import them; modules only used to build are left out (_BUILD_MODULE).
+_MODULE_PACKAGE = LazyRe(r"(?:(python)[23]?|(ruby)|(php)[\d.]*|(r)-cran|(node))-.+|lib.+-(perl)")
+_BUILD_MODULE = LazyRe(r".+-(?:dev|distutils|lib2to3|setuptools|pip|wheel|venv|pkg-resources|dbg|doc)")
+_LANGUAGE_PROGRAMS = {"python": ("python", "pip", "easy_install", "uwsgi", "gunicorn"),
+                      "ruby": ("ruby", "gem", "bundle", "rails", "rake", "puma", "unicorn"),
+                      "php": ("php", "composer", "apache2-foreground"), "r": ("r", "rscript"),
+                      "node": ("node", "npm", "yarn"), "perl": ("perl", "cpan", "cpanm")}
+
+
+def _language_of_program(prog: str) -> str | None:
+    """The language whose modules `prog` (a basename) imports or installs: python3.11 and pip3
+    are Python's, bundle Ruby's, composer PHP's …; None for any other program."""
+    bare = prog.lower().rstrip("0123456789.")
+    return next((lang for lang, ps in _LANGUAGE_PROGRAMS.items() if bare in ps or
+                 (lang == "php" and bare.startswith("php-fpm"))), None)
+
+
+def _brings_program(stage, names, libs, release, last) -> str | None:
+    """Why purging `names` (libs: what the fix keeps by name) would take something the image runs
+    after `last` (the last RUN that builds with them), or None:
+    - a package of the same name as a program that CMD, ENTRYPOINT, HEALTHCHECK or a later RUN
+      starts (liboctave-dev depends on octave: ashgillman/octave). Program and package share a
+      name for most programs Debian packages (octave, gnuplot, git, make); where they do not,
+      this says nothing;
+    - a package of a language's modules that a program of that language the image runs may
+      import (pyqt5-dev-tools depends on python3-pyqt5, which pyqtgraph needs: fix review
+      2026-11-30, dammi87/pylime).
+    Either only when it is among what they brought (Depends; Debian data for the release,
+    bookworm's graph where it lacks it) and nothing else the stage installs, the fix keeps or the
+    base ships brings it."""
     from . import debian
     from .layers import base_ships
     from .runtime import programs, runtime_commands
@@ -1523,13 +1550,27 @@ def _brings_program(stage, op, names, release, last) -> str | None:
             progs += [c.name.rsplit("/", 1)[-1] for c in r.commands if c.name]
         later = later or r is last
     removed = debian.closure(names, release)
-    if not removed & set(progs):
+    # the languages the image runs, or installs modules of (pip3 install pyqtgraph: dammi87/pylime)
+    langs = {lang for p in progs + [c.name.rsplit("/", 1)[-1] for r in stage.all_runs() for c in r.commands if c.name]
+             if (lang := _language_of_program(p))}
+    if not removed & set(progs) and not langs:
         return None
-    others = [n for m, n in needs.kept_packages(stage) if m == "apt" and n not in names]
+    others = [n for m, n in needs.kept_packages(stage) if m == "apt" and n not in names] + list(libs or ())
     kept = debian.closure(others, release)
+
+    def gone(p: str) -> bool:
+        return p in removed and p not in kept and p not in names and base_ships(stage.root_image, "apt", p) is None
+
     for p in dict.fromkeys(progs):
-        if p in removed and p not in kept and p not in names and base_ships(stage.root_image, "apt", p) is None:
+        if gone(p):
             return f"they bring `{p}`, which the image runs"
+    for p in sorted(removed):
+        m = _MODULE_PACKAGE.fullmatch(p)
+        if m is None or _BUILD_MODULE.fullmatch(p) or knowledge.build_only_package("apt", p) is not None:
+            continue
+        lang = next(g for g in m.groups() if g)
+        if lang in langs and gone(p):
+            return f"they bring `{p}`, a module of a language the image runs"
     return None
 
 
@@ -1568,6 +1609,7 @@ def move_install_to_user(model, stage, run, found, mgr: str) -> tuple[object, st
 
     if mgr not in ("apt", "apk"):
         return None, "only apt and apk installs are moved"
+    reuse_lists = False
     names = {n for _o, _k, n in found}
     ops = list(dict.fromkeys(op for op, _k, _n in found))
     if len(ops) != 1:
@@ -1610,9 +1652,13 @@ def move_install_to_user(model, stage, run, found, mgr: str) -> tuple[object, st
             return None, f"line {changed} changes apt's sources before the RUN that builds"
         readers = later_readers(model, last)
         if readers:
-            # the lists removed at the end of B would be gone for a later RUN that reads them
-            return None, (f"the RUN at line {readers[0].instruction.start_line} reads the package lists "
-                          "without updating them")
+            # the lists removed at the end of B would be gone for a later RUN that reads them:
+            # where B already has lists (an earlier RUN left them), B installs from those and
+            # leaves them as they were (no update, no removal)
+            if not _lists_present_before(stage, b):
+                return None, (f"the RUN at line {readers[0].instruction.start_line} reads the package lists "
+                              "without updating them")
+            reuse_lists = True
     joins, opening, closing, why = _merge_runs(stage, merged)
     if why is not None:
         return None, f"{len(users)} later RUNs may use them and {why}"
@@ -1627,6 +1673,9 @@ def move_install_to_user(model, stage, run, found, mgr: str) -> tuple[object, st
     # every word naming one of them (`automake` written twice in one install: both go)
     ks = [k for k, p in enumerate(op.packages) if base_name(p) in names]
     whole = len(ks) == len(op.packages) and not libs
+    if whole and reuse_lists:
+        return None, ("the install would be left with no package, and the RUN at line "
+                      f"{b.instruction.start_line} would install from the lists it leaves")
     if whole:
         # nothing would be left to install: the RUN goes when it does nothing else
         if not _only_package_bookkeeping(run, op, mgr):
@@ -1668,8 +1717,12 @@ def move_install_to_user(model, stage, run, found, mgr: str) -> tuple[object, st
     else:
         # as the install was (its recommends go with the purge's --auto-remove: DKL202's _all_auto_removed)
         recs = "--no-install-recommends " if option_turns_off(op) else ""
-        install = f"apt-get update && apt-get install -y {recs}{' '.join(moved)} && "
-        removal = "apt-get purge -y --auto-remove " + " ".join(moved) + " && rm -rf /var/lib/apt/lists/*"
+        if reuse_lists:
+            install = f"apt-get install -y {recs}{' '.join(moved)} && "
+            removal = "apt-get purge -y --auto-remove " + " ".join(moved)
+        else:
+            install = f"apt-get update && apt-get install -y {recs}{' '.join(moved)} && "
+            removal = "apt-get purge -y --auto-remove " + " ".join(moved) + " && rm -rf /var/lib/apt/lists/*"
         if keep is not None:
             removal = f"{keep}\n&& {removal}"
     if closing:
@@ -1731,6 +1784,21 @@ def move_install_to_user(model, stage, run, found, mgr: str) -> tuple[object, st
     if whole:
         title += f"; the RUN at line {run.instruction.start_line}, which only installed {it}, goes"
     return Fix(title, "unsafe", tuple(edits)), None
+
+
+def _lists_present_before(stage, b) -> bool:
+    """Whether apt's package lists are in the image when RUN `b` starts: the last earlier RUN of
+    the stage that writes or removes them (aptlists.lists_use) left them."""
+    from .aptlists import lists_use
+
+    present = False
+    for r in stage.all_runs():
+        if r is b:
+            return present
+        use = lists_use(r)
+        if not use.cached and (use.writes or use.removes):
+            present = use.left
+    return False
 
 
 def _join_and_purge(stage, run, found, op, users) -> tuple[object, str | None]:

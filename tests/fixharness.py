@@ -639,8 +639,14 @@ def _between_moved(rb, argv: bool = True) -> list:
     the last two for apt (update, install; purge, rm of the lists), all but the first and the last
     for apk (add of the virtual package; its del)."""
     cmds = [c for c in rb.commands if c.argv]
-    k = 1 if cmds and tuple(cmds[0].argv[:4]) == ("apk", "add", "--no-cache", "--virtual") else 2
-    got = cmds[k:-k]
+    if cmds and tuple(cmds[0].argv[:4]) == ("apk", "add", "--no-cache", "--virtual"):
+        got = cmds[1:-1]
+    else:
+        # apt: update, install … purge, rm of the lists; or install … purge where the RUN uses
+        # the lists an earlier RUN left (later RUNs read them too)
+        start = 1 if cmds and tuple(cmds[0].argv[:2]) == ("apt-get", "install") else 2
+        end = 2 if cmds and tuple(cmds[-1].argv) == ("rm", "-rf", "/var/lib/apt/lists/*") else 1
+        got = cmds[start:-end]
     if len(got) >= 7 and got[-7].argv[:1] == ("find",) and "ldd" in got[-7].argv:
         got = got[:-7]  # the keep of linked libraries before the purge (_split_keep checks it)
     return [c.argv for c in got] if argv else got
@@ -653,6 +659,9 @@ def _moved_in(old_cmds, rb) -> bool:
     new = [c.argv for c in rb.commands if c.argv]
     if new and tuple(new[0][:4]) == ("apk", "add", "--no-cache", "--virtual"):
         return len(new) == len(old) + 2 and new[1:-1] == old
+    if new and tuple(new[0][:2]) == ("apt-get", "install"):
+        return len(new) >= len(old) + 2 and _between_moved(rb) == old and new[:1] != old[:1] \
+            and tuple(new[-1][:4]) == ("apt-get", "purge", "-y", "--auto-remove")
     return len(new) >= len(old) + 4 and _between_moved(rb) == old and new[:2] != old[:2] \
         and tuple(new[0][:2]) == ("apt-get", "update")
 
@@ -696,13 +705,20 @@ def _check_moved_install(ra, rb, old_cmds) -> tuple[set[str], list[str]]:
         if {base_name(p) for _o, p in rb.kept_packages} & pkgs:
             out.append(f"the RUN at line {line} keeps {sorted(pkgs)}")
         return pkgs, out
-    middle, roots, problems = _split_keep([c.argv for c in new[2:-2]])
+    # without an update and a removal of the lists where the RUN installs from the lists an
+    # earlier RUN left, which later RUNs read (_lists_left_before checks they are there)
+    reuse = tuple(new[0].argv[:2]) == ("apt-get", "install")
+    start, end = (1, 1) if reuse else (2, 2)
+    middle, roots, problems = _split_keep([c.argv for c in new[start:-end]])
     out += problems
-    if roots is not None and [c.argv for c in new[-9:-2]][0][:1] != ("find",):
+    if roots is not None and [c.argv for c in new[-7 - end:-end]][0][:1] != ("find",):
         out.append(f"the RUN at line {line} keeps linked libraries before its last command")
     if middle != [c.argv for c in old]:
         out.append(f"the RUN at line {line} changes its own commands")
-    inst, purge, rm = new[1].argv, new[-2].argv, new[-1].argv
+    inst, purge = new[start - 1].argv, new[-end].argv
+    rm = ("rm", "-rf", "/var/lib/apt/lists/*") if reuse else new[-1].argv
+    if reuse and not _lists_left_before(rb):
+        out.append(f"the RUN at line {line} installs without an update where no lists are left")
     opts = [w for w in inst[2:] if w.startswith("-")]
     pkgs = {base_name(w) for w in inst[2:] if not w.startswith("-")}
     if tuple(inst[:2]) != ("apt-get", "install") or not set(opts) <= {"-y", "--no-install-recommends"}:
@@ -725,10 +741,27 @@ def _check_moved_install(ra, rb, old_cmds) -> tuple[set[str], list[str]]:
             if info is not None and info.category == "headers" and runtime_libraries("apt", p, release) is None:
                 out.append(f"the RUN at line {line} purges `{p}`, whose runtime libraries are unknown on {release}, "
                            "with no keep of what the build links")
-    for c in new[1:3] + new[-2:]:
+    for c in new[start - 1:start + 1] + new[-end:]:
         if c.connector not in ("&&", None) and not c.errexit:
             out.append(f"`{' '.join(c.argv)}` is joined with {c.connector!r}")
     return pkgs, out
+
+
+def _lists_left_before(rb) -> bool:
+    """Whether a RUN before rb in its stage (the fixed file) updates the lists and none after that
+    removes them, read from the commands (not from dockerlint's list model)."""
+    present = False
+    for r in rb.stage.all_runs():
+        if r is rb:
+            return present
+        for c in r.commands:
+            a = tuple(c.argv)
+            verbs = [w for w in a[1:] if not w.startswith("-")]
+            if a[:1] in (("apt-get",), ("apt",)) and verbs[:1] == ["update"]:
+                present = True
+            elif a[:2] == ("rm", "-rf") and any(w.startswith("/var/lib/apt/lists") for w in a[2:]):
+                present = False
+    return False
 
 
 def _removed_build_only(ra, rb) -> set[str]:

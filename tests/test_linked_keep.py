@@ -36,6 +36,9 @@ def _roots(text):
     ("FROM debian:stretch\nRUN gem install nokogiri\n", ("/usr/local", "/var/lib/gems")),
     ("FROM debian:stretch\nRUN pecl install imagick\n", ("/usr/lib/php", "/usr/local")),
     ("FROM php:7.1-apache\nRUN pecl install imagick && docker-php-ext-enable imagick\n", ("/usr/local",)),
+    # Debian's php5 keeps pecl's extensions in /usr/lib/php5; packrat builds in the project
+    ("FROM debian:jessie\nRUN apt-get install -y php5-dev php5-cli && pecl install mongo\n", ("/usr/lib/php5", "/usr/local")),
+    ("FROM r-base:3.6\nWORKDIR /srv/app\nRUN R -e 'packrat::restore()'\n", ("/srv/app", "/usr/local")),
     # a root inside another is scanned with it
     ("FROM debian:jessie\nWORKDIR /usr/local/src/app\nRUN make\n", ("/usr/local",)),
 ])
@@ -156,3 +159,37 @@ def test_cli_diff_shows_the_keep(tmp_path):
     subprocess.run([sys.executable, "-m", "dockerlint", "--select", "DKL102", "--fix", "--unsafe-fixes", str(p)],
                    capture_output=True)
     assert "xargs -r apt-mark manual" in p.read_text()
+
+
+def test_libraries_loaded_by_name_at_run_time_are_not_left_to_ldd():
+    # Rtree loads libspatialindex_c with ctypes (fix review, afeld/spatial_join)
+    text = ("FROM debian:jessie\n"
+            "RUN apt-get update && apt-get install -y python-pip libspatialindex-dev && pip install rtree "
+            "&& rm -rf /var/lib/apt/lists/*\n"
+            'CMD ["python", "-m", "app"]\n')
+    (f,) = [g for g in findings(text, "DKL102") if g.line == 2]
+    assert f.fix is None
+    assert ("`libspatialindex-dev` stands for a library that bindings load at run time by name"
+            in f.suggestion)
+
+
+def test_a_purge_that_takes_a_module_of_the_language_the_image_runs_is_refused():
+    # pyqt5-dev-tools depends on python3-pyqt5 (Debian data): pyqtgraph needs it (dammi87/pylime)
+    text = ("FROM debian:bookworm\n"
+            "RUN apt-get update && apt-get install -y --no-install-recommends gcc python3-pip pyqt5-dev-tools "
+            "&& pip3 install --break-system-packages pyqtgraph && rm -rf /var/lib/apt/lists/*\n"
+            'CMD ["python3", "-m", "app"]\n')
+    (f,) = findings(text, "DKL102")
+    assert f.fix is None
+    assert "they bring `python3-pyqt5`, a module of a language the image runs" in f.suggestion
+
+
+def test_docker_php_ext_configure_builds_with_the_headers():
+    # it runs phpize and ./configure: a move past it would fail with "png.h not found"
+    text = ("FROM php:7.1-apache\n"
+            "RUN apt-get update && apt-get install -y --no-install-recommends libpng-dev "
+            "&& rm -rf /var/lib/apt/lists/*\n"
+            "RUN docker-php-ext-configure gd --with-png-dir=/usr\n"
+            "RUN docker-php-ext-install gd\n")
+    (f,) = findings(text, "DKL102")
+    assert f.fix.title.startswith("Join the RUNs at lines 3 and 4, which build with it, into one; install `libpng-dev`")
