@@ -1001,7 +1001,7 @@ def test_compiled_tables_equal_the_sources(tmp_path):
     for name, path in sources:
         by_group.setdefault("rules" if name.startswith("rule:") else name, []).append((name, path))
     assert sorted(paths) == sorted(str(tmp_path / f"{g}.bin") for g in by_group)
-    assert {"images", "image_history", "packages", "rules"} <= set(by_group)
+    assert {"images", "image_history", "packages", "rules", "debian", "debian/bookworm"} <= set(by_group)
     for group, group_sources in by_group.items():
         fmt, digest, data = marshal.loads((tmp_path / f"{group}.bin").read_bytes())
         assert fmt == compiled._FORMAT and digest == compiled._digest(group_sources), group
@@ -1013,6 +1013,9 @@ def test_compiled_tables_equal_the_sources(tmp_path):
                 value = compiled.Keyed(value)
                 assert isinstance(value, dict) and value == compiled.parse_source(name, path), name
                 value = dict(value.items())
+            if name.startswith("debian/"):  # each mapping one bytes object, decoded a bucket at a time
+                assert {k for k, v in value.items() if type(v) is bytes} == {"aliases", "graph", "packages"}
+                value = {k: dict(compiled.Packed(v).items()) if type(v) is bytes else v for k, v in value.items()}
             assert value == compiled.parse_source(name, path), name
 
 
@@ -1065,3 +1068,36 @@ def test_a_keyed_table_decodes_only_the_entries_asked_for(monkeypatch):
     assert type(dict.__getitem__(history, "python")) is not bytes
     assert type(dict.__getitem__(history, "node")) is bytes  # not asked for: still encoded
     assert history == source and dict(history.items()) == source
+
+
+def test_a_packed_table_decodes_only_the_buckets_asked_for():
+    from dockerlint import compiled
+
+    source = {f"pkg{i}": [i, f"dep{i}"] for i in range(1000)} | {"": [0], "ü": None}
+    packed = compiled.Packed(compiled.pack(source))
+    assert len(packed) == 1002 and packed._read == {}
+    assert packed["pkg7"] == [7, "dep7"] and packed.get("ü", 1) is None and packed[""] == [0]
+    assert len(packed._read) == 3  # only the buckets of the three keys
+    assert "pkg999" in packed and "pkg1000" not in packed and packed.get("nope", "d") == "d"
+    assert 7 not in packed and packed.get(None) is None  # only str keys are ever present
+    with pytest.raises(KeyError):
+        packed["nope"]
+    assert packed == source and dict(packed.items()) == source and sorted(packed) == sorted(source)
+    assert compiled.Packed(compiled.pack({})) == {} and len(compiled.Packed(compiled.pack({}))) == 0
+
+
+def test_a_release_file_is_read_packed_and_answers_as_the_json(monkeypatch):
+    import json
+
+    from dockerlint import compiled, debian
+
+    monkeypatch.setattr(compiled, "_CACHE", {})
+    body = compiled.table("debian/jammy")
+    with open(compiled._group_sources(compiled.rules_dir(), "debian/jammy")[0][1], encoding="utf-8") as fh:
+        source = json.load(fh)
+    assert isinstance(body["graph"], compiled.Packed) and isinstance(body["base"], list)
+    for name in ("gcc", "libpq-dev", "curl", "no-such-package"):
+        assert body["graph"].get(name) == source["graph"].get(name), name
+        assert body["packages"].get(name) == source["packages"].get(name), name
+    assert body["graph"]._read.keys() != set(range(body["graph"]._buckets))  # not all decoded
+    assert debian.closure(["gcc"], "jammy") and debian.package("gcc", "jammy").release == "jammy"
