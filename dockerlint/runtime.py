@@ -288,7 +288,7 @@ def purpose(stage) -> Purpose:
             if key.rsplit(".", 1)[-1].lower() in ("name", "title", "description") and _SAYS_BUILD_ENV.search(value):
                 return Purpose("build-environment", f"its LABEL {key} says so: {value!r}")
     for s in stage.lineage:
-        said = _INTRO_SAYS_BUILD_ENV.search(s.intro)
+        said = s.intro and _INTRO_SAYS_BUILD_ENV.search(s.intro)  # "" never matches: no compile
         if said:
             return Purpose("build-environment", f"the comments that introduce it say so: {said.group(0)!r}")
     from .packages import base_name
@@ -343,13 +343,15 @@ def _unwrap(argv: tuple[str, ...]) -> tuple[str, ...]:
     return argv
 
 
+_VERSIONED_NAMES = ("perl", "python", "ruby", "php", "node", "lua", "tclsh", "pypy")
 _VERSIONED = LazyRe(r"^(perl|python|ruby|php|node|lua|tclsh|pypy)[0-9][0-9.]*$")
 
 
 def _classify(argv: tuple[str, ...]) -> str | None:
     """Why a started program means a build/dev environment, or None for an application."""
     prog = _base(argv[0])
-    m = _VERSIONED.match(prog)
+    # the prefix test first: most programs are not interpreters, and the pattern then needs no compile
+    m = _VERSIONED.match(prog) if prog.startswith(_VERSIONED_NAMES) else None
     if m:
         prog = m.group(1)  # perl5.24.0, python3.8 …
     args = argv[1:]

@@ -154,3 +154,37 @@ def test_a_record_inside_itself_reprs_as_dots():
     p = ParsedFile()
     p.comments.append(p)
     assert repr(p).startswith("ParsedFile(instructions=[], comments=[...], directives=[]")
+
+
+@pytest.mark.parametrize("pattern, prefixes", [
+    ("(ubuntu[0-9.]*|noble|jammy)", ("ubuntu", "noble", "jammy")),
+    ("alpine[0-9.]*", ("alpine",)),
+    ("ab?c|d+", ("a", "d")),  # an optional last literal is not required
+    ("a|b[|]c", ("a", "b")),  # the | of a class does not split
+    ("(a)(b)", None), (r"a\|b", None), ("[0-9]+", None), ("x{2}y", None), ("(a|)", None), ("é", None),
+])
+def test_match_prefixes_reads_only_simple_alternations(pattern, prefixes):
+    from dockerlint.lazyre import match_prefixes
+
+    assert match_prefixes(pattern) == prefixes
+
+
+def test_variant_tokens_answer_as_their_regexes_without_compiling_them():
+    import re
+
+    from dockerlint import images
+
+    t = images._tables()
+    variants = [v for v in t.global_variants + tuple(v for i in t.by_name.values() for v in i.variants)
+                if v.token is not None]
+    tokens = {"3.12", "slim", "SLIM", "bookworm", "Jammy", "UBUNTU22.04", "ubuntu", "al2", "al2023", "ltsc2022",
+              "ubi9", "alpine3.20", "alpine", "windowsservercore", "latest", "sid", "\u017fid", "\u212aa", "", "-"}
+    tokens |= {e for v in variants for e in (v.example, v.example.upper()) if e}
+    assert len(variants) > 40
+    for v in variants:
+        rx = re.compile(v.token.pattern, re.IGNORECASE)
+        for tok in tokens:
+            assert images._token_matches(v.token, tok) == bool(rx.fullmatch(tok)), (v.token.pattern, tok)
+    fresh = images.LazyRe("(ubuntu[0-9.]*|noble|jammy)", re.IGNORECASE)
+    assert not images._token_matches(fresh, "3.12") and "fullmatch" not in vars(fresh)
+    assert images._token_matches(fresh, "Ubuntu24.04") and "fullmatch" in vars(fresh)
