@@ -188,3 +188,83 @@ def test_variant_tokens_answer_as_their_regexes_without_compiling_them():
     fresh = images.LazyRe("(ubuntu[0-9.]*|noble|jammy)", re.IGNORECASE)
     assert not images._token_matches(fresh, "3.12") and "fullmatch" not in vars(fresh)
     assert images._token_matches(fresh, "Ubuntu24.04") and "fullmatch" in vars(fresh)
+
+
+# Modules that cost milliseconds to import and that the lint of one file does not need.  A test
+# below fails when dockerlint's own code imports one on the one-file path (tree-sitter-bash's
+# package imports importlib.resources, and through it pathlib, tempfile, typing …: not ours).
+SLOW = ("pathlib", "tempfile", "typing", "shutil", "random", "urllib.parse", "importlib.resources",
+        "dataclasses", "inspect", "tomllib", "tomli", "click", "argparse", "textwrap", "datetime")
+# Counts every import statement run by dockerlint's own code (builtins.__import__ sees them even
+# when the module is already loaded), by where it stands.
+_IMPORT_SPY = """
+    import builtins, gc, io, os, sys
+    gc.disable()
+    PKG = os.path.join(os.getcwd(), "dockerlint") + os.sep
+    SLOW = set(sys.argv[2].split(","))
+    found = set()
+    _import = builtins.__import__
+    def spy(name, globals=None, locals=None, fromlist=(), level=0):
+        if level == 0:
+            names = {name} | {f"{name}.{f}" for f in fromlist or ()}
+            hit = names & SLOW
+            if hit:
+                code = sys._getframe(1).f_code
+                if code.co_filename.startswith(PKG):
+                    found.update(f"{n} ({code.co_filename[len(PKG):]})" for n in hit)
+        return _import(name, globals, locals, fromlist, level)
+    builtins.__import__ = spy
+    from dockerlint import cli
+    out = io.StringIO()
+    sys.stdout, real = out, sys.stdout
+    status = cli.run_command(sys.argv[3:] + [sys.argv[1]])
+    sys.stdout = real
+    print(status, sorted(found), sorted(m for m in SLOW if m in sys.modules), sep="\\n")
+"""
+RUNS = {
+    "ubuntu-go": "FROM ubuntu:latest\nWORKDIR /app\nRUN apt update && apt install -y golang\nCOPY main.go .\n"
+                 "RUN go mod init hello && go build -o hello\nCMD [\"./hello\"]\n",
+    "debian-pip": "FROM python:3.12-slim-bookworm\nRUN apt-get update && apt-get install -y gcc libpq-dev \\\n"
+                  " && pip install psycopg2\nCOPY . /app\nUSER 1000\nCMD [\"python\", \"/app/main.py\"]\n",
+    "alpine": "FROM alpine:3.20\nRUN apk add curl\nENTRYPOINT curl -s http://example.com\n",
+}
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+@pytest.mark.parametrize("name", sorted(RUNS))
+def test_the_one_file_path_imports_no_slow_module_of_its_own(tmp_path, name, fmt):
+    f = tmp_path / "Dockerfile"
+    f.write_text(RUNS[name])
+    p = run_python(_IMPORT_SPY, str(f), ",".join(SLOW), "--format", fmt)
+    assert p.returncode == 0, p.stderr[-3000:]
+    status, ours, _loaded = p.stdout.splitlines()
+    assert status == "1"  # each file has findings: the whole lint and report ran
+    assert ours == "[]"
+
+
+def test_a_file_without_run_imports_none_of_the_slow_modules(tmp_path):
+    f = tmp_path / "Dockerfile"
+    f.write_text("FROM alpine:3.20\nCOPY app /app\nUSER 1000\nCMD [\"/app\"]\n")
+    p = run_python(_IMPORT_SPY, str(f), ",".join(SLOW + ("tree_sitter", "tree_sitter_bash")))
+    assert p.returncode == 0, p.stderr[-3000:]
+    assert p.stdout.splitlines() == ["0", "[]", "[]"]
+
+
+def test_the_debian_tables_are_read_compiled_not_as_json(tmp_path):
+    f = tmp_path / "Dockerfile"
+    f.write_text(RUNS["ubuntu-go"])
+    p = run_python("""
+        import gc, io, sys
+        gc.disable()
+        import json
+        files = []
+        json.load = lambda fh, **k: files.append(fh.name)  # a table read as JSON (exec forms use loads)
+        from dockerlint import cli, compiled, debian
+        sys.stdout = io.StringIO()
+        cli.run_command([sys.argv[1]])
+        sys.stdout = sys.__stdout__
+        graph = debian._body("resolute")["graph"]
+        print(files, type(graph).__name__, 0 < len(graph._read) < len(graph) / 20)
+    """, str(f))
+    assert p.returncode == 0, p.stderr[-3000:]
+    assert p.stdout.split() == ["[]", "Packed", "True"]
