@@ -88,7 +88,14 @@ def _group_sources(root: str, group: str) -> list[tuple[str, str]]:
     """(table name, path) of the sources one compiled file is built from; [] for an unknown group."""
     if group == _RULES:
         return _rule_sources(root)
-    return [(n, p) for n, p in _knowledge_sources(root) if n == group]
+    # the paths _knowledge_sources would list for this name, looked up instead of listed: a run
+    # asks for five to ten groups
+    know = os.path.join(root, "knowledge")
+    if group.startswith(_PACKED_PREFIX):
+        paths = [os.path.join(know, "debian", f"{group[len(_PACKED_PREFIX):]}.json")]
+    else:
+        paths = [os.path.join(know, group + ext) for ext in (".json", ".toml")]  # listing order
+    return [(group, p) for p in paths if os.path.isfile(p)]
 
 
 def _groups(sources: list[tuple[str, str]]) -> dict[str, list[tuple[str, str]]]:

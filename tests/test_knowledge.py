@@ -1136,3 +1136,15 @@ def test_a_release_file_is_read_packed_and_answers_as_the_json(tmp_path, monkeyp
         assert body["packages"].get(name) == source["packages"].get(name), name
     assert body["graph"]._read.keys() != set(range(body["graph"]._buckets))  # not all decoded
     assert debian.closure(["gcc"], "jammy") and debian.package("gcc", "jammy").release == "jammy"
+
+
+def test_each_group_finds_the_sources_the_listing_holds():
+    from dockerlint import compiled
+
+    root = compiled.rules_dir()
+    listed = compiled._groups(compiled._sources(root))
+    assert len(listed) > 15 and "debian/bookworm" in listed
+    for group, sources in listed.items():
+        assert compiled._group_sources(root, group) == sources, group
+    for unknown in ("no-such-table", "debian/sid", "knowledge/images"):
+        assert compiled._group_sources(root, unknown) == []

@@ -268,3 +268,25 @@ def test_the_debian_tables_are_read_compiled_not_as_json(tmp_path):
     """, str(f))
     assert p.returncode == 0, p.stderr[-3000:]
     assert p.stdout.split() == ["[]", "Packed", "True"]
+
+
+def test_the_intro_word_test_never_hides_a_match_of_the_pattern():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from dockerlint import runtime
+
+    words = st.sampled_from(["build", "Development", "dev", "developer", "ENVIRONMENT", "for", "go", "meant",
+                             "intended", "strictly", "only", "devcontainer", "image", "container", "building",
+                             "bu\u0131lding", "env\u0131ronment", "devcontainer"[:5] + "\u212a", "\u017f", "#", "\n"])
+
+    @settings(max_examples=400, deadline=None, derandomize=True)
+    @given(st.lists(words, max_size=8).map(" ".join))
+    def agree(text):
+        if runtime._INTRO_SAYS_BUILD_ENV.search(text):
+            assert runtime._says_build_env(text), text
+
+    agree()
+    assert not runtime._says_build_env("") and not runtime._says_build_env("# the app image")
+    assert runtime._says_build_env("Build Environment for X")
+    assert runtime._says_build_env("bu\u0131lding")  # not ASCII: left to the pattern
