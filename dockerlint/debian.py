@@ -8,7 +8,9 @@ release's Packages indexes (``apt-cache dumpavail`` in a private apt root); ``me
 says when, with which apt, from which sources, and how every figure is counted.
 Each file is read on first use and kept, a release's file only when that release is
 asked about (bookworm's is about 1 MB, an Ubuntu release's about 0.6 MB); importing
-this module reads nothing.
+this module reads nothing. A run reads them as compiled at build time (dockerlint/compiled.py:
+marshal data, a release's packages and graph in hash buckets decoded only for the names asked
+about), or from the JSON when the compiled copy is missing or stale.
 
 Releases: the codenames in the table (Debian bullseye, bookworm, trixie; Ubuntu
 xenial, bionic, focal, jammy, noble, resolute). A release that is not in the table
@@ -28,14 +30,13 @@ Dockerfiles use resolve to the package apt installs.
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections.abc import Iterable
 TYPE_CHECKING = False  # typing costs ~5 ms of start-up; annotations are strings here
 if TYPE_CHECKING:
     from typing import Any
 
-from .knowledge import knowledge_dir
+from .compiled import table
 from .lazyre import LazyRe
 from .records import Value, setfield
 
@@ -132,16 +133,15 @@ class AptFacts(Value):
 @functools.cache
 def _index() -> dict[str, Any]:
     """debian.json: meta, and per release its header (distro, version, apt, sources, ...)."""
-    with open(knowledge_dir() / "debian.json", encoding="utf-8") as f:
-        return json.load(f)
+    return table("debian")
 
 
 @functools.cache
 def _body(release: str) -> dict[str, Any]:
-    """debian/RELEASE.json: the release's base, aliases, packages and graph (*release* is a key
-    of the index)."""
-    with open(knowledge_dir() / "debian" / f"{release}.json", encoding="utf-8") as f:
-        return json.load(f)
+    """debian/RELEASE.json: the release's base (a list), aliases, packages and graph (mappings
+    answering `[name]`, `.get`, `in`: compiled.Packed, or dicts when read from the JSON);
+    *release* is a key of the index."""
+    return table(f"debian/{release}")
 
 
 def known_releases() -> tuple[str, ...]:

@@ -218,10 +218,21 @@ class _Variant(Value):
                 return None
             if self.token is None:
                 return ""
-        for t in tokens:
-            if self.token is not None and self.token.fullmatch(t):
-                return t
+        if self.token is not None:
+            for t in tokens:
+                if _token_matches(self.token, t):
+                    return t
         return None
+
+
+def _token_matches(token: LazyRe, t: str) -> bool:
+    """token.fullmatch(t) (a case-insensitive variant token), without compiling the pattern for a
+    tag token that does not start as any of its alternatives ("3.12", "slim" against the list of
+    Ubuntu release names): a file's tag tokens reach a few of the ~40 variant patterns."""
+    pre = token.match_prefixes()
+    if pre is not None and t.isascii() and not t.lower().startswith(pre):
+        return False
+    return token.fullmatch(t) is not None
 
 
 class _Image(Value):
@@ -509,7 +520,7 @@ def _lookup(name: str) -> tuple[_Image, str] | None:
     """The image entry and the key it was found under (lower-case, prefixes removed)."""
     t = _tables()
     key = _strip_prefixes(name.lower(), t.lookup_prefixes)
-    mirrored = _MIRRORED_LIBRARY.sub("", key)
+    mirrored = _MIRRORED_LIBRARY.sub("", key) if "library/" in key else key  # most names: no compile
     for candidate in dict.fromkeys((name.lower(), key, mirrored)):
         img = t.by_name.get(candidate)
         if img is not None:
@@ -553,7 +564,7 @@ def _evaluate(img: _Image, tokens: list[str], version: tuple[int, ...] | None) -
 
 
 def _matches_any(img: _Image, token: str) -> bool:
-    return any(v.token is not None and v.token.fullmatch(token) for v in img.variants + _tables().global_variants)
+    return any(v.token is not None and _token_matches(v.token, token) for v in img.variants + _tables().global_variants)
 
 
 def _format_release(fmt: str, version: str) -> str | None:
@@ -987,7 +998,8 @@ def _runtime_image(text: str, cgo: bool) -> RuntimeImage | None:
             resolved = rest + text[len(repo):]
             _name, _tag, digest, p = _parse(resolved)
             notes.append(f"assumes {repo} is a mirror of Docker Hub's {found[1]}")
-    elif p is not None and _MIRRORED_LIBRARY.match(_strip_prefixes(repo.lower(), _tables().lookup_prefixes)):
+    elif p is not None and "library/" in repo.lower() and _MIRRORED_LIBRARY.match(
+            _strip_prefixes(repo.lower(), _tables().lookup_prefixes)):
         notes.append(f"assumes {repo} is a mirror of Docker Hub's {p.key}")
     if p is None or not p.img.runtime:
         return None

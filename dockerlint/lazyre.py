@@ -17,6 +17,46 @@ import re
 
 # The methods and attributes of re.Pattern that a LazyRe forwards once compiled.
 _FORWARDED = ("match", "fullmatch", "search", "sub", "subn", "split", "findall", "finditer")
+_META = frozenset("\\[](){}?*+.^$|")
+
+
+def match_prefixes(pattern: str) -> tuple[str, ...] | None:
+    """Lower-case strings one of which begins every string that `pattern` matches at its start
+    (`match`, `fullmatch`), whatever the ASCII case; None when unknown.  Read only from patterns
+    of the shape `A|B|…` or `(A|B|…)` (no other group, no escape) whose every alternative starts
+    with an ASCII literal: `(ubuntu[0-9.]*|noble|jammy)` -> ("ubuntu", "noble", "jammy").  A
+    string that starts with none of them (ASCII-lowered) cannot match, so the pattern need not
+    be compiled to say so."""
+    body = pattern
+    if body[:1] == "(" and body[-1:] == ")" and body.count("(") == 1 and body.count(")") == 1:
+        body = body[1:-1]
+    if "(" in body or ")" in body or "\\" in body or not body.isascii():
+        return None
+    out = []
+    depth = 0
+    alt = []
+    alts = []
+    for ch in body:  # split on the | outside character classes
+        if ch == "[":
+            depth += 1
+        elif ch == "]" and depth:
+            depth -= 1
+        if ch == "|" and not depth:
+            alts.append("".join(alt))
+            alt = []
+        else:
+            alt.append(ch)
+    alts.append("".join(alt))
+    for a in alts:
+        n = 0
+        while n < len(a) and a[n] not in _META:
+            n += 1
+        if n < len(a) and a[n] in "?*{":
+            n -= 1  # the last literal is optional (or repeated a number of times we do not read)
+        if n <= 0:
+            return None
+        out.append(a[:n].lower())
+    return tuple(out)
 
 
 class LazyRe:
@@ -25,6 +65,13 @@ class LazyRe:
     def __init__(self, pattern: str, flags: int = 0) -> None:
         self.pattern = pattern
         self._flags = flags
+
+    def match_prefixes(self) -> tuple[str, ...] | None:
+        """match_prefixes(self.pattern), computed once."""
+        d = self.__dict__
+        if "_prefixes" not in d:
+            d["_prefixes"] = match_prefixes(self.pattern)
+        return d["_prefixes"]
 
     def compiled(self) -> re.Pattern[str]:
         """The compiled pattern (compiling it the first time; re.error for a bad pattern)."""

@@ -25,6 +25,15 @@ _PY = LazyRe(r"^(?:.*/)?python(?:\d(?:\.\d+)?)?$")
 _PIP = LazyRe(r"^(?:.*/)?pip(?:\d(?:\.\d+)?)?$")
 
 
+# The substring tests first: most programs are neither, and the patterns then need no compile.
+def _is_pip(word: str) -> bool:
+    return "pip" in word and _PIP.match(word) is not None
+
+
+def _is_python(word: str) -> bool:
+    return "python" in word and _PY.match(word) is not None
+
+
 class PackageOp(Value):
     manager: str  # apt apk dnf zypper pip npm yarn pnpm gem
     tool: str  # the program as written: apt-get, yum, pip3, ...
@@ -143,9 +152,9 @@ def package_ops(argv: list[str], index: int) -> list[PackageOp]:
     rest = argv[1:]
     base = full - len(rest)  # argv index of rest[0]
     # pip in its many spellings: pip3, python3 -m pip, uv pip
-    if _PIP.match(prog):
+    if _is_pip(prog):
         return _generic("pip", prog, rest, _PIP_ACTIONS, _PIP_VALUE_OPTS, index, base)
-    if _PY.match(prog) and len(rest) >= 2 and rest[0] == "-m" and _PIP.match(rest[1]):
+    if _is_python(prog) and len(rest) >= 2 and rest[0] == "-m" and _is_pip(rest[1]):
         return _generic("pip", "python -m pip", rest[2:], _PIP_ACTIONS, _PIP_VALUE_OPTS, index, base + 2)
     if prog == "uv" and rest[:1] == ["pip"]:
         return _generic("pip", "uv pip", rest[1:], _PIP_ACTIONS, _PIP_VALUE_OPTS, index, base + 1)
@@ -323,8 +332,8 @@ def tool_ops(argv: list[str], index: int) -> list[PackageOp]:
         if sub[:1] == ["clean"]:
             return [op("conda", prog, "clean", [], options)]
         return []
-    if _PIP.match(prog) or _PY.match(prog) and rest[:1] == ["-m"] and len(rest) > 1 and _PIP.match(rest[1]):
-        tail = rest if _PIP.match(prog) else rest[2:]
+    if _is_pip(prog) or _is_python(prog) and rest[:1] == ["-m"] and len(rest) > 1 and _is_pip(rest[1]):
+        tail = rest if _is_pip(prog) else rest[2:]
         words, options = _words(tail, _PIP_VALUE_OPTS)
         if [w for w, _ in words[:2]] in (["cache", "purge"], ["cache", "remove"]):
             return [op("pip", prog, "clean", [], options)]

@@ -102,6 +102,22 @@ _SAYS_BUILD_ENV = LazyRe(r"\bCI\b|continuous integration|\b(build|development|de
 _INTRO_SAYS_BUILD_ENV = LazyRe(r"\b(build|development|dev|developer) environment\b|\bdevcontainer\b|"
                                r"\b(intended|meant) (strictly |only )?for (building|development)\b|"
                                r"\bfor (\w+ )?development\b|\bdevelopment (image|container)\b", re.I)
+# Every alternative of _INTRO_SAYS_BUILD_ENV holds one of these words.
+_INTRO_WORDS = ("environment", "devcontainer", "building", "development")
+
+
+def _says_build_env(intro: str) -> bool:
+    """False when _INTRO_SAYS_BUILD_ENV cannot match `intro`, told without compiling it: most
+    introductions hold none of its words.  Text that is not ASCII goes to the pattern, whose
+    case-insensitive letters also match a few others (\u017f for s, \u212a for k, \u0131 for i)."""
+    if not intro:
+        return False
+    if not intro.isascii():
+        return True
+    low = intro.lower()
+    return any(w in low for w in _INTRO_WORDS)
+
+
 # Packages that make an image a notebook or IDE workspace, whatever its CMD starts.
 _NOTEBOOK_PORTS = frozenset({"8888", "8787", "6006"})  # Jupyter's, RStudio Server's and TensorBoard's defaults
 NOTEBOOK_PACKAGES = frozenset({"jupyter", "jupyterlab", "notebook", "jupyterhub", "rstudio-server", "code-server"})
@@ -288,7 +304,7 @@ def purpose(stage) -> Purpose:
             if key.rsplit(".", 1)[-1].lower() in ("name", "title", "description") and _SAYS_BUILD_ENV.search(value):
                 return Purpose("build-environment", f"its LABEL {key} says so: {value!r}")
     for s in stage.lineage:
-        said = _INTRO_SAYS_BUILD_ENV.search(s.intro)
+        said = _says_build_env(s.intro) and _INTRO_SAYS_BUILD_ENV.search(s.intro)
         if said:
             return Purpose("build-environment", f"the comments that introduce it say so: {said.group(0)!r}")
     from .packages import base_name
@@ -343,13 +359,15 @@ def _unwrap(argv: tuple[str, ...]) -> tuple[str, ...]:
     return argv
 
 
+_VERSIONED_NAMES = ("perl", "python", "ruby", "php", "node", "lua", "tclsh", "pypy")
 _VERSIONED = LazyRe(r"^(perl|python|ruby|php|node|lua|tclsh|pypy)[0-9][0-9.]*$")
 
 
 def _classify(argv: tuple[str, ...]) -> str | None:
     """Why a started program means a build/dev environment, or None for an application."""
     prog = _base(argv[0])
-    m = _VERSIONED.match(prog)
+    # the prefix test first: most programs are not interpreters, and the pattern then needs no compile
+    m = _VERSIONED.match(prog) if prog.startswith(_VERSIONED_NAMES) else None
     if m:
         prog = m.group(1)  # perl5.24.0, python3.8 …
     args = argv[1:]

@@ -253,7 +253,7 @@ class _Parser:
                 break
             line = self.lines[i]
             stripped = line.lstrip()
-            m = _DIRECTIVE.match(stripped)
+            m = _DIRECTIVE.match(stripped) if stripped.startswith("#") else None  # no compile for FROM
             if not m or m.group(1).lower() not in _KNOWN_DIRECTIVES:
                 break
             key, value = m.group(1).lower(), m.group(2)

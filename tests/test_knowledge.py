@@ -1001,10 +1001,11 @@ def test_compiled_tables_equal_the_sources(tmp_path):
     for name, path in sources:
         by_group.setdefault("rules" if name.startswith("rule:") else name, []).append((name, path))
     assert sorted(paths) == sorted(str(tmp_path / f"{g}.bin") for g in by_group)
-    assert {"images", "image_history", "packages", "rules"} <= set(by_group)
+    assert {"images", "image_history", "packages", "rules", "debian", "debian/bookworm"} <= set(by_group)
     for group, group_sources in by_group.items():
-        fmt, digest, data = marshal.loads((tmp_path / f"{group}.bin").read_bytes())
+        fmt, digest, data, stamp = marshal.loads((tmp_path / f"{group}.bin").read_bytes())
         assert fmt == compiled._FORMAT and digest == compiled._digest(group_sources), group
+        assert stamp == compiled._stamp(group_sources), group
         assert set(data) == {name for name, _p in group_sources}, group
         for name, path in group_sources:
             value = data[name]
@@ -1013,6 +1014,9 @@ def test_compiled_tables_equal_the_sources(tmp_path):
                 value = compiled.Keyed(value)
                 assert isinstance(value, dict) and value == compiled.parse_source(name, path), name
                 value = dict(value.items())
+            if name.startswith("debian/"):  # each mapping one bytes object, decoded a bucket at a time
+                assert {k for k, v in value.items() if type(v) is bytes} == {"aliases", "graph", "packages"}
+                value = {k: dict(compiled.Packed(v).items()) if type(v) is bytes else v for k, v in value.items()}
             assert value == compiled.parse_source(name, path), name
 
 
@@ -1030,15 +1034,46 @@ def test_stale_compiled_tables_fall_back_to_the_sources(tmp_path, monkeypatch):
     from dockerlint import compiled
 
     for group in ("images", "packages"):
-        (tmp_path / f"{group}.bin").write_bytes(marshal.dumps((compiled._FORMAT, 12345, {group: {"image": []}})))
+        (tmp_path / f"{group}.bin").write_bytes(marshal.dumps((compiled._FORMAT, 12345, {group: {"image": []}},
+                                                                 None)))
     monkeypatch.setattr(compiled, "COMPILED", str(tmp_path))
     monkeypatch.setattr(compiled, "_CACHE", {})
     assert compiled.table("images") != {"image": []}  # the digest does not match: parsed from rules/
     # and the checkout's compiled file of that table (only) was rebuilt, so the next start reads no TOML
-    fmt, digest, data = marshal.loads((tmp_path / "images.bin").read_bytes())
+    fmt, digest, data, _stamp = marshal.loads((tmp_path / "images.bin").read_bytes())
     assert digest == compiled._digest(compiled._group_sources(compiled.rules_dir(), "images")) and data["images"]["image"]
     assert marshal.loads((tmp_path / "packages.bin").read_bytes())[1] == 12345
     assert set(compiled._CACHE) == {"images"}
+
+
+def test_sources_with_their_recorded_sizes_and_times_are_not_read(tmp_path, monkeypatch):
+    import marshal
+    import os
+    import shutil
+
+    from dockerlint import compiled
+
+    rules = tmp_path / "rules"
+    shutil.copytree(compiled.rules_dir(), rules, ignore=shutil.ignore_patterns("debian", "DKL*"))
+    out = tmp_path / "out"
+    compiled.build(str(out), str(rules))
+    monkeypatch.setattr(compiled, "COMPILED", str(out))
+    monkeypatch.setattr(compiled, "rules_dir", lambda: str(rules))
+    digests = []
+    real_digest = compiled._digest
+    monkeypatch.setattr(compiled, "_digest", lambda s: digests.append(s) or real_digest(s))
+    assert compiled._load_group("packages")["packages"] and digests == []  # the stamp matched
+    source = rules / "knowledge" / "packages.toml"
+    st = source.stat()
+    os.utime(source, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))  # touched, not changed
+    assert compiled._load_group("packages")["packages"] and len(digests) == 1
+    assert compiled._load_group("packages")["packages"] and len(digests) == 1  # restamped
+    assert marshal.loads((out / "packages.bin").read_bytes())[3] == compiled._stamp(
+        compiled._group_sources(str(rules), "packages"))
+    source.write_text(source.read_text() + "\n# an edit\n")  # changed: the digest differs, rebuilt
+    before = (out / "packages.bin").read_bytes()
+    assert compiled._load_group("packages")["packages"] and len(digests) == 3  # checked, then written
+    assert (out / "packages.bin").read_bytes() != before
 
 
 def test_unwritable_stale_tables_parse_each_source(tmp_path, monkeypatch):
@@ -1065,3 +1100,51 @@ def test_a_keyed_table_decodes_only_the_entries_asked_for(monkeypatch):
     assert type(dict.__getitem__(history, "python")) is not bytes
     assert type(dict.__getitem__(history, "node")) is bytes  # not asked for: still encoded
     assert history == source and dict(history.items()) == source
+
+
+def test_a_packed_table_decodes_only_the_buckets_asked_for():
+    from dockerlint import compiled
+
+    source = {f"pkg{i}": [i, f"dep{i}"] for i in range(1000)} | {"": [0], "ü": None}
+    packed = compiled.Packed(compiled.pack(source))
+    assert len(packed) == 1002 and packed._read == {}
+    assert packed["pkg7"] == [7, "dep7"] and packed.get("ü", 1) is None and packed[""] == [0]
+    assert len(packed._read) == 3  # only the buckets of the three keys
+    assert "pkg999" in packed and "pkg1000" not in packed and packed.get("nope", "d") == "d"
+    assert 7 not in packed and packed.get(None) is None  # only str keys are ever present
+    with pytest.raises(KeyError):
+        packed["nope"]
+    assert packed == source and dict(packed.items()) == source and sorted(packed) == sorted(source)
+    assert compiled.Packed(compiled.pack({})) == {} and len(compiled.Packed(compiled.pack({}))) == 0
+
+
+def test_a_release_file_is_read_packed_and_answers_as_the_json(tmp_path, monkeypatch):
+    import json
+
+    from dockerlint import compiled, debian
+
+    compiled.build(str(tmp_path))  # (the checkout's own may be stale: its first read parses the JSON)
+    monkeypatch.setattr(compiled, "COMPILED", str(tmp_path))
+    monkeypatch.setattr(compiled, "_CACHE", {})
+    monkeypatch.setattr(debian, "_body", debian._body.__wrapped__)
+    body = compiled.table("debian/jammy")
+    with open(compiled._group_sources(compiled.rules_dir(), "debian/jammy")[0][1], encoding="utf-8") as fh:
+        source = json.load(fh)
+    assert isinstance(body["graph"], compiled.Packed) and isinstance(body["base"], list)
+    for name in ("gcc", "libpq-dev", "curl", "no-such-package"):
+        assert body["graph"].get(name) == source["graph"].get(name), name
+        assert body["packages"].get(name) == source["packages"].get(name), name
+    assert body["graph"]._read.keys() != set(range(body["graph"]._buckets))  # not all decoded
+    assert debian.closure(["gcc"], "jammy") and debian.package("gcc", "jammy").release == "jammy"
+
+
+def test_each_group_finds_the_sources_the_listing_holds():
+    from dockerlint import compiled
+
+    root = compiled.rules_dir()
+    listed = compiled._groups(compiled._sources(root))
+    assert len(listed) > 15 and "debian/bookworm" in listed
+    for group, sources in listed.items():
+        assert compiled._group_sources(root, group) == sources, group
+    for unknown in ("no-such-table", "debian/sid", "knowledge/images"):
+        assert compiled._group_sources(root, unknown) == []

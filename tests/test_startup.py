@@ -154,3 +154,139 @@ def test_a_record_inside_itself_reprs_as_dots():
     p = ParsedFile()
     p.comments.append(p)
     assert repr(p).startswith("ParsedFile(instructions=[], comments=[...], directives=[]")
+
+
+@pytest.mark.parametrize("pattern, prefixes", [
+    ("(ubuntu[0-9.]*|noble|jammy)", ("ubuntu", "noble", "jammy")),
+    ("alpine[0-9.]*", ("alpine",)),
+    ("ab?c|d+", ("a", "d")),  # an optional last literal is not required
+    ("a|b[|]c", ("a", "b")),  # the | of a class does not split
+    ("(a)(b)", None), (r"a\|b", None), ("[0-9]+", None), ("x{2}y", None), ("(a|)", None), ("é", None),
+])
+def test_match_prefixes_reads_only_simple_alternations(pattern, prefixes):
+    from dockerlint.lazyre import match_prefixes
+
+    assert match_prefixes(pattern) == prefixes
+
+
+def test_variant_tokens_answer_as_their_regexes_without_compiling_them():
+    import re
+
+    from dockerlint import images
+
+    t = images._tables()
+    variants = [v for v in t.global_variants + tuple(v for i in t.by_name.values() for v in i.variants)
+                if v.token is not None]
+    tokens = {"3.12", "slim", "SLIM", "bookworm", "Jammy", "UBUNTU22.04", "ubuntu", "al2", "al2023", "ltsc2022",
+              "ubi9", "alpine3.20", "alpine", "windowsservercore", "latest", "sid", "\u017fid", "\u212aa", "", "-"}
+    tokens |= {e for v in variants for e in (v.example, v.example.upper()) if e}
+    assert len(variants) > 40
+    for v in variants:
+        rx = re.compile(v.token.pattern, re.IGNORECASE)
+        for tok in tokens:
+            assert images._token_matches(v.token, tok) == bool(rx.fullmatch(tok)), (v.token.pattern, tok)
+    fresh = images.LazyRe("(ubuntu[0-9.]*|noble|jammy)", re.IGNORECASE)
+    assert not images._token_matches(fresh, "3.12") and "fullmatch" not in vars(fresh)
+    assert images._token_matches(fresh, "Ubuntu24.04") and "fullmatch" in vars(fresh)
+
+
+# Modules that cost milliseconds to import and that the lint of one file does not need.  A test
+# below fails when dockerlint's own code imports one on the one-file path (tree-sitter-bash's
+# package imports importlib.resources, and through it pathlib, tempfile, typing …: not ours).
+SLOW = ("pathlib", "tempfile", "typing", "shutil", "random", "urllib.parse", "importlib.resources",
+        "dataclasses", "inspect", "tomllib", "tomli", "click", "argparse", "textwrap", "datetime")
+# Counts every import statement run by dockerlint's own code (builtins.__import__ sees them even
+# when the module is already loaded), by where it stands.
+_IMPORT_SPY = """
+    import builtins, gc, io, os, sys
+    gc.disable()
+    PKG = os.path.join(os.getcwd(), "dockerlint") + os.sep
+    SLOW = set(sys.argv[2].split(","))
+    found = set()
+    _import = builtins.__import__
+    def spy(name, globals=None, locals=None, fromlist=(), level=0):
+        if level == 0:
+            names = {name} | {f"{name}.{f}" for f in fromlist or ()}
+            hit = names & SLOW
+            if hit:
+                code = sys._getframe(1).f_code
+                if code.co_filename.startswith(PKG):
+                    found.update(f"{n} ({code.co_filename[len(PKG):]})" for n in hit)
+        return _import(name, globals, locals, fromlist, level)
+    builtins.__import__ = spy
+    from dockerlint import cli
+    out = io.StringIO()
+    sys.stdout, real = out, sys.stdout
+    status = cli.run_command(sys.argv[3:] + [sys.argv[1]])
+    sys.stdout = real
+    print(status, sorted(found), sorted(m for m in SLOW if m in sys.modules), sep="\\n")
+"""
+RUNS = {
+    "ubuntu-go": "FROM ubuntu:latest\nWORKDIR /app\nRUN apt update && apt install -y golang\nCOPY main.go .\n"
+                 "RUN go mod init hello && go build -o hello\nCMD [\"./hello\"]\n",
+    "debian-pip": "FROM python:3.12-slim-bookworm\nRUN apt-get update && apt-get install -y gcc libpq-dev \\\n"
+                  " && pip install psycopg2\nCOPY . /app\nUSER 1000\nCMD [\"python\", \"/app/main.py\"]\n",
+    "alpine": "FROM alpine:3.20\nRUN apk add curl\nENTRYPOINT curl -s http://example.com\n",
+}
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+@pytest.mark.parametrize("name", sorted(RUNS))
+def test_the_one_file_path_imports_no_slow_module_of_its_own(tmp_path, name, fmt):
+    f = tmp_path / "Dockerfile"
+    f.write_text(RUNS[name])
+    p = run_python(_IMPORT_SPY, str(f), ",".join(SLOW), "--format", fmt)
+    assert p.returncode == 0, p.stderr[-3000:]
+    status, ours, _loaded = p.stdout.splitlines()
+    assert status == "1"  # each file has findings: the whole lint and report ran
+    assert ours == "[]"
+
+
+def test_a_file_without_run_imports_none_of_the_slow_modules(tmp_path):
+    f = tmp_path / "Dockerfile"
+    f.write_text("FROM alpine:3.20\nCOPY app /app\nUSER 1000\nCMD [\"/app\"]\n")
+    p = run_python(_IMPORT_SPY, str(f), ",".join(SLOW + ("tree_sitter", "tree_sitter_bash")))
+    assert p.returncode == 0, p.stderr[-3000:]
+    assert p.stdout.splitlines() == ["0", "[]", "[]"]
+
+
+def test_the_debian_tables_are_read_compiled_not_as_json(tmp_path):
+    f = tmp_path / "Dockerfile"
+    f.write_text(RUNS["ubuntu-go"])
+    p = run_python("""
+        import gc, io, sys
+        gc.disable()
+        import json
+        files = []
+        json.load = lambda fh, **k: files.append(fh.name)  # a table read as JSON (exec forms use loads)
+        from dockerlint import cli, compiled, debian
+        sys.stdout = io.StringIO()
+        cli.run_command([sys.argv[1]])
+        sys.stdout = sys.__stdout__
+        graph = debian._body("resolute")["graph"]
+        print(files, type(graph).__name__, 0 < len(graph._read) < len(graph) / 20)
+    """, str(f))
+    assert p.returncode == 0, p.stderr[-3000:]
+    assert p.stdout.split() == ["[]", "Packed", "True"]
+
+
+def test_the_intro_word_test_never_hides_a_match_of_the_pattern():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from dockerlint import runtime
+
+    words = st.sampled_from(["build", "Development", "dev", "developer", "ENVIRONMENT", "for", "go", "meant",
+                             "intended", "strictly", "only", "devcontainer", "image", "container", "building",
+                             "bu\u0131lding", "env\u0131ronment", "devcontainer"[:5] + "\u212a", "\u017f", "#", "\n"])
+
+    @settings(max_examples=400, deadline=None, derandomize=True)
+    @given(st.lists(words, max_size=8).map(" ".join))
+    def agree(text):
+        if runtime._INTRO_SAYS_BUILD_ENV.search(text):
+            assert runtime._says_build_env(text), text
+
+    agree()
+    assert not runtime._says_build_env("") and not runtime._says_build_env("# the app image")
+    assert runtime._says_build_env("Build Environment for X")
+    assert runtime._says_build_env("bu\u0131lding")  # not ASCII: left to the pattern
