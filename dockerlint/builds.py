@@ -449,6 +449,8 @@ def linked_roots(stage: Stage, runs) -> tuple[tuple[str, ...] | None, str | None
     img = stage.root_image
     lang = getattr(img, "name", None) if img is not None else None
     official = lang if getattr(img, "kind", None) == "language" else None
+    alpine = getattr(img, "family", None) == "alpine" or any(
+        o.manager == "apk" for r in stage.all_runs() for o in r.package_ops)
     roots = {"/usr/local"}
     wds = _workdirs(stage)
     for run in runs:
@@ -467,6 +469,11 @@ def linked_roots(stage: Stage, runs) -> tuple[tuple[str, ...] | None, str | None
                 for i, a in enumerate(c.argv):
                     if a == "-C" and i + 1 < len(c.argv) or a.startswith("--directory="):
                         cwd = _abs(c.argv[i + 1] if a == "-C" else a.split("=", 1)[1], cwd)
+            if alpine and official is None and (name.startswith(("pip", "python", "gem", "bundle")) or
+                                                name in ("npm", "yarn") and "-g" in c.argv or name in ("R", "Rscript")):
+                # Alpine's own Python, Ruby, Node and R install into /usr/lib (no /usr/local
+                # scheme as Debian's have): outside what an scan of /usr/local sees
+                return None, f"`{' '.join(c.argv[:2])}` of Alpine's own {name.rstrip('0123456789.')} installs into /usr/lib"
             if name in _SITE_INSTALLERS or name.startswith("python"):
                 if name.startswith("pip") or name.startswith("python"):
                     bad = [a for a in c.argv if a.split("=", 1)[0] in ("--target", "-t", "--prefix", "--root", "--user")]

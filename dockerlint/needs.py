@@ -287,9 +287,9 @@ def _interpreters(dev: str, rel: str, have: tuple[str, ...]) -> tuple[str, ...]:
 _LANGUAGE_DEV = LazyRe(r"(?:lib)?(python|ruby|php|perl|tcl|lua|nodejs)[\d.]*-dev")
 
 
-def interpreter_may_go(stage, devs, purged) -> str | None:
-    """The first of `devs` (apt -dev packages a purge removes, on a release the Debian data
-    lacks) that may have brought in the interpreter its extensions run in when nothing else keeps
+def interpreter_may_go(stage, devs, purged, manager: str = "apt") -> str | None:
+    """The first of `devs` (-dev packages of `manager`, apt or apk, that a purge removes, on a
+    release the package data lacks) that may have brought in the interpreter its extensions run in when nothing else keeps
     that interpreter, or None. A purge with --auto-remove takes an interpreter that came only as a
     dependency (python-dev -> python2.7), and its name depends on the release, so it cannot be
     installed by name. Kept: the base image is the language's official image (its interpreter is
@@ -300,17 +300,17 @@ def interpreter_may_go(stage, devs, purged) -> str | None:
 
     img = stage.root_image
     official = img.name if img is not None and img.kind == "language" else None
-    kept = [n for m, n in kept_packages(stage) if m == "apt" and n not in purged]
+    kept = [n for m, n in kept_packages(stage) if m == manager and n not in purged]
     for dev in devs:
         m = _LANGUAGE_DEV.fullmatch(dev)
         langs = {m.group(1)} if m else set()
-        if not langs and debian.package(dev, "bookworm") is not None:
+        if not langs and manager == "apt" and debian.package(dev, "bookworm") is not None:
             for i in _interpreters(dev, "bookworm", ()):
                 langs.add(_LANGUAGE_OF.match(i).group(1))
         for lang in langs:
             if official == {"nodejs": "node"}.get(lang, lang):
                 continue
-            if any(n.startswith(lang) and knowledge.build_only_package("apt", n) is None for n in kept):
+            if any(n.startswith(lang) and knowledge.build_only_package(manager, n) is None for n in kept):
                 continue
             return dev
     return None

@@ -1447,9 +1447,9 @@ def _linked_keep(stage, builders, unknown: str, names, release, mgr: str) -> tup
     from .pipes import pipefail_in_shell, pipelines
 
     why = f"dockerlint does not know which runtime library `{unknown}` stands for on {needs.release_label(release)}"
-    if mgr != "apt":
+    if mgr not in ("apt", "apk"):
         return None, why
-    dl = next((n for n in names if knowledge.loaded_at_run_time("apt", n)), None)
+    dl = next((n for n in names if knowledge.loaded_at_run_time(mgr, n)), None)
     if dl is not None:
         # ctypes/dlopen by name: what ldd sees of the build is not what the program loads
         return None, f"{why}, and `{dl}` stands for a library that bindings load at run time by name"
@@ -1460,14 +1460,37 @@ def _linked_keep(stage, builders, unknown: str, names, release, mgr: str) -> tup
     roots, no = linked_roots(stage, builders)
     if roots is None:
         return None, f"{why}, and {no}"
+    if mgr == "apk" and roots != ("/usr/local",):
+        # scanelf names libraries by soname, found as `so:` packages; one the build wrote
+        # outside /usr/local/lib would be asked of apk, and the install would fail
+        return None, f"{why}, and the build writes outside /usr/local ({', '.join(r for r in roots if r != '/usr/local')})"
     last = builders[-1]
     if pipefail_in_shell(last.shell_argv) or any(p.pipefail for p in pipelines(last)):
         return None, f"{why}, and the RUN at line {last.instruction.start_line} runs with pipefail"
-    devs = [n for n in names if needs.is_dev_package("apt", n)]
-    dev = needs.interpreter_may_go(stage, devs, set(names))
+    devs = [n for n in names if needs.is_dev_package(mgr, n)]
+    dev = needs.interpreter_may_go(stage, devs, set(names), mgr)
     if dev is not None:
         return None, f"{why}, and `{dev}` may be what installed the interpreter its extensions run in"
+    if mgr == "apk":
+        taken = {o.virtual for r in stage.all_runs() for o in r.package_ops if o.virtual}
+        virtual = next(v for v in (".run-deps", ".run-deps-kept", ".dockerlint-run-deps") if v not in taken)
+        return keep_linked_apk(virtual), None
     return keep_linked(roots), None
+
+
+def keep_linked_apk(virtual: str) -> str:
+    """The Alpine counterpart of keep_linked: scanelf lists the sonames that the executables and
+    shared objects under /usr/local need, those not built into /usr/local/lib become `so:`
+    dependencies of a virtual package (`virtual`) that stays in apk's world, so `apk del` of the
+    build's virtual package keeps the libraries. The pattern of docker-library's python alpine
+    Dockerfile (`find /usr/local -type f -executable -exec scanelf --needed --nobanner --format
+    '%n#p' '{}' ';' | tr ',' '\n' | sort -u | awk … | xargs -rt apk add … .python-rundeps`),
+    with --no-cache for older apk. scanelf comes from pax-utils, which the fix adds to the build's
+    virtual package. Four lines, as keep_linked."""
+    return ("find /usr/local -type f -executable -exec scanelf --needed --nobanner --format '%n#p' '{}' ';'\n"
+            "  | tr ',' '\\n' | sort -u\n"
+            "  | awk 'system(\"[ -e /usr/local/lib/\" $1 \" ]\") == 0 { next } { print \"so:\" $1 }'\n"
+            f"  | xargs -r apk add --no-cache --virtual {virtual}")
 
 
 def _brought_back(stage, op, names: set[str]) -> str | None:
@@ -1712,8 +1735,9 @@ def move_install_to_user(model, stage, run, found, mgr: str) -> tuple[object, st
         # what the image installs by name (apk's world)
         taken = {o.virtual for r in stage.all_runs() for o in r.package_ops if o.virtual}
         virtual = next(v for v in (".build-deps", ".build-deps-moved", ".dockerlint-build-deps") if v not in taken)
-        install = f"apk add --no-cache --virtual {virtual} {' '.join(moved)} && "
-        removal = f"apk del {virtual}"
+        tools = " pax-utils" if keep is not None and "pax-utils" not in moved else ""  # scanelf
+        install = f"apk add --no-cache --virtual {virtual} {' '.join(moved)}{tools} && "
+        removal = f"apk del {virtual}" if keep is None else f"{keep}\n&& apk del {virtual}"
     else:
         # as the install was (its recommends go with the purge's --auto-remove: DKL202's _all_auto_removed)
         recs = "--no-install-recommends " if option_turns_off(op) else ""
@@ -1730,6 +1754,7 @@ def move_install_to_user(model, stage, run, found, mgr: str) -> tuple[object, st
         got, pos = _end_position(last)
         if got is None:
             return None, f"the RUN at line {last.instruction.start_line} {pos}"
+        removal = removal.replace("\n", f" {last.escape}\n    ")  # a keep pipeline's lines
         tail, why = Edit(Span(pos[0], pos[1], pos[0], pos[1]), f") && {removal}"), None
     else:
         tail, why = append_command(last, removal)
@@ -1780,7 +1805,8 @@ def move_install_to_user(model, stage, run, found, mgr: str) -> tuple[object, st
     if libs:
         title += f", keeping {', '.join(f'`{x}`' for x in libs)} here"
     if keep is not None:
-        title += ", keeping the packages of the shared libraries what it built links against (ldd, at build time)"
+        title += (", keeping the shared libraries what it built needs (scanelf, at build time)" if mgr == "apk" else
+                  ", keeping the packages of the shared libraries what it built links against (ldd, at build time)")
     if whole:
         title += f"; the RUN at line {run.instruction.start_line}, which only installed {it}, goes"
     return Fix(title, "unsafe", tuple(edits)), None
@@ -2099,21 +2125,26 @@ def same_run_purge(model, stage, run, found) -> tuple[object, str | None]:
     rest = [p for p in op.packages if _bare(p) not in names]
     opts = " ".join(o for o in op.options if not o.startswith(("--virtual", "-t=")))
     opts = (opts + " ") if opts else ""
-    virtual = f"apk add {opts}--virtual .build-deps {' '.join(p for p in op.packages if _bare(p) in names)}"
-    keep = rest + [x for x in libs if x not in rest]
+    building = [p for p in op.packages if _bare(p) in names]
+    if keep is not None and "pax-utils" not in building:
+        building.append("pax-utils")  # scanelf, for keep_linked_apk
+    virtual = f"apk add {opts}--virtual .build-deps {' '.join(building)}"
+    stays = rest + [x for x in libs if x not in rest]
     new = virtual
-    if keep:
+    if stays:
         nxt_line = next((c.span.line for c in run.commands if c.span.line > last.end_line), None)
         joiner = _joiner(run, nxt_line) if nxt_line else " && "
-        new += joiner + f"apk add {opts}{' '.join(keep)}"
+        new += joiner + f"apk add {opts}{' '.join(stays)}"
     edits.append(Edit(Span(first.line, first.column, last.end_line, last.end_column), new))
-    tail_edit, why = append_command(run, "apk del .build-deps")
+    tail_edit, why = append_command(run, "apk del .build-deps" if keep is None else f"{keep}\n&& apk del .build-deps")
     if tail_edit is None:
         return None, why
     edits.append(tail_edit)
     title = f"Install {', '.join(f'`{n}`' for n in ordered)} as a virtual package and delete it at the end of this RUN"
     if libs:
         title += f", keeping {', '.join(f'`{x}`' for x in libs)}"
+    if keep is not None:
+        title += ", keeping the shared libraries what it built needs (scanelf, at build time)"
     return Fix(title, "unsafe", tuple(edits)), None
 
 

@@ -552,6 +552,19 @@ def _split_keep(argvs):
     """(argvs without a keep-linked pipeline, its scan roots or None, problems). The pipeline must
     be whole, scan /usr/local among its roots, and skip the libraries under the roots."""
     for i, a in enumerate(argvs):
+        if tuple(a[:1]) == ("find",) and "scanelf" in a:
+            # Alpine's (docker-library's python alpine image): scanelf's sonames become `so:`
+            # dependencies of a virtual package (its `apk add` is a package op, not listed here)
+            got = [tuple(x) for x in argvs[i:i + 4]]
+            out = []
+            if tuple(a) != ("find", "/usr/local", "-type", "f", "-executable", "-exec", "scanelf", "--needed",
+                            "--nobanner", "--format", "%n#p", "{}", ";"):
+                out.append(f"a keep pipeline runs `{' '.join(a)}`")
+            if got[1:] != [("tr", ",", "\\n"), ("sort", "-u"),
+                           ("awk", 'system("[ -e /usr/local/lib/" $1 " ]") == 0 { next } { print "so:" $1 }')]:
+                out.append("a keep pipeline is not docker-library's")
+            n = 5 if len(argvs) > i + 4 and tuple(argvs[i + 4][:2]) == ("apk", "add") else 4
+            return argvs[:i] + argvs[i + n:], ["/usr/local"], out
         if tuple(a[:1]) != ("find",) or "ldd" not in a:
             continue
         got = [tuple(x) for x in argvs[i:i + 7]]
@@ -649,6 +662,8 @@ def _between_moved(rb, argv: bool = True) -> list:
         got = cmds[start:-end]
     if len(got) >= 7 and got[-7].argv[:1] == ("find",) and "ldd" in got[-7].argv:
         got = got[:-7]  # the keep of linked libraries before the purge (_split_keep checks it)
+    elif len(got) >= 5 and got[-5].argv[:1] == ("find",) and "scanelf" in got[-5].argv:
+        got = got[:-5]  # Alpine's keep: find | tr | sort | awk | apk add
     return [c.argv for c in got] if argv else got
 
 
@@ -658,7 +673,7 @@ def _moved_in(old_cmds, rb) -> bool:
     old = [c.argv for c in old_cmds]
     new = [c.argv for c in rb.commands if c.argv]
     if new and tuple(new[0][:4]) == ("apk", "add", "--no-cache", "--virtual"):
-        return len(new) == len(old) + 2 and new[1:-1] == old
+        return len(new) >= len(old) + 2 and _between_moved(rb) == old and tuple(new[-1][:2]) == ("apk", "del")
     if new and tuple(new[0][:2]) == ("apt-get", "install"):
         return len(new) >= len(old) + 2 and _between_moved(rb) == old and new[:1] != old[:1] \
             and tuple(new[-1][:4]) == ("apt-get", "purge", "-y", "--auto-remove")
@@ -690,12 +705,16 @@ def _check_moved_install(ra, rb, old_cmds) -> tuple[set[str], list[str]]:
     if tuple(new[0].argv[:2]) == ("apk", "add"):
         # apk: `apk add --no-cache --virtual NAME P… &&` + the old commands + `&& apk del NAME`
         inst, dele = new[0].argv, new[-1].argv
-        if [c.argv for c in new[1:-1]] != [c.argv for c in old]:
+        middle, roots, problems = _split_keep([c.argv for c in new[1:-1]])
+        out += problems
+        if middle != [c.argv for c in old]:
             out.append(f"the RUN at line {line} changes its own commands")
         if len(inst) < 6 or tuple(inst[:4]) != ("apk", "add", "--no-cache", "--virtual"):
             out.append(f"the RUN at line {line} gains `{' '.join(inst)}`")
             return set(), out
         pkgs = {base_name(w) for w in inst[5:]}
+        if roots is not None:
+            pkgs.discard("pax-utils")  # scanelf, for the keep: it goes with the virtual package
         if tuple(dele) != ("apk", "del", inst[4]):
             out.append(f"the RUN at line {line} ends with `{' '.join(dele)}`, not a removal of what it installs")
         if not all(knowledge.build_only_package("apk", p) for p in pkgs):
@@ -794,7 +813,8 @@ def _check_purge(ra, rb, res, after, group=None):
         # moved into a RUN that builds with them, which keeps what it links (_check_moved_install)
         for r in _runs(after):
             argvs = [c.argv for c in r.commands if c.argv]
-            installed = {base_name(w) for a in argvs if tuple(a[:2]) == ("apt-get", "install") for w in a[2:]}
+            installed = {base_name(w) for a in argvs if tuple(a[:2]) in (("apt-get", "install"), ("apk", "add"))
+                         for w in a[2:] if not w.startswith("-")}
             if r is not rb and removed and removed <= installed and _split_keep(argvs)[1] is not None:
                 roots = _split_keep(argvs)[1]
                 break
@@ -806,7 +826,7 @@ def _check_purge(ra, rb, res, after, group=None):
             libs = runtime_libraries(m, name, release)
             if libs:
                 wanted.update(libs)
-            elif libs is None and roots is None and m == "apt" and knowledge.build_only_package(m, name) \
+            elif libs is None and roots is None and knowledge.build_only_package(m, name) \
                     and knowledge.build_only_package(m, name).category == "headers":
                 out.append(f"purges `{name}`, whose runtime libraries are unknown on {release}, with no keep of "
                            "what the build links")

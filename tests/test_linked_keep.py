@@ -193,3 +193,33 @@ def test_docker_php_ext_configure_builds_with_the_headers():
             "RUN docker-php-ext-install gd\n")
     (f,) = findings(text, "DKL102")
     assert f.fix.title.startswith("Join the RUNs at lines 3 and 4, which build with it, into one; install `libpng-dev`")
+
+
+ALPINE = ("FROM python:3.7-alpine\n"
+          "RUN apk add --no-cache gcc musl-dev libffi-dev openssl-dev && pip install cryptography\n"
+          'CMD ["python3", "-m", "app"]\n')
+
+
+def test_alpine_keeps_what_the_build_needs_with_scanelf():
+    # docker-library's python alpine pattern: sonames become `so:` dependencies of a virtual package
+    (f,) = findings(ALPINE, "DKL102")
+    new = apply_edits(ALPINE.split("\n"), f.fix.edits)
+    assert new.split("\n")[1:6] == [
+        "RUN apk add --no-cache --virtual .build-deps gcc musl-dev libffi-dev openssl-dev pax-utils && "
+        "pip install cryptography && find /usr/local -type f -executable -exec scanelf --needed --nobanner "
+        "--format '%n#p' '{}' ';' \\",
+        "      | tr ',' '\\n' | sort -u \\",
+        "      | awk 'system(\"[ -e /usr/local/lib/\" $1 \" ]\") == 0 { next } { print \"so:\" $1 }' \\",
+        "      | xargs -r apk add --no-cache --virtual .run-deps \\",
+        "    && apk del .build-deps",
+    ]
+    assert f.fix.title.endswith("keeping the shared libraries what it built needs (scanelf, at build time)")
+
+
+def test_alpine_s_own_python_installs_outside_the_scan():
+    text = ALPINE.replace("FROM python:3.7-alpine\n", "FROM alpine:3.9\n").replace(
+        "RUN apk add --no-cache gcc", "RUN apk add --no-cache python3 && apk add --no-cache gcc").replace(
+        "pip install", "pip3 install")
+    (f,) = findings(text, "DKL102")
+    assert f.fix is None
+    assert "`pip3 install` of Alpine's own pip installs into /usr/lib" in f.suggestion
