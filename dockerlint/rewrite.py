@@ -1528,9 +1528,10 @@ def _brought_back(stage, op, names: set[str]) -> str | None:
 
 
 # Packages of a language's modules (python3-pyqt5, ruby-nokogiri, r-cran-xml2, node-uglify, libjson-perl)
-# and the programs that import them; modules only used to build are left out (_BUILD_MODULE).
+# and the programs that import them; modules only used to build, and the interpreters themselves
+# (python3-minimal: the interpreter checks' business), are left out (_NOT_MODULE).
 _MODULE_PACKAGE = LazyRe(r"(?:(python)[23]?|(ruby)|(php)[\d.]*|(r)-cran|(node))-.+|lib.+-(perl)")
-_BUILD_MODULE = LazyRe(r".+-(?:dev|distutils|lib2to3|setuptools|pip|wheel|venv|pkg-resources|dbg|doc)")
+_NOT_MODULE = LazyRe(r".+-(?:dev|distutils|lib2to3|setuptools|pip|wheel|venv|pkg-resources|dbg|doc|minimal)")
 _LANGUAGE_PROGRAMS = {"python": ("python", "pip", "easy_install", "uwsgi", "gunicorn"),
                       "ruby": ("ruby", "gem", "bundle", "rails", "rake", "puma", "unicorn"),
                       "php": ("php", "composer", "apache2-foreground"), "r": ("r", "rscript"),
@@ -1589,7 +1590,7 @@ def _brings_program(stage, names, libs, release, last) -> str | None:
             return f"they bring `{p}`, which the image runs"
     for p in sorted(removed):
         m = _MODULE_PACKAGE.fullmatch(p)
-        if m is None or _BUILD_MODULE.fullmatch(p) or knowledge.build_only_package("apt", p) is not None:
+        if m is None or _NOT_MODULE.fullmatch(p) or knowledge.build_only_package("apt", p) is not None:
             continue
         lang = next(g for g in m.groups() if g)
         if lang in langs and gone(p):

@@ -223,3 +223,14 @@ def test_alpine_s_own_python_installs_outside_the_scan():
     (f,) = findings(text, "DKL102")
     assert f.fix is None
     assert "`pip3 install` of Alpine's own pip installs into /usr/lib" in f.suggestion
+
+
+def test_the_interpreter_is_not_a_module_package():
+    # cython3 brings python3-minimal: the interpreter, which the base image of a pip3 user has
+    # anyway (gizmoguy/packet-fuzzer lost its fix to the module check)
+    text = ("FROM debian:bookworm\n"
+            "RUN apt-get update && apt-get install -y --no-install-recommends python3-pip cython3 "
+            "&& pip3 install --break-system-packages . && rm -rf /var/lib/apt/lists/*\n"
+            'CMD ["python3", "-m", "app"]\n')
+    (f,) = findings(text, "DKL102")
+    assert f.fix is not None and f.fix.title.startswith("Purge `cython3` at the end of this RUN")
