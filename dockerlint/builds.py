@@ -431,7 +431,7 @@ def _debian_php_dir(stage: Stage) -> str:
 def linked_roots(stage: Stage, runs) -> tuple[tuple[str, ...] | None, str | None]:
     """(the directories, sorted, where the compiling commands of `runs` put what they build, None)
     or (None, why not): the places to look for the binaries and extension modules whose shared
-    libraries a purge of the build's -dev packages must keep (rewrite.KEEP_LINKED scans them with
+    libraries a purge of the build's -dev packages must keep (purges.keep_linked scans them with
     ldd at build time).
 
     Always /usr/local: where pip (Python's official images and Debian's own pip), gem and pecl

@@ -117,7 +117,7 @@ def test_the_keep_pipeline_runs_under_a_posix_shell(tmp_path):
     """The pipeline, with its quoting, through a real sh: fake ldd/dpkg-query/apt-mark on PATH
     record what the purge would keep (no Debian needed)."""
     (f,) = findings(PHP, "DKL102")
-    from dockerlint.rewrite import keep_linked
+    from dockerlint.purges import keep_linked
 
     root = tmp_path / "usr-local"
     (root / "bin").mkdir(parents=True)

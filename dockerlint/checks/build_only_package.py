@@ -197,7 +197,8 @@ def _suggestion(op, one: bool, headers: bool = False) -> str:
 def _package_fix(model, final, run, found):
     """A same-RUN removal when the packages serve only that RUN; else the multi-stage rewrite of
     an interpreted app; else (None, why)."""
-    from ..rewrite import interpreted_rewrite, same_run_purge
+    from ..purges import same_run_purge
+    from ..rewrite import interpreted_rewrite
 
     fix, why = same_run_purge(model, final, run, found)
     if fix is not None:

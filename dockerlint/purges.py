@@ -1,0 +1,853 @@
+"""DKL102's edits of a stage's RUNs: a build-only install purged at the end of the RUN that
+installs it (same_run_purge), moved into the later RUN(s) that build with it
+(move_install_to_user, joining RUNs with _merge_runs), or the installing RUN joined with them
+(_join_and_purge); and what such a purge must keep: the runtime libraries the -dev packages
+stand for (named from the package data, or kept by what the build links: keep_linked,
+keep_linked_apk), the interpreter, the programs and modules the image runs.
+
+Split from rewrite.py, which keeps the multi-stage rewrites (DKL101, DKL102 at FROM).
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import knowledge, needs
+from .builds import may_compile
+from .lazyre import LazyRe
+
+
+def _joiner(run, line: int) -> str:
+    """How the RUN joins a command that starts a new line at `line`: the text that goes between
+    the end of one command and the start of the next (` && \\`+newline+indent+…), in its style."""
+    lines = run.file_lines
+    esc = run.escape
+    text = lines[line - 1]
+    indent = re.match(r"[ \t]*", text).group(0)
+    if text.lstrip().startswith("&&"):
+        return f" {esc}\n{indent}&& "
+    return f" && {esc}\n{indent}"
+
+
+def _used_after(stage, run, uses) -> tuple[int, str] | None:
+    """The first RUN after `run` (in the stage or a stage built on it) with a command that may use
+    the packages (`uses`, from _package_users), as (its line, the command), or None."""
+    later = False
+    for r in stage.all_runs():
+        if r is run:
+            later = True
+            continue
+        if not later:
+            continue
+        for c in r.commands:
+            if uses(c):
+                return r.instruction.start_line, " ".join(c.argv[:3])
+    return None
+
+
+def _package_users(names: set[str], mgr: str):
+    """A predicate over commands: whether one may use the packages. It may compile
+    (builds.may_compile), it is one of the packages by name (git, curl), it may run a VCS client
+    one of them is (knowledge.runs_vcs: `composer install` with git), or it is a program of the
+    toolchain one of them is (`go get` with golang installed: seed-9 review, dstat-agent, where a
+    purge of golang broke the next RUN)."""
+    toolchains = set()
+    vcs = False
+    for n in names:
+        info = knowledge.build_only_package(mgr, n)
+        if info is not None and info.toolchain:
+            toolchains.add(info.toolchain)
+        vcs = vcs or (info is not None and info.category == "vcs")
+
+    def uses(c) -> bool:
+        if may_compile(c) or c.name in names:
+            return True
+        name = c.name.rsplit("/", 1)[-1] if c.name else ""
+        if vcs and knowledge.runs_vcs(name):
+            return True  # `composer install` may clone a dependency with git
+        return any(knowledge.runs_toolchain(name, tc) for tc in toolchains)
+
+    return uses
+
+
+def _user_at(stage, line: int) -> str | None:
+    """The USER in force at `line` of the stage (its own or its parents' USER), None: root."""
+    user = None
+    for s in stage.lineage:
+        for ins in s.instructions:
+            if ins.keyword == "USER" and ins.args and ins.start_line < line:
+                user = ins.args[0].text
+    return user
+
+
+def _plain_install(stage, run, found, mgr: str, builders):
+    """(op, runtime libraries, keep, None) when the packages come from one install that is a plain
+    command of the RUN and what keeps their runtime libraries is known; else (None, None, None,
+    why). The libraries are installed by name where the archive data names them for the base's
+    release (keep is None); on apt, where it does not, `keep` is the pipeline that marks what the
+    binaries `builders` (the RUNs that build with the packages) wrote link against (_linked_keep)
+    and the libraries are only those found otherwise (CA certificates)."""
+    ops = list(dict.fromkeys(op for op, _k, _n in found))
+    if len(ops) != 1:
+        return None, None, None, "they come from more than one install command"
+    op = ops[0]
+    img = stage.root_image
+    release = img.release if img is not None else None
+    names = [n for _o, _k, n in found]
+    libs, unknown = needs.runtime_libraries_of(mgr, names, release)
+    keep = None
+    if unknown is not None:
+        keep, why = _linked_keep(stage, builders, unknown, names, release, mgr)
+        if keep is None:
+            return None, None, None, why
+        libs = []
+    cmd = run.command(op.command_index)
+    if cmd.shell is None or cmd.shell.in_pipeline or cmd.shell.in_subshell or cmd.shell.conditional:
+        return None, None, None, "the install is not a plain command of the RUN"
+    if mgr == "apt":
+        prog = _brings_program(stage, names, libs, release, builders[-1])
+        if prog is not None:
+            return None, None, None, prog
+    if mgr == "apt" and _brings_ca_certificates(stage, op, names, release):
+        libs = libs + ["ca-certificates"]
+    return op, libs, keep, None
+
+
+def keep_linked(roots) -> str:
+    """A shell pipeline that marks as manually installed (apt-mark manual) every package that owns
+    a shared library the executables and shared objects under `roots` (absolute directories) link
+    against, so that a later `apt-get purge --auto-remove` of the build's -dev packages keeps the
+    runtime libraries they stood for, found when the image is built, whatever the release. The
+    pattern of docker-library's own Dockerfiles (php 8.3 trixie fpm, python, memcached: ldd over
+    /usr/local, `dpkg-query --search` with a `*` pattern that matches /lib and /usr/lib alike, the
+    trailing `:` of dpkg-query's package field removed and diversion lines dropped). Libraries
+    under the roots themselves belong to no package and are skipped. Needs ldd (libc-bin), mawk,
+    findutils and coreutils: Priority required on every Debian and Ubuntu release. The pipeline
+    is written on four lines ("\\n" between them; edits.append_command continues them in the RUN's
+    style)."""
+    skip = " || ".join(f'index(so, "{r.rstrip("/")}/") == 1' for r in roots)
+    return (f"find {' '.join(roots)} -type f -executable -exec ldd '{{}}' ';'\n"
+            f"  | awk '/=>/ {{ so = $(NF-1); if ({skip}) {{ next }}; gsub(\"^/(usr/)?\", \"\", so); "
+            f"printf \"*%s\\n\", so }}'\n"
+            "  | sort -u | xargs -r dpkg-query --search\n"
+            "  | awk 'sub(\":$\", \"\", $1) { print $1 }' | sort -u | xargs -r apt-mark manual")
+
+
+def _linked_keep(stage, builders, unknown: str, names, release, mgr: str) -> tuple[str | None, str | None]:
+    """(keep_linked's pipeline for what `builders` build, None) or (None, why) for a purge of
+    `names` on a release whose runtime library names the archive data lacks (`unknown` is the
+    first -dev package it cannot name). apt only, and only where a RUN of `builders` compiles (the
+    libraries of a binary that arrives later are not seen); refused where builds.linked_roots cannot tell
+    where the build writes, where the last RUN runs with pipefail (a library dpkg does not own
+    would fail dpkg-query and the RUN), and where the purge may take an interpreter
+    (needs.interpreter_may_go)."""
+    from .builds import linked_roots
+    from .pipes import pipefail_in_shell, pipelines
+
+    why = f"dockerlint does not know which runtime library `{unknown}` stands for on {needs.release_label(release)}"
+    if mgr not in ("apt", "apk"):
+        return None, why
+    dl = next((n for n in names if knowledge.loaded_at_run_time(mgr, n)), None)
+    if dl is not None:
+        # ctypes/dlopen by name: what ldd sees of the build is not what the program loads
+        return None, f"{why}, and `{dl}` stands for a library that bindings load at run time by name"
+    if not any(may_compile(c) or c.argv[:1] == ("go",) for r in builders for c in r.commands):
+        # the libraries may be for a binary that comes later (downloaded, copied): the scan
+        # would not see it (seed-4 review: a fetched app linking libuv1)
+        return None, why
+    roots, no = linked_roots(stage, builders)
+    if roots is None:
+        return None, f"{why}, and {no}"
+    if mgr == "apk" and roots != ("/usr/local",):
+        # scanelf names libraries by soname, found as `so:` packages; one the build wrote
+        # outside /usr/local/lib would be asked of apk, and the install would fail
+        return None, f"{why}, and the build writes outside /usr/local ({', '.join(r for r in roots if r != '/usr/local')})"
+    last = builders[-1]
+    if pipefail_in_shell(last.shell_argv) or any(p.pipefail for p in pipelines(last)):
+        return None, f"{why}, and the RUN at line {last.instruction.start_line} runs with pipefail"
+    devs = [n for n in names if needs.is_dev_package(mgr, n)]
+    dev = needs.interpreter_may_go(stage, devs, set(names), mgr)
+    if dev is not None:
+        return None, f"{why}, and `{dev}` may be what installed the interpreter its extensions run in"
+    if mgr == "apk":
+        taken = {o.virtual for r in stage.all_runs() for o in r.package_ops if o.virtual}
+        virtual = next(v for v in (".run-deps", ".run-deps-kept", ".dockerlint-run-deps") if v not in taken)
+        return keep_linked_apk(virtual), None
+    return keep_linked(roots), None
+
+
+def keep_linked_apk(virtual: str) -> str:
+    """The Alpine counterpart of keep_linked: scanelf lists the sonames that the executables and
+    shared objects under /usr/local need, those not built into /usr/local/lib become `so:`
+    dependencies of a virtual package (`virtual`) that stays in apk's world, so `apk del` of the
+    build's virtual package keeps the libraries. The pattern of docker-library's python alpine
+    Dockerfile (`find /usr/local -type f -executable -exec scanelf --needed --nobanner --format
+    '%n#p' '{}' ';' | tr ',' '\n' | sort -u | awk … | xargs -rt apk add … .python-rundeps`),
+    with --no-cache for older apk. scanelf comes from pax-utils, which the fix adds to the build's
+    virtual package. Four lines, as keep_linked."""
+    return ("find /usr/local -type f -executable -exec scanelf --needed --nobanner --format '%n#p' '{}' ';'\n"
+            "  | tr ',' '\\n' | sort -u\n"
+            "  | awk 'system(\"[ -e /usr/local/lib/\" $1 \" ]\") == 0 { next } { print \"so:\" $1 }'\n"
+            f"  | xargs -r apk add --no-cache --virtual {virtual}")
+
+
+def _brought_back(stage, op, names: set[str]) -> str | None:
+    """Why moving `names` out of `op` would leave them in its layer anyway, or None: another
+    package the stage installs depends on or recommends one of them, with Recommends on
+    (`python3-pip` recommends `python3-dev`, which stays installed there; fix review, cdqr and
+    microservice_scatterplot). Debian data for the base's release, bookworm's graph where it
+    lacks the release: a reason to refuse, never to move."""
+    from .aptconf import option_turns_off
+    from .packages import base_name
+
+    try:
+        from . import debian
+    except ImportError:
+        return None
+    img = stage.root_image
+    release = getattr(img, "release", None)
+    wanted = {debian.resolve(n, release): n for n in names}
+    for r in stage.all_runs():
+        for o in r.package_ops:
+            if o.manager != "apt" or o.action != "install":
+                continue
+            rest = [p for p in o.packages if not (o is op and base_name(p) in names)]
+            recs = not option_turns_off(o)
+            if not debian.closure(rest, release, recommends=recs) & set(wanted):
+                continue  # one closure per install; the package that brings it back only when one does
+            for p in rest:
+                got = debian.closure([p], release, recommends=recs) & set(wanted)
+                if got:
+                    n = wanted[sorted(got)[0]]
+                    how = "depends on" if n and debian.resolve(n, release) in debian.closure([p], release) else "recommends"
+                    return (f"`{base_name(p)}` at line {r.instruction.start_line} {how} `{n}`, which would stay in that "
+                            "layer" + ("" if how == "depends on" else ": install it with --no-install-recommends first"))
+    return None
+
+
+# Packages of a language's modules (python3-pyqt5, ruby-nokogiri, r-cran-xml2, node-uglify, libjson-perl)
+# and the programs that import them; modules only used to build, and the interpreters themselves
+# (python3-minimal: the interpreter checks' business), are left out (_NOT_MODULE).
+_MODULE_PACKAGE = LazyRe(r"(?:(python)[23]?|(ruby)|(php)[\d.]*|(r)-cran|(node))-.+|lib.+-(perl)")
+_NOT_MODULE = LazyRe(r".+-(?:dev|distutils|lib2to3|setuptools|pip|wheel|venv|pkg-resources|dbg|doc|minimal)")
+_LANGUAGE_PROGRAMS = {"python": ("python", "pip", "easy_install", "uwsgi", "gunicorn"),
+                      "ruby": ("ruby", "gem", "bundle", "rails", "rake", "puma", "unicorn"),
+                      "php": ("php", "composer", "apache2-foreground"), "r": ("r", "rscript"),
+                      "node": ("node", "npm", "yarn"), "perl": ("perl", "cpan", "cpanm")}
+
+
+def _language_of_program(prog: str) -> str | None:
+    """The language whose modules `prog` (a basename) imports or installs: python3.11 and pip3
+    are Python's, bundle Ruby's, composer PHP's …; None for any other program."""
+    bare = prog.lower().rstrip("0123456789.")
+    return next((lang for lang, ps in _LANGUAGE_PROGRAMS.items() if bare in ps or
+                 (lang == "php" and bare.startswith("php-fpm"))), None)
+
+
+def _brings_program(stage, names, libs, release, last) -> str | None:
+    """Why purging `names` (libs: what the fix keeps by name) would take something the image runs
+    after `last` (the last RUN that builds with them), or None:
+    - a package of the same name as a program that CMD, ENTRYPOINT, HEALTHCHECK or a later RUN
+      starts (liboctave-dev depends on octave: ashgillman/octave). Program and package share a
+      name for most programs Debian packages (octave, gnuplot, git, make); where they do not,
+      this says nothing;
+    - a package of a language's modules that a program of that language the image runs may
+      import (pyqt5-dev-tools depends on python3-pyqt5, which pyqtgraph needs: fix review
+      2026-11-30, dammi87/pylime).
+    Either only when it is among what they brought (Depends; Debian data for the release,
+    bookworm's graph where it lacks it) and nothing else the stage installs, the fix keeps or the
+    base ships brings it."""
+    from . import debian
+    from .layers import base_ships
+    from .runtime import programs, runtime_commands
+
+    progs: list[str] = []
+    for c in runtime_commands(stage):
+        for argv in programs(c):
+            if argv:
+                progs.append(argv[0].rsplit("/", 1)[-1])
+    later = False
+    for r in stage.all_runs():
+        if later:
+            progs += [c.name.rsplit("/", 1)[-1] for c in r.commands if c.name]
+        later = later or r is last
+    removed = debian.closure(names, release)
+    # the languages the image runs, or installs modules of (pip3 install pyqtgraph: dammi87/pylime)
+    langs = {lang for p in progs + [c.name.rsplit("/", 1)[-1] for r in stage.all_runs() for c in r.commands if c.name]
+             if (lang := _language_of_program(p))}
+    if not removed & set(progs) and not langs:
+        return None
+    others = [n for m, n in needs.kept_packages(stage) if m == "apt" and n not in names] + list(libs or ())
+    kept = debian.closure(others, release)
+
+    def gone(p: str) -> bool:
+        return p in removed and p not in kept and p not in names and base_ships(stage.root_image, "apt", p) is None
+
+    for p in dict.fromkeys(progs):
+        if gone(p):
+            return f"they bring `{p}`, which the image runs"
+    for p in sorted(removed):
+        m = _MODULE_PACKAGE.fullmatch(p)
+        if m is None or _NOT_MODULE.fullmatch(p) or knowledge.build_only_package("apt", p) is not None:
+            continue
+        lang = next(g for g in m.groups() if g)
+        if lang in langs and gone(p):
+            return f"they bring `{p}`, a module of a language the image runs"
+    return None
+
+
+def _brings_ca_certificates(stage, op, names, release) -> bool:
+    """Whether installing `names` as `op` did (curl and wget recommend ca-certificates; with
+    Recommends on, a purge with --auto-remove takes it with them) while nothing else the stage
+    installs by name or its base has it: the image had CA certificates, and TLS calls at run time
+    may need them (fix review, 11 of 116 moves took them). Debian data for the release, bookworm's
+    graph where it lacks the release."""
+    from . import debian
+    from .aptconf import option_turns_off
+    from .layers import base_ships
+
+    if needs.has_ca_certs(stage) or base_ships(stage.root_image, "apt", "ca-certificates") is not None:
+        return False
+    return "ca-certificates" in debian.closure(names, release, recommends=not option_turns_off(op))
+
+
+def move_install_to_user(model, stage, run, found, mgr: str) -> tuple[object, str | None]:
+    """An unsafe Fix that moves the build-only packages' install from `run` (A) into the later RUN
+    of the stage that may use them (B), installed at its start and removed at its end (apt: `apt-get
+    purge -y --auto-remove` and the lists; apk: a virtual package of its own, `apk del`); or (None,
+    why). `found` is [(op, k, name)] as for same_run_purge. When several later RUNs may use them
+    and only RUNs stand between the first and the last of them, those RUNs are joined into one
+    (`_merge_runs`) and B is that RUN.
+
+    Only when A itself does not use them, the RUNs are in this stage and edit through their shell
+    syntax, B runs as root and runs no install of the same manager itself, and the runtime
+    libraries the -dev packages stand for are known: those take the packages' place in A, so the
+    removal in B keeps them (apt: they are manual; apk: they are in the world).
+    """
+    from .aptconf import option_turns_off
+    from .edits import _end_position, append_command, delete_instruction, insert_before
+    from .findings import Edit, Fix
+    from .spans import Span
+
+    if mgr not in ("apt", "apk"):
+        return None, "only apt and apk installs are moved"
+    reuse_lists = False
+    names = {n for _o, _k, n in found}
+    ops = list(dict.fromkeys(op for op, _k, _n in found))
+    if len(ops) != 1:
+        return None, "they come from more than one install command"
+    op = ops[0]
+    if run.stage is not stage:
+        return None, "they are installed in another stage"
+    if mgr == "apt":
+        back = _brought_back(stage, op, names)
+        if back is not None:
+            return None, back
+    uses = _package_users(names, mgr)
+    later = [r for r in stage.all_runs() if r.instruction.start_line > run.instruction.start_line]
+    users = [r for r in later if any(uses(c) for c in r.commands)]
+    if any(uses(c) for c in run.commands if c.index > op.command_index):
+        if not users or mgr != "apt":
+            return None, "this RUN uses them too"
+        return _join_and_purge(stage, run, found, op, users)
+    if not users:
+        return None, "no later RUN uses them"
+    b, last = users[0], users[-1]
+    # several users become one RUN, with the RUNs between them: the packages can go only after
+    # the last one, and a layer keeps what an earlier layer had installed
+    merged = [r for r in later if b.instruction.start_line <= r.instruction.start_line <= last.instruction.start_line]
+    if any(r.stage is not stage for r in merged):
+        return None, f"{len(users)} later RUNs may use them, in more than one stage"
+    for r in merged:
+        if r.instruction.json or r.instruction.heredocs or r.shell_script is None or r.shell_script.has_errors:
+            return None, f"the RUN at line {r.instruction.start_line} cannot be edited through its shell syntax"
+        why = _own_package_commands(r, mgr, names)
+        if why is not None:
+            return None, why
+    if mgr == "apt":
+        from .aptlists import later_readers, sources_change_between
+
+        changed = sources_change_between(model, run, b.instruction.start_line)
+        if changed is not None:
+            # the moved install would fetch from other sources (fix review, crispresso2: jessie's
+            # g++-4.9 against stretch's libc6)
+            return None, f"line {changed} changes apt's sources before the RUN that builds"
+        readers = later_readers(model, last)
+        if readers:
+            # the lists removed at the end of B would be gone for a later RUN that reads them:
+            # where B already has lists (an earlier RUN left them), B installs from those and
+            # leaves them as they were (no update, no removal)
+            if not _lists_present_before(stage, b):
+                return None, (f"the RUN at line {readers[0].instruction.start_line} reads the package lists "
+                              "without updating them")
+            reuse_lists = True
+    joins, opening, closing, why = _merge_runs(stage, merged)
+    if why is not None:
+        return None, f"{len(users)} later RUNs may use them and {why}"
+    op, libs, keep, why = _plain_install(stage, run, found, mgr, merged)
+    if op is None:
+        return None, why
+    user = _user_at(stage, b.instruction.start_line)
+    if user is not None and user.split(":")[0] not in ("root", "0"):
+        return None, f"the RUN at line {b.instruction.start_line} runs as `{user}`, which cannot install"
+    from .packages import base_name
+
+    # every word naming one of them (`automake` written twice in one install: both go)
+    ks = [k for k, p in enumerate(op.packages) if base_name(p) in names]
+    whole = len(ks) == len(op.packages) and not libs
+    if whole and reuse_lists:
+        return None, ("the install would be left with no package, and the RUN at line "
+                      f"{b.instruction.start_line} would install from the lists it leaves")
+    if whole:
+        # nothing would be left to install: the RUN goes when it does nothing else
+        if not _only_package_bookkeeping(run, op, mgr):
+            return None, "the install would be left with no package, and the RUN does more than install"
+        if mgr == "apk" and any(c.name == "apk" for r in later if r not in merged for c in r.commands):
+            # it may read the package index this RUN's `apk update` writes
+            return None, "the install would be left with no package, and a later RUN runs apk too"
+        if mgr == "apt":
+            from .aptlists import later_readers, lists_use
+
+            # only a RUN that writes the lists can take them from a later RUN by going
+            readers = [r for r in later_readers(model, run) if r not in merged] if lists_use(run).writes else []
+            if readers:
+                return None, (f"the install would be left with no package, and the RUN at line "
+                              f"{readers[0].instruction.start_line} reads the lists this RUN updates")
+    lines = run.file_lines
+    words = []
+    for k in ks:
+        sp = run.word_span(op, k)
+        text = lines[sp.line - 1][sp.column - 1: sp.end_column - 1] if sp.line == sp.end_line else None
+        if text != op.packages[k]:
+            return None, "a package name is not written as a word of its own"
+        words.append((sp, text))
+    # B's first command (or the start of the pipeline it begins), as DKL201's move does
+    first = next((c for c in b.commands if c.argv), None)
+    if first is None or first.shell is None or first.shell.in_substitution or first.shell.in_subshell:
+        return None, f"the RUN at line {b.instruction.start_line} does not start with a plain command"
+    if opening and b.shell_script.statements and run_position(b, b.shell_script.statements[0].start) != \
+            (first.span.line, first.span.column):
+        return None, f"the RUN at line {b.instruction.start_line} does not start with a plain command"
+    moved = list(dict.fromkeys(t for _s, t in words))
+    if mgr == "apk":
+        # a virtual package of its own: `apk del` then removes what it alone brought in, and keeps
+        # what the image installs by name (apk's world)
+        taken = {o.virtual for r in stage.all_runs() for o in r.package_ops if o.virtual}
+        virtual = next(v for v in (".build-deps", ".build-deps-moved", ".dockerlint-build-deps") if v not in taken)
+        tools = " pax-utils" if keep is not None and "pax-utils" not in moved else ""  # scanelf
+        install = f"apk add --no-cache --virtual {virtual} {' '.join(moved)}{tools} && "
+        removal = f"apk del {virtual}" if keep is None else f"{keep}\n&& apk del {virtual}"
+    else:
+        # as the install was (its recommends go with the purge's --auto-remove: DKL202's _all_auto_removed)
+        recs = "--no-install-recommends " if option_turns_off(op) else ""
+        if reuse_lists:
+            install = f"apt-get install -y {recs}{' '.join(moved)} && "
+            removal = "apt-get purge -y --auto-remove " + " ".join(moved)
+        else:
+            install = f"apt-get update && apt-get install -y {recs}{' '.join(moved)} && "
+            removal = "apt-get purge -y --auto-remove " + " ".join(moved) + " && rm -rf /var/lib/apt/lists/*"
+        if keep is not None:
+            removal = f"{keep}\n&& {removal}"
+    if closing:
+        # the last RUN's script is in a subshell: the removal follows it, whatever its own ending
+        got, pos = _end_position(last)
+        if got is None:
+            return None, f"the RUN at line {last.instruction.start_line} {pos}"
+        removal = removal.replace("\n", f" {last.escape}\n    ")  # a keep pipeline's lines
+        tail, why = Edit(Span(pos[0], pos[1], pos[0], pos[1]), f") && {removal}"), None
+    else:
+        tail, why = append_command(last, removal)
+    if tail is None:
+        return None, why
+    edits = [delete_instruction(run.instruction)] if whole else []
+    starts = {(sp.line, sp.column) for sp, _t in words}
+    for i, (sp, _text) in enumerate(words if not whole else ()):
+        line = lines[sp.line - 1]
+        if i == 0 and libs:
+            edits.append(Edit(sp, " ".join(libs)))
+            continue
+        rest = line[: sp.column - 1] + line[sp.end_column - 1:]
+        if rest.strip() == run.escape:
+            # the word was alone on a continuation line: drop the line
+            edits.append(Edit(Span(sp.line, 1, sp.line + 1, 1), ""))
+        elif not rest.strip():
+            # alone on the RUN's last line: the line before ends with the escape, and without this
+            # line it would continue into the next instruction
+            return None, f"`{_text}` ends the RUN on a line of its own"
+        elif not line[: sp.column - 1].strip():
+            # first on its line: keep the indentation, drop the blanks after the word (unless the
+            # next word goes too: its own edit takes the blanks before it)
+            end = sp.end_column
+            while end - 1 < len(line) and line[end - 1] in " \t":
+                end += 1
+            if (sp.line, end) in starts:
+                end = sp.end_column
+            edits.append(Edit(Span(sp.line, sp.column, sp.line, end), ""))
+        else:
+            start = sp.column
+            while start > 1 and line[start - 2] in " \t":
+                start -= 1
+            edits.append(Edit(Span(sp.line, start, sp.line, sp.end_column), ""))
+    edits.append(insert_before(first.span, install + opening))
+    edits.extend(joins)
+    edits.append(tail)
+    listed = ", ".join(f"`{n}`" for n in moved)
+    it = "it" if len(moved) == 1 else "them"
+    purge = "purge" if mgr == "apt" else "delete"
+    if len(merged) > 1:
+        title = (f"Join the RUNs at lines {', '.join(str(r.instruction.start_line) for r in merged[:-1])} and "
+                 f"{last.instruction.start_line}, which build with {it}, into one; install {listed} at its "
+                 f"start and {purge} {it} at its end")
+    else:
+        title = (f"Install {listed} in the RUN at line {b.instruction.start_line}, which builds with {it}, and "
+                 f"{purge} {it} there")
+    if libs:
+        title += f", keeping {', '.join(f'`{x}`' for x in libs)} here"
+    if keep is not None:
+        title += (", keeping the shared libraries what it built needs (scanelf, at build time)" if mgr == "apk" else
+                  ", keeping the packages of the shared libraries what it built links against (ldd, at build time)")
+    if whole:
+        title += f"; the RUN at line {run.instruction.start_line}, which only installed {it}, goes"
+    return Fix(title, "unsafe", tuple(edits)), None
+
+
+def _lists_present_before(stage, b) -> bool:
+    """Whether apt's package lists are in the image when RUN `b` starts: the last earlier RUN of
+    the stage that writes or removes them (aptlists.lists_use) left them."""
+    from .aptlists import lists_use
+
+    present = False
+    for r in stage.all_runs():
+        if r is b:
+            return present
+        use = lists_use(r)
+        if not use.cached and (use.writes or use.removes):
+            present = use.left
+    return False
+
+
+def _join_and_purge(stage, run, found, op, users) -> tuple[object, str | None]:
+    """An unsafe Fix for apt packages that the RUN installing them (A) builds with and later RUNs
+    too (`users`): A and the RUNs after it up to the last user, only RUNs between them, are joined
+    into A (`_merge_runs`), and the packages are purged at the end of the joined RUN, keeping the
+    runtime libraries as a same-RUN purge does (named, or kept by what the build links); or (None,
+    why). The install stays where it is, so the package lists need nothing new."""
+    from .edits import _end_position, append_command, insert_before
+    from .findings import Edit, Fix
+    from .spans import Span
+
+    names = {n for _o, _k, n in found}
+    last = users[-1]
+    merged = [r for r in stage.all_runs()
+              if run.instruction.start_line <= r.instruction.start_line <= last.instruction.start_line]
+    if any(r.stage is not stage for r in merged):
+        return None, "this RUN uses them too, and later RUNs in more than one stage"
+    for r in merged:
+        if r.instruction.json or r.instruction.heredocs or r.shell_script is None or r.shell_script.has_errors:
+            return None, f"this RUN uses them too, and the RUN at line {r.instruction.start_line} cannot be edited"
+    for r in merged[1:]:
+        why = _own_package_commands(r, "apt", names)
+        if why is not None:
+            return None, f"this RUN uses them too, and {why}"
+    joins, opening, closing, why = _merge_runs(stage, merged)
+    if why is not None:
+        return None, f"this RUN uses them too, and {len(users)} later RUNs; {why}"
+    got, libs, keep, why = _plain_install(stage, run, found, "apt", merged)
+    if got is None:
+        return None, why
+    back = _brought_back(stage, op, names)
+    if back is not None:
+        return None, back
+    user = _user_at(stage, last.instruction.start_line + 1)
+    if user is not None and user.split(":")[0] not in ("root", "0"):
+        return None, f"the RUN at line {last.instruction.start_line} runs as `{user}`, which cannot purge"
+    ordered = [n for _o, _k, n in sorted(found, key=lambda t: t[1])]
+    removal = f"apt-get purge -y --auto-remove {' '.join(ordered)}"
+    if keep is not None:
+        removal = f"{keep}\n&& {removal}"
+    edits = []
+    if opening:
+        start = run_position(run, run.shell_script.statements[0].start)
+        edits.append(insert_before(Span(start[0], start[1], start[0], start[1]), opening))
+    lib_text = (" " + " ".join(libs)) if libs else ""
+    if lib_text:
+        w = run.word_span(op, len(op.packages) - 1)
+        at = (w.end_line, w.end_column)
+        same = next((e for e in joins if (e.span.line, e.span.column) == at), None)
+        if same is not None:
+            # the install ends the RUN: the libraries go before the join's ` && \`
+            joins = [Edit(e.span, lib_text + e.text) if e is same else e for e in joins]
+        else:
+            edits.append(Edit(Span(at[0], at[1], at[0], at[1]), lib_text))
+    edits.extend(joins)
+    if closing:
+        got, pos = _end_position(last)
+        if got is None:
+            return None, f"the RUN at line {last.instruction.start_line} {pos}"
+        tail = Edit(Span(pos[0], pos[1], pos[0], pos[1]), ") && " + removal.replace("\n", f" {run.escape}\n    "))
+    else:
+        tail, why = append_command(last, removal)
+        if tail is None:
+            return None, why
+    edits.append(tail)
+    listed = ", ".join(f"`{n}`" for n in ordered)
+    it = "it" if len(ordered) == 1 else "them"
+    others = [str(r.instruction.start_line) for r in merged[1:]]
+    where = f"line {others[0]}" if len(others) == 1 else f"lines {', '.join(others[:-1])} and {others[-1]}"
+    title = f"Join this RUN and the RUN{'s' if len(others) > 1 else ''} at {where}, which build with {it}, " \
+            f"into one and purge {listed} at its end"
+    if libs:
+        title += f", keeping {', '.join(f'`{x}`' for x in libs)}"
+    if keep is not None:
+        title += ", keeping the packages of the shared libraries what it built links against (ldd, at build time)"
+    return Fix(title, "unsafe", tuple(edits)), None
+
+
+def _only_package_bookkeeping(run, op, mgr: str) -> bool:
+    """Every command of the RUN but the install `op` is the manager's index update or clean-up
+    (`apt-get update`, `apt-get clean`, `rm -rf /var/lib/apt/lists/*`; `apk update`,
+    `rm -rf /var/cache/apk/*`): without that install it would do nothing worth a layer."""
+    from .aptlists import removes_lists
+
+    for c in run.commands:
+        if c.index == op.command_index:
+            continue
+        if not c.argv:
+            return False
+        words = [w for w in c.argv[1:] if not w.startswith("-")]
+        verb = words[0] if words else ""
+        if c.name in _MANAGER_PROGRAMS[mgr] and c.name != "dpkg" and verb in _QUIET_VERBS[mgr] \
+                and verb not in ("install", "add"):
+            continue  # the index update or clean-up
+        if c.name == "rm" and (removes_lists(c.argv) or any(w.startswith("/var/cache/apk") for w in c.argv[1:])):
+            continue
+        return False
+    return True
+
+
+def _own_package_commands(r, mgr: str, names: set[str]) -> str | None:
+    """Why a RUN's own package commands keep the move out of it, or None: it may install other
+    packages of the same manager (they are manual, or in apk's world, so the removal at its end
+    keeps them and what they need), but not the moved ones, and it may remove nothing or run
+    dpkg (a removal, or a .deb depending on a moved package, would mix with the moved ones)."""
+    from .packages import base_name
+
+    line = r.instruction.start_line
+    for o in r.package_ops:
+        if o.manager != mgr:
+            continue
+        if o.action in ("update", "clean"):
+            continue
+        if o.action != "install":
+            words = [w for w in r.command(o.command_index).argv if not w.startswith("-")][:2]
+            return f"the RUN at line {line} runs `{' '.join(words)}`"
+        if names & {base_name(p) for p in o.packages}:
+            return f"the RUN at line {line} installs them itself"
+    for c in r.commands:
+        if c.name == "dpkg":
+            return f"the RUN at line {line} runs dpkg"
+        if c.name in _MANAGER_PROGRAMS[mgr]:
+            verbs = [w for w in c.argv[1:] if not w.startswith("-")]
+            if verbs[:1] and verbs[0] not in _QUIET_VERBS[mgr]:
+                return f"the RUN at line {line} runs `{c.name} {verbs[0]}`"
+    return None
+
+
+# What a RUN that the move goes into may run of the same manager besides installs: index updates
+# and clean-ups (an upgrade, autoremove or purge would change what the removal at its end keeps).
+_QUIET_VERBS = {"apt": ("update", "install", "clean", "autoclean"), "apk": ("add", "update")}
+
+# The programs through which a RUN installs or removes packages of each manager: a RUN that runs
+# one is not joined into the move (its own installs and removals would mix with the moved ones).
+_MANAGER_PROGRAMS = {"apt": ("apt-get", "apt", "aptitude", "dpkg"), "apk": ("apk",)}
+
+# Builtins whose effect outlives the command in the shell that runs it: a RUN body that runs one at
+# its top level gets its own subshell when later RUNs join it, as its own `sh -c` was before.
+_SHELL_STATE = frozenset({
+    "cd", "pushd", "popd", "export", "unset", "set", "shopt", "umask", "source", ".", "alias", "unalias",
+    "eval", "exec", "exit", "trap", "readonly", "declare", "typeset", "local", "ulimit", "hash", "shift",
+    "read", "getopts", "enable", "builtin", "command", "return", "wait",
+})
+
+
+def run_position(run, index: int) -> tuple[int, int]:
+    """(line, column) in the file of character `index` of the RUN's shell script."""
+    return run.script[1].locate(index)
+
+
+def _changes_shell_state(run) -> bool:
+    """The RUN's script changes the state of its shell for what would come after it: a top-level
+    cd/export/set/... (`_SHELL_STATE`), a bare assignment, or a function definition."""
+    for c in run.shell_script.commands:
+        if c.in_function:
+            return True
+        if c.in_subshell or c.in_substitution:
+            continue
+        if c.name in _SHELL_STATE or (not c.argv and c.assignments):
+            return True
+    return False
+
+
+def _wrapped(run, last: bool) -> bool:
+    """Whether the RUN's script goes in a subshell where the move puts commands before or after
+    it: when it is more than one `&&`/`|` chain (`a; b`, `a || b`, a newline, `&`: joined bare,
+    `install && a; b` would run b after a failed install, and the RUN's status would be b's), or,
+    when other RUNs follow it in the joined one, when it changes its shell's state (cd, export,
+    set -e, a bare assignment: `_changes_shell_state`). Any `;`, `||`, `&` or newline counts, at
+    any depth: a subshell too many is harmless."""
+    script = run.shell_script
+    if len(script.statements) != 1 or any(st.terminator == "&" for st in script.statements):
+        return True
+    if any(c.connector in ("||", ";", "&", "\n") for c in script.commands):
+        return True
+    return not last and _changes_shell_state(run)
+
+
+def _merge_runs(stage, runs) -> tuple[list, str, bool, str | None]:
+    """The edits that join shell-form RUNs that follow one another (`runs`, no other instruction
+    between them) into the first: each later RUN's keyword becomes a continuation of the one
+    before (` && \\`, blank lines between them dropped, comment lines kept: BuildKit skips them
+    inside a continuation), and a RUN that `_wrapped` says so goes in a subshell. The first RUN's
+    "(" is returned for the caller to put at its start, with its install, and whether the last RUN
+    is wrapped: then the caller closes it before its removal. One RUN alone is only wrapped.
+    Returns (edits, opening, last wrapped, None) or ([], "", False, why not)."""
+    from .edits import _end_position
+    from .findings import Edit
+    from .spans import Span
+
+    wrap = [_wrapped(r, r is runs[-1]) for r in runs]
+    by_line = {i.start_line: i for i in stage.instructions}
+    first_line, last_line = runs[0].instruction.start_line, runs[-1].instruction.start_line
+    if any(i.keyword != "RUN" for ln, i in by_line.items() if first_line <= ln <= last_line):
+        return [], "", False, "other instructions stand between them"
+    edits = []
+    lines = runs[0].file_lines
+    esc = runs[0].escape
+    for k, (prev, cur) in enumerate(zip(runs, runs[1:])):
+        if cur.instruction.flags:
+            return [], "", False, f"the RUN at line {cur.instruction.start_line} has its own flags"
+        got, pos = _end_position(prev)
+        if got is None:
+            return [], "", False, f"the RUN at line {prev.instruction.start_line} {pos}"
+        line, col = pos
+        rest = lines[line - 1][col - 1:]
+        if rest.strip() not in ("", ";"):
+            return [], "", False, f"the RUN at line {prev.instruction.start_line} ends with a comment"
+        # through the line break: an edit that another fix makes at the same end of the RUN (DKL207's
+        # appended `npm cache clean`) then overlaps it and waits for the next round
+        edits.append(Edit(Span(line, col, line + 1, 1), (")" if wrap[k] else "") + f" && {esc}\n"))
+        for ln in range(prev.instruction.end_line + 1, cur.instruction.start_line):
+            text = lines[ln - 1].strip()
+            if not text:
+                edits.append(Edit(Span(ln, 1, ln + 1, 1), ""))
+            elif "ignore" in text:
+                # a suppression comment for the RUN below would end up inside the joined one
+                return [], "", False, f"the comment at line {ln} may be a suppression"
+        script = cur.shell_script
+        if not script.statements:
+            return [], "", False, f"the RUN at line {cur.instruction.start_line} runs no command"
+        sl, sc = run_position(cur, script.statements[0].start)
+        edits.append(Edit(Span(cur.instruction.start_line, 1, sl, sc), "    " + ("(" if wrap[k + 1] else "")))
+    return edits, "(" if wrap[0] else "", wrap[-1], None
+
+
+def same_run_purge(model, stage, run, found) -> tuple[object, str | None]:
+    """An unsafe Fix that removes the build-only packages at the end of the RUN that installs them,
+    keeping the runtime libraries the build linked against; or (None, why).
+
+    `found` is [(op, k, name)]: the install op, the package's index in it, its base name.
+    """
+    from .findings import Edit, Fix
+    from .spans import Span
+    from .edits import append_command, insert_before
+    from .aptlists import removes_lists
+
+    names = {n for _o, _k, n in found}
+    managers = {op.manager for op, _k, _n in found}
+    if len(managers) != 1 or (mgr := managers.pop()) not in ("apt", "apk"):
+        return None, "only apt and apk installs get a same-RUN removal"
+    if run.instruction.json or run.shell_script is None or run.shell_script.has_errors or run.instruction.heredocs:
+        return None, "the RUN cannot be edited through its shell syntax"
+    used = _used_after(stage, run, _package_users(names, mgr))
+    if used is not None:
+        line, cmd = used
+        moved, why_not = move_install_to_user(model, stage, run, found, mgr)
+        if moved is not None:
+            return moved, None
+        return None, (f"the RUN at line {line} may use them (`{cmd}`), so they must stay until then: install them in "
+                      f"that RUN instead{f' ({why_not})' if why_not else ''}")
+    op, libs, keep, why = _plain_install(stage, run, found, mgr, [run])
+    if op is None:
+        return None, why
+    cmd = run.command(op.command_index)
+    ordered = [n for _o, _k, n in sorted(found, key=lambda t: t[1])]
+    edits = []
+    if mgr == "apt":
+        last_word = run.word_span(op, len(op.packages) - 1)
+        lib_at = Span(last_word.end_line, last_word.end_column, last_word.end_line, last_word.end_column)
+        if libs:
+            edits.append(Edit(lib_at, " " + " ".join(libs)))
+        purge = f"apt-get purge -y --auto-remove {' '.join(ordered)}"
+        if keep is not None:
+            purge = f"{keep}\n&& {purge}"
+        cmds = [c for c in run.commands if c.argv]
+        tail = cmds[-1]
+        if removes_lists(tail.argv) and tail.shell is not None and not tail.shell.in_subshell:
+            at = tail.span
+            before = run.file_lines[at.line - 1][: at.column - 1]
+            if before.strip() in ("&&", "") and at.line > run.instruction.start_line:
+                lead = re.match(r"[ \t]*", before).group(0)
+                sep = (f" {run.escape}\n{lead}&& " if before.strip() == "&&" else f" && {run.escape}\n{before}")
+                purge = purge.replace("\n", f" {run.escape}\n{lead}")
+            else:
+                sep = " && "
+                purge = purge.replace("\n", " ")
+            edits.append(insert_before(at, purge + sep))
+        else:
+            tail_edit, why = append_command(run, purge)
+            if tail_edit is None:
+                return None, why
+            if libs and tail_edit.span == lib_at:  # the install ends the RUN: one insertion, libs first
+                edits[-1] = Edit(lib_at, " " + " ".join(libs) + tail_edit.text)
+            else:
+                edits.append(tail_edit)
+        title = f"Purge {', '.join(f'`{n}`' for n in ordered)} at the end of this RUN"
+        if libs:
+            title += f", keeping {', '.join(f'`{x}`' for x in libs)}"
+        if keep is not None:
+            title += ", keeping the packages of the shared libraries what it built links against (ldd, at build time)"
+        return Fix(title, "unsafe", tuple(edits)), None
+    # apk: the build-only packages become a virtual package deleted at the end
+    words = cmd.shell.argv
+    first = words[0].span
+    last = words[-1].span
+    rest = [p for p in op.packages if _bare(p) not in names]
+    opts = " ".join(o for o in op.options if not o.startswith(("--virtual", "-t=")))
+    opts = (opts + " ") if opts else ""
+    building = [p for p in op.packages if _bare(p) in names]
+    if keep is not None and "pax-utils" not in building:
+        building.append("pax-utils")  # scanelf, for keep_linked_apk
+    virtual = f"apk add {opts}--virtual .build-deps {' '.join(building)}"
+    stays = rest + [x for x in libs if x not in rest]
+    new = virtual
+    if stays:
+        nxt_line = next((c.span.line for c in run.commands if c.span.line > last.end_line), None)
+        joiner = _joiner(run, nxt_line) if nxt_line else " && "
+        new += joiner + f"apk add {opts}{' '.join(stays)}"
+    edits.append(Edit(Span(first.line, first.column, last.end_line, last.end_column), new))
+    tail_edit, why = append_command(run, "apk del .build-deps" if keep is None else f"{keep}\n&& apk del .build-deps")
+    if tail_edit is None:
+        return None, why
+    edits.append(tail_edit)
+    title = f"Install {', '.join(f'`{n}`' for n in ordered)} as a virtual package and delete it at the end of this RUN"
+    if libs:
+        title += f", keeping {', '.join(f'`{x}`' for x in libs)}"
+    if keep is not None:
+        title += ", keeping the shared libraries what it built needs (scanelf, at build time)"
+    return Fix(title, "unsafe", tuple(edits)), None
+
+
+def _bare(pkg: str) -> str:
+    from .packages import base_name
+
+    return base_name(pkg)
