@@ -688,18 +688,33 @@ def _split_ws(text: str, tmap: TextMap) -> tuple[Word, ...]:
     return tuple(Word(m.group(0), tmap.span(m.start(), m.end())) for m in re.finditer(r"[^\t\v\f\r ]+", text))
 
 
+# Runs of characters that _quoted_words passes over one by one outside quotes (`\s` is
+# str.isspace's set): skipped with one match instead of a Python step per character.
+_PLAIN = {"\\": LazyRe(r"""[^\s'"\\]+"""), "`": LazyRe(r"""[^\s'"`]+""")}
+_SPACES = LazyRe(r"\s+")
+
+
 def _quoted_words(text: str, tmap: TextMap, esc: str) -> list[Word]:
     """parseWords (§9): whitespace-separated, quotes and escapes kept in the word."""
     out: list[Word] = []
     i, n = 0, len(text)
+    plain = _PLAIN.get(esc)
+    spaces = _SPACES.match
     while i < n:
-        while i < n and text[i].isspace():
-            i += 1
+        m = spaces(text, i)
+        if m:
+            i = m.end()
         if i >= n:
             break
         start = i
         quote = ""
         while i < n:
+            if not quote and plain is not None:
+                m = plain.match(text, i)
+                if m:
+                    i = m.end()
+                    if i >= n:
+                        break
             ch = text[i]
             if quote:
                 if ch == quote:
