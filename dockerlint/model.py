@@ -8,7 +8,7 @@ it and never look at text again.  Shell parsing of a RUN happens on first use
 from __future__ import annotations
 
 from bisect import bisect_left
-from functools import cached_property
+from functools import cached_property, lru_cache
 from collections.abc import Mapping
 
 from . import knowledge
@@ -439,9 +439,10 @@ class Stage(Record):
             out.extend(s.runs)
         return out
 
-    @property
+    @cached_property
     def purpose(self) -> str:
-        """'application' or 'build-environment' (see runtime.purpose)."""
+        """'application' or 'build-environment' (see runtime.purpose); computed once per stage:
+        DKL101 and DKL102 both ask, and it walks every RUN of the lineage."""
         from .runtime import purpose
 
         return purpose(self).kind
@@ -756,9 +757,14 @@ def _heredoc_interpreter(rest: str, doc) -> tuple[str, ...] | None:
     """How a one-heredoc RUN runs its body: () for the default shell (`RUN <<EOF`), the
     shell's argv for `RUN <<EOF bash -e` / `RUN bash <<EOF`, None when the body is not a
     script read by a POSIX shell (`RUN <<EOF python3`, `RUN cat <<EOF > f`)."""
+    return _interpreter(rest, doc.name)
+
+
+@lru_cache(maxsize=256)  # asked several times per heredoc RUN (script, errexit, DKL405, edits), with shlex
+def _interpreter(rest: str, name: str) -> tuple[str, ...] | None:
     words = [w for w in _split_shell_words(rest) if not w.lstrip("0123456789").startswith("<<")]
     # `<< EOF` (a space after <<) leaves the name as its own word
-    if rest.split()[:1] and rest.split()[0] in ("<<", "<<-") and words[:1] == [doc.name]:
+    if rest.split()[:1] and rest.split()[0] in ("<<", "<<-") and words[:1] == [name]:
         words = words[1:]
     if not words:
         return ()
