@@ -338,8 +338,6 @@ def may_compile(c) -> bool:
     """Whether a command may compile native code with the toolchain: a compiler or build tool, or
     a package install that can build from source (pip without --only-binary, npm without
     --ignore-scripts, gem, bundle, pecl …), or a script the build runs, whose contents are not seen."""
-    from .packages import package_ops
-
     argv = c.argv
     if not argv:
         return False
@@ -348,7 +346,7 @@ def may_compile(c) -> bool:
         return True
     if name.endswith((".sh", ".bash")) or argv[0].startswith(("./", "bin/")):
         return True  # a script of the build (bin/installDeps.sh, ./build.sh): it may compile unseen
-    for op in package_ops(list(c.raw_argv), c.index):
+    for op in c.package_ops:
         if op.action != "install":
             continue
         if op.manager == "pip":

@@ -31,7 +31,7 @@ import functools
 import re
 
 from .lazyre import LazyRe
-from .packages import PackageOp, package_ops, tool_ops
+from .packages import PackageOp
 from .records import Value, setfield
 
 # The rule that reports each manager.
@@ -394,7 +394,7 @@ def _berry_commands(run) -> bool:
     for c in run.commands:
         if c.in_substitution or not c.argv:
             continue
-        for op in tool_ops(list(c.raw_argv), c.index):
+        for op in c.tool_ops:
             if op.manager == "corepack":
                 return True
             if op.manager == "yarn" and op.action == "version":
@@ -417,9 +417,8 @@ def _uv_off(value) -> bool:
 # One RUN
 # ---------------------------------------------------------------------------
 
-def _ops(cmd) -> list[PackageOp]:
-    raw = list(cmd.raw_argv)
-    return package_ops(raw, cmd.index) + tool_ops(raw, cmd.index)
+def _ops(cmd) -> tuple[PackageOp, ...]:
+    return cmd.package_ops + cmd.tool_ops
 
 
 def _manager(op: PackageOp) -> str:

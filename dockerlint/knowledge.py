@@ -193,6 +193,11 @@ def build_only_package(manager: str, name: str) -> PackageInfo | None:
     """PackageInfo when `name`, installed with `manager`, is only needed to build software."""
     if not isinstance(name, str) or not isinstance(manager, str):
         return None
+    return _build_only_package(manager, name)
+
+
+@functools.lru_cache(maxsize=4096)  # DKL101/DKL102/DKL104 and the rewrite ask about the same names per file
+def _build_only_package(manager: str, name: str) -> PackageInfo | None:
     aliases, per = _packages()
     mgr = aliases.get(manager.lower(), manager.lower())
     rules = per.get(mgr)

@@ -8,7 +8,7 @@ it and never look at text again.  Shell parsing of a RUN happens on first use
 from __future__ import annotations
 
 from bisect import bisect_left
-from functools import cached_property
+from functools import cached_property, lru_cache
 from collections.abc import Mapping
 
 from . import knowledge
@@ -63,8 +63,8 @@ class SimpleCommand(Value):
     _fields = ("argv", "raw_argv", "assignments", "span", "index", "connector", "conditional",
                "in_substitution", "errexit", "shell", "arg_spans", "nested")
     # name: the program's base name ("" for a bare assignment), derived from argv once: the
-    # rules ask for it several hundred times per file
-    __slots__ = _fields + ("name",)
+    # rules ask for it several hundred times per file.  _package_ops/_tool_ops: see the properties
+    __slots__ = _fields + ("name", "_package_ops", "_tool_ops")
 
     def __init__(self, argv: tuple[str, ...], raw_argv: tuple[str, ...],
                  assignments: tuple[tuple[str, str], ...], span: Span, index: int,
@@ -84,6 +84,30 @@ class SimpleCommand(Value):
         setfield(self, "arg_spans", arg_spans)
         setfield(self, "nested", nested)
         setfield(self, "name", argv[0].rsplit("/", 1)[-1] if argv else "")
+
+    @property
+    def package_ops(self) -> tuple[PackageOp, ...]:
+        """packages.package_ops of this command's raw argv, computed once: the RUN's ops, the
+        cache rules and the toolchain check (builds.may_compile) all ask for them."""
+        try:
+            return self._package_ops
+        except AttributeError:
+            ops = tuple(package_ops(list(self.raw_argv), self.index))
+            setfield(self, "_package_ops", ops)
+            return ops
+
+    @property
+    def tool_ops(self) -> tuple[PackageOp, ...]:
+        """packages.tool_ops of this command's raw argv (uv, poetry, conda, cache commands),
+        computed once."""
+        try:
+            return self._tool_ops
+        except AttributeError:
+            from .packages import tool_ops
+
+            ops = tuple(tool_ops(list(self.raw_argv), self.index))
+            setfield(self, "_tool_ops", ops)
+            return ops
 
 
 class Run:
@@ -253,7 +277,7 @@ class Run:
         for c in self.commands:
             if c.in_substitution:
                 continue
-            ops.extend(package_ops(list(c.raw_argv), c.index))
+            ops.extend(c.package_ops)
         return tuple(ops)
 
     @cached_property
@@ -415,9 +439,10 @@ class Stage(Record):
             out.extend(s.runs)
         return out
 
-    @property
+    @cached_property
     def purpose(self) -> str:
-        """'application' or 'build-environment' (see runtime.purpose)."""
+        """'application' or 'build-environment' (see runtime.purpose); computed once per stage:
+        DKL101 and DKL102 both ask, and it walks every RUN of the lineage."""
         from .runtime import purpose
 
         return purpose(self).kind
@@ -732,9 +757,14 @@ def _heredoc_interpreter(rest: str, doc) -> tuple[str, ...] | None:
     """How a one-heredoc RUN runs its body: () for the default shell (`RUN <<EOF`), the
     shell's argv for `RUN <<EOF bash -e` / `RUN bash <<EOF`, None when the body is not a
     script read by a POSIX shell (`RUN <<EOF python3`, `RUN cat <<EOF > f`)."""
+    return _interpreter(rest, doc.name)
+
+
+@lru_cache(maxsize=256)  # asked several times per heredoc RUN (script, errexit, DKL405, edits), with shlex
+def _interpreter(rest: str, name: str) -> tuple[str, ...] | None:
     words = [w for w in _split_shell_words(rest) if not w.lstrip("0123456789").startswith("<<")]
     # `<< EOF` (a space after <<) leaves the name as its own word
-    if rest.split()[:1] and rest.split()[0] in ("<<", "<<-") and words[:1] == [doc.name]:
+    if rest.split()[:1] and rest.split()[0] in ("<<", "<<-") and words[:1] == [name]:
         words = words[1:]
     if not words:
         return ()

@@ -217,6 +217,18 @@ _VERSION_SUFFIX = LazyRe(r"(?:[=<>~!]=?.*|:[a-z0-9]+)$")
 
 def base_name(pkg: str) -> str:
     """`gcc=4:12.2.0-3` -> gcc, `gcc:amd64` -> gcc, `requests==2.0` -> requests, `@types/x@1` -> @types/x."""
+    got = _BASE_NAMES.get(pkg)
+    if got is None:
+        if len(_BASE_NAMES) >= 8192:  # bounded: a worker lints many files
+            _BASE_NAMES.clear()
+        got = _BASE_NAMES[pkg] = _base_name(pkg)
+    return got
+
+
+_BASE_NAMES: dict[str, str] = {}  # the rules ask for the same few names thousands of times
+
+
+def _base_name(pkg: str) -> str:
     if pkg.startswith("@"):
         head, _, tail = pkg[1:].partition("@")
         return "@" + head

@@ -33,7 +33,7 @@ TYPE_CHECKING = False  # typing costs ~5 ms of start-up; annotations are strings
 if TYPE_CHECKING:
     from typing import Any
 
-from dockerlint.spans import Span, TextMap
+from dockerlint.spans import Span, TextMap, _new_span
 
 from .lazyre import LazyRe
 from .records import Value, setfield
@@ -429,6 +429,10 @@ class _Walker:
         self.errexit = errexit
         self.commands: list[Command] = []
         self.b2c = b2c
+        if b2c is None:
+            # ASCII text: a byte offset is the character index; `int` maps it without a Python
+            # frame (c() runs for every node of every script)
+            self.c = int
         self.stack: list[tuple[int, Any, Any]] = []
         if textmap is not None:
             self.span = textmap.span
@@ -909,21 +913,8 @@ class _Walker:
         connector: str | None,
         redirects: tuple[str, ...],
     ) -> None:
-        cmd = Command(
-            argv=tuple(argv),
-            assignments=tuple(assigns),
-            span=span,
-            connector=connector,
-            in_subshell=ctx.subshell,
-            in_pipeline=ctx.pipeline,
-            in_substitution=ctx.subst,
-            conditional=ctx.cond,
-            errexit=self.errexit,
-            redirects=redirects,
-            background=ctx.background,
-            negated=ctx.negated,
-            in_function=ctx.function,
-        )
+        cmd = Command(tuple(argv), tuple(assigns), span, connector, ctx.subshell, ctx.pipeline, ctx.subst,
+                      ctx.cond, self.errexit, redirects, ctx.background, ctx.negated, ctx.function)
         self.commands.append(cmd)
         if argv and argv[0].text == "set" and argv[0].is_static:
             self.errexit = _errexit_after(cmd.argv, self.errexit)
@@ -1119,9 +1110,59 @@ def parse_shell(text: str, textmap: TextMap | None = None, *, errexit: bool = Fa
             text = bytes(text).decode("utf-8", "replace")
         else:
             text = "" if text is None else str(text)
+    if textmap is None:
+        key: tuple = (text, errexit, None)
+        line0 = 0
+    else:
+        segs = textmap._segments
+        line0 = segs[0][1]
+        key = (text, errexit, tuple((s, line - line0, col) for s, line, col in segs))
+    hit = _MEMO.get(key)
+    if hit is not None:
+        script, at = hit
+        return script if at == line0 else _moved(script, line0 - at)
     try:
-        return _parse(text, textmap, errexit)
+        script = _parse(text, textmap, errexit)
     except (ImportError, MemoryError):
         raise
     except Exception:  # pragma: no cover - defensive: a linter must not crash on input
         return ShellScript((), True, text)
+    global _MEMO_CHARS
+    if len(text) <= _MEMO_MAX_TEXT:
+        if _MEMO_CHARS + len(text) > _MEMO_MAX_CHARS:
+            _MEMO.clear()
+            _MEMO_CHARS = 0
+        _MEMO[key] = (script, line0)
+        _MEMO_CHARS += len(text)
+    return script
+
+
+# The same script text, mapped to the file the same way up to its first line, parses the same:
+# only the line numbers of its spans differ.  Such repeats are common (half the RUN scripts of
+# ../shared/corpus repeat one seen before: the variants of one official image; a file of many
+# identical RUN lines), so parse_shell keeps recent results: (text, errexit, segments with lines
+# relative to the first) -> (ShellScript, its first line).  Bounded by the text it holds, so a
+# worker's memory does not grow with the files it lints; the results are immutable values, so
+# sharing one between RUNs (or files) is safe.
+_MEMO: dict[tuple, tuple[ShellScript, int]] = {}
+_MEMO_CHARS = 0
+_MEMO_MAX_CHARS = 200_000  # text held; the parsed objects are some tens of times larger
+_MEMO_MAX_TEXT = 20_000  # a longer script (a long heredoc) is not kept: it rarely repeats
+
+
+def _moved(script: ShellScript, d: int) -> ShellScript:
+    """`script` with every span `d` lines further down (its text mapped `d` lines lower)."""
+
+    def sp(span: Span) -> Span:
+        return _new_span(Span, (span[0] + d, span[1], span[2] + d, span[3]))
+
+    def word(w: Word) -> Word:
+        return Word(w.text, w.raw, sp(w.span), w.is_static)
+
+    cmds = tuple(
+        Command(tuple(word(w) for w in c.argv), tuple((n, word(w)) for n, w in c.assignments), sp(c.span),
+                c.connector, c.in_subshell, c.in_pipeline, c.in_substitution, c.conditional, c.errexit,
+                c.redirects, c.background, c.negated, c.in_function)
+        for c in script.commands
+    )
+    return ShellScript(cmds, script.has_errors, script.text, script.statements, script.errexit_at_end)

@@ -618,3 +618,38 @@ def test_lone_surrogates_reach_the_grammar_as_replacement_characters():
     assert [[w.text for w in c.argv] for c in s.commands] == [["echo", "a\udcff", "b"], ["ls", "\udce9x"]]
     assert s.commands[1].span.column == text.index("ls") + 1
 
+
+
+# --------------------------------------------------------------------------
+# the parse memo: a repeated script is the same parse, moved to its own lines
+
+
+@pytest.mark.parametrize("text", [
+    "apt-get update && apt-get install -y gcc",
+    "A=1 B=\"$A x\" make -j2 \\\n  install; echo \"$(id -u)\" | tee /x > /y",
+    "set -e\nif [ -f x ]; then cat <<EOF | sh\necho hi\nEOF\nfi\nfoo() { bar; }\n",
+])
+def test_a_repeated_script_parses_as_if_parsed_afresh_at_its_own_lines(text):
+    first = TextMap(text, [(0, 3, 5), (len(text) // 2, 4, 1)])
+    again = TextMap(text, [(0, 40, 5), (len(text) // 2, 41, 1)])
+    shell._MEMO.clear()
+    a = parse_shell(text, first)
+    b = parse_shell(text, again)  # from the memo, moved 37 lines down
+    fresh = shell._parse(text, again, False)
+    assert b == fresh and repr(b) == repr(fresh)
+    assert a.commands[0].span.line == 3 and b.commands[0].span.line == 40
+    assert [w.span.line for c in b.commands for w in c.argv] == [w.span.line + 37 for c in a.commands for w in c.argv]
+    # another column or another split into pieces is another parse, not a moved one
+    shifted_col = TextMap(text, [(0, 40, 6), (len(text) // 2, 41, 1)])
+    assert parse_shell(text, shifted_col).commands[0].span.column == 6
+
+
+def test_the_parse_memo_is_bounded_by_the_text_it_holds():
+    shell._MEMO.clear()
+    shell._MEMO_CHARS = 0
+    for i in range(3000):
+        parse_shell(f"echo {i} " + "x" * 200)
+        assert shell._MEMO_CHARS <= shell._MEMO_MAX_CHARS
+    assert len(shell._MEMO) * 205 <= shell._MEMO_MAX_CHARS + 205
+    parse_shell("echo " + "y" * (shell._MEMO_MAX_TEXT + 1))  # too long to keep
+    assert all(len(k[0]) <= shell._MEMO_MAX_TEXT for k in shell._MEMO)

@@ -37,8 +37,14 @@ REGISTRY: dict[str, str | None] = {
 }
 
 
+_MODULES: dict[str, object] = {}  # code -> its module, imported once: engine asks per rule per file
+
+
 def check_function(code: str):
-    module = REGISTRY.get(code)
-    if module is None:
-        return None
-    return importlib.import_module(f"{__name__}.{module}").check
+    mod = _MODULES.get(code)
+    if mod is None:
+        name = REGISTRY.get(code)
+        if name is None:
+            return None
+        mod = _MODULES[code] = importlib.import_module(f"{__name__}.{name}")
+    return mod.check  # looked up each time: a test replaces a rule's check

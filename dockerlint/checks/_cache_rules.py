@@ -51,10 +51,7 @@ def command_text(cmd, op=None) -> str:
 
 
 def _ops_of(cmd):
-    from ..packages import package_ops, tool_ops
-
-    raw = list(cmd.raw_argv)
-    return package_ops(raw, cmd.index) + tool_ops(raw, cmd.index)
+    return cmd.package_ops + cmd.tool_ops
 
 
 def size_phrase(use) -> tuple[str, float | None]:

@@ -130,6 +130,7 @@ def check(model):
     from ..packages import base_name
 
     for stage in model.shipped:
+        datas: dict[tuple[str, ...], _Data] = {}  # the same package list gives the same data
         for run in stage.runs:
             for op in run.package_ops:
                 if op.manager != "apt" or op.action != "install" or op.tool not in _APT:
@@ -153,7 +154,10 @@ def check(model):
                          and not p.endswith(".deb")]
                 data = None
                 if names and len(names) == len(op.packages):
-                    data = _Data(names, stage.root_image, *_installed(stage, has_ca_certs))
+                    key = tuple(names)
+                    data = datas.get(key)
+                    if data is None:
+                        data = datas[key] = _Data(names, stage.root_image, *_installed(stage, has_ca_certs))
                 if data is not None and data.nothing_at_stake:
                     continue
                 if data is not None and not data.unknown and set(data.recommends) == {"ca-certificates"} \

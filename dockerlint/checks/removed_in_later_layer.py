@@ -22,20 +22,17 @@ class _Packages:
     """Packages installed by the RUNs walked so far (and not removed since): (manager, name) -> run;
     for apt, which installed package each dependency came with (Debian data), and how many
     installed packages need each package (to tell what `--auto-remove` takes along). Each
-    package's closure is looked at once when it is installed and once when it is removed."""
+    package's closure is looked at once when it is installed; the count of what needs each
+    package is made only when an `--auto-remove` asks (left_over): the base image's hundred-odd
+    packages' closures for every file cost a tenth of the rule, and few files auto-remove."""
 
     def __init__(self, release: str, base: set[str]):
-        from collections import Counter
-
         self.release = release
         self.by_name: dict[tuple[str, str], object] = {}
         self.virtuals: dict[tuple[str, str], object] = {}
         self.dependency: dict[str, tuple[object, str]] = {}  # apt package -> (run, the named package)
-        self.needed: Counter = Counter()  # apt package -> installed packages whose closure holds it
         self.base = set(base)
         self._closures: dict[str, frozenset[str]] = {}
-        for name in base:
-            self._need(name, +1)
 
     def closure(self, name: str) -> frozenset[str]:
         """debian.closure([name]) on the release, asked once per name."""
@@ -46,10 +43,6 @@ class _Packages:
             got = self._closures[name] = debian.closure([name], self.release)
         return got
 
-    def _need(self, name: str, step: int) -> None:
-        for x in self.closure(name):
-            self.needed[x] += step
-
     def add_run(self, run) -> None:
         from .. import debian
         from ..packages import base_name
@@ -57,7 +50,6 @@ class _Packages:
         for op, pkg in run.kept_packages:
             key = (op.manager, base_name(pkg))
             if op.manager == "apt" and key not in self.by_name:
-                self._need(key[1], +1)
                 for x in self.closure(key[1]):
                     if x != key[1]:
                         self.dependency.setdefault(x, (run, key[1]))
@@ -74,23 +66,25 @@ class _Packages:
 
     def remove(self, manager: str, name: str):
         """The RUN that installed `name` by name, forgetting it; None when none did."""
-        run = self.by_name.pop((manager, name), None)
-        if run is not None and manager == "apt":
-            self._need(name, -1)
-        return run
+        return self.by_name.pop((manager, name), None)
 
     def remove_base(self, name: str) -> None:
         """A package of the base image's own list is removed: it no longer holds its dependencies."""
-        if name in self.base:
-            self.base.discard(name)
-            self._need(name, -1)
+        self.base.discard(name)
 
     def left_over(self, names: list[str]) -> set[str]:
         """What `apt-get purge --auto-remove NAMES` takes away: their closure, less what the
         packages still installed (and the base image's) need. Call after remove()."""
         from .. import debian
 
-        return {x for x in debian.closure(names, self.release) if self.needed[x] <= 0}
+        # what the packages still installed need: the base image's and those installed by name
+        needed: set[str] = set()
+        for name in self.base:
+            needed.update(self.closure(name))
+        for manager, name in self.by_name:
+            if manager == "apt":
+                needed.update(self.closure(name))
+        return {x for x in debian.closure(names, self.release) if x not in needed}
 
 
 def _debian_release(stage):
