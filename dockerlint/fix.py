@@ -103,9 +103,16 @@ def fixed_text(res: FileResult, opts) -> tuple[str | None, list[str], str | None
                 break
             new = _render(apply_edits(current.parsed.lines, [e for f in chosen for e in f.fix.edits]), current)
         after = lint_text(new, res.path, **res.lint_options)
+        if len(chosen) > 1 and (len(after.parsed.issues) > len(current.parsed.issues)
+                                or _shell_errors(after) > _shell_errors(current)):
+            # fixes that are right alone can clash in one RUN (two joins each opening a subshell
+            # where edits touch: fix review, dchabot/simioc): this round takes the first alone
+            chosen = chosen[:1]
+            new = _render(apply_edits(current.parsed.lines, list(chosen[0].fix.edits)), current)
+            after = lint_text(new, res.path, **res.lint_options)
         before_n = Counter(f.code for f in current.findings)
         after_n = Counter(f.code for f in after.findings)
-        if len(after.parsed.issues) > len(current.parsed.issues):
+        if len(after.parsed.issues) > len(current.parsed.issues) or _shell_errors(after) > _shell_errors(current):
             return None, applied, f"the fix for {chosen[0].code} would not parse; nothing written"
         for code in {f.code for f in chosen}:
             if after_n[code] >= before_n[code]:
@@ -115,6 +122,13 @@ def fixed_text(res: FileResult, opts) -> tuple[str | None, list[str], str | None
     if text == res.text:
         return None, applied, None
     return text, applied, None
+
+
+def _shell_errors(res: FileResult) -> int:
+    """How many RUNs of the result have shell text that does not parse."""
+    if res.model is None:
+        return 0
+    return sum(1 for st in res.model.stages for r in st.runs if r.shell_script is not None and r.shell_script.has_errors)
 
 
 def _write_atomic(path: str, text: str) -> None:

@@ -440,6 +440,14 @@ def runs_vcs(program: str) -> bool:
     return program in load_table("packages").get("vcs_users", {}).get("programs", ())
 
 
+def package_programs(name: str) -> tuple[str, ...]:
+    """The programs a build-only package installs under names other than its own (subversion:
+    svn, mercurial: hg), from packages.toml [package_programs] (Debian's file lists); () for
+    any other package."""
+    got = load_table("packages").get("package_programs", {}).get(name, ())
+    return tuple(got) if isinstance(got, list) else ()
+
+
 def loaded_at_run_time(manager: str, name: str) -> bool:
     """Whether a -dev package stands for a library that a binding loads by name at run time
     (ctypes, dlopen: Rtree's libspatialindex_c, python-magic's libmagic), which an ldd scan of what

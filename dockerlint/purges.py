@@ -53,6 +53,7 @@ def _package_users(names: set[str], mgr: str):
     purge of golang broke the next RUN)."""
     toolchains = set()
     vcs = False
+    programs = {p for n in names for p in knowledge.package_programs(n)}  # subversion: svn
     for n in names:
         info = knowledge.build_only_package(mgr, n)
         if info is not None and info.toolchain:
@@ -60,7 +61,7 @@ def _package_users(names: set[str], mgr: str):
         vcs = vcs or (info is not None and info.category == "vcs")
 
     def uses(c) -> bool:
-        if may_compile(c) or c.name in names:
+        if may_compile(c) or c.name in names or c.name in programs:
             return True
         name = c.name.rsplit("/", 1)[-1] if c.name else ""
         if vcs and knowledge.runs_vcs(name):
@@ -104,6 +105,10 @@ def _plain_install(stage, run, found, mgr: str, builders):
     cmd = run.command(op.command_index)
     if cmd.shell is None or cmd.shell.in_pipeline or cmd.shell.in_subshell or cmd.shell.conditional:
         return None, None, None, "the install is not a plain command of the RUN"
+    libc = next((n for n in names if n in _LIBC_DEV), None)
+    if libc is not None and _never_compiles_c(stage):
+        return None, None, None, (f"no C compiler is ever in this image, so `{libc}` serves something else: "
+                                  "ctypes.util.find_library needs its libc.so (gunicorn 20 on Alpine)")
     if mgr == "apt":
         prog = _brings_program(stage, names, libs, release, builders[-1])
         if prog is not None:
@@ -111,6 +116,26 @@ def _plain_install(stage, run, found, mgr: str, builders):
     if mgr == "apt" and _brings_ca_certificates(stage, op, names, release):
         libs = libs + ["ca-certificates"]
     return op, libs, keep, None
+
+
+# The C library's development packages: besides headers they ship the libc.so link that
+# ctypes.util.find_library("c") looks for on musl and glibc images without ldconfig's cache
+# (gunicorn >= 20 on Alpine: fix review 2026-11-30, lolinternet/vscgallery).
+_LIBC_DEV = frozenset({"libc-dev", "libc6-dev", "musl-dev"})
+
+
+def _never_compiles_c(stage) -> bool:
+    """Whether the stage's base image has no C compiler and no RUN of it ever installs one (kept
+    or removed again); False where the base image is unknown."""
+    from .builds import _is_c_compiler
+    from .packages import base_name
+
+    img = stage.root_image
+    if img is None or img.family is None or img.has_c_compiler:
+        return False
+    # (builds' set of C toolchain packages counts the libc headers too: not a compiler here)
+    return not any(_is_c_compiler(op, p) and base_name(p) not in _LIBC_DEV for r in stage.all_runs()
+                   for op in r.package_ops if op.action == "install" for p in op.packages)
 
 
 def keep_linked(roots) -> str:

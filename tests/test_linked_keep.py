@@ -4,6 +4,7 @@ writes (builds.linked_roots), or the fix is refused with its reason."""
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -234,3 +235,46 @@ def test_the_interpreter_is_not_a_module_package():
             'CMD ["python3", "-m", "app"]\n')
     (f,) = findings(text, "DKL102")
     assert f.fix is not None and f.fix.title.startswith("Purge `cython3` at the end of this RUN")
+
+
+def test_a_program_of_another_name_is_a_use_of_its_package():
+    # subversion ships svn: the RUN that installs it and runs `svn co` uses it (osmtw/osm-tiles)
+    text = ("FROM debian:bookworm\n"
+            "RUN apt-get update && apt-get install -y --no-install-recommends subversion make \\\n"
+            "    && svn co https://example.com/svn/tool /src && rm -rf /var/lib/apt/lists/*\n"
+            "COPY . /app\n"
+            "RUN make -C /src\n"
+            'CMD ["/src/tool"]\n')
+    fs = [f for f in findings(text, "DKL102") if "subversion" in f.message]
+    assert fs and all(f.fix is None for f in fs)
+    assert "this RUN uses them too" in fs[0].suggestion
+
+
+def test_libc_headers_in_an_image_without_a_compiler_are_not_purged():
+    # gunicorn >= 20 on Alpine: ctypes.util.find_library("c") needs libc-dev's libc.so (vscgallery)
+    text = ("FROM python:3.7-alpine\n"
+            "RUN apk --no-cache add libc-dev binutils\n"
+            "COPY requirements.txt /\n"
+            "RUN pip install --no-cache-dir -r /requirements.txt\n"
+            'CMD ["gunicorn", "app:app"]\n')
+    (f,) = findings(text, "DKL102")
+    assert f.fix is None
+    assert "no C compiler is ever in this image, so `libc-dev` serves something else" in f.suggestion
+
+
+SIMIOC = Path(__file__).resolve().parents[2] / "shared" / "corpus-dinosaur" / "d__dchabot__simioc__Dockerfile"
+
+
+@pytest.mark.skipif(not SIMIOC.is_file(), reason="the dinosaur corpus is absent")
+def test_fixes_that_clash_in_one_run_are_applied_one_at_a_time():
+    # two joins of the same RUNs, each right alone, left one `(` unclosed together (fix review)
+    from dockerlint.fix import fixed_text
+    from dockerlint.runner import Options
+
+    res = lint_text(SIMIOC.read_text("utf-8"), str(SIMIOC), select={"DKL102"})
+    assert sum(1 for f in res.findings if f.fix is not None) >= 2
+    new, applied, refused = fixed_text(res, Options(unsafe_fixes=True))
+    assert refused is None and new is not None and applied
+    after = lint_text(new, str(SIMIOC))
+    assert not any(r.shell_script is not None and r.shell_script.has_errors
+                   for st in after.model.stages for r in st.runs)
