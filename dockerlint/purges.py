@@ -105,6 +105,15 @@ def _plain_install(stage, run, found, mgr: str, builders):
     cmd = run.command(op.command_index)
     if cmd.shell is None or cmd.shell.in_pipeline or cmd.shell.in_subshell or cmd.shell.conditional:
         return None, None, None, "the install is not a plain command of the RUN"
+    from .layers import base_ships
+
+    shipped = next((n for n in names if base_ships(img, mgr, n) is not None), None)
+    if shipped is not None and all(base_ships(img, mgr, n) is not None for n in names):
+        # a purge in a layer above hides the base's copy and frees nothing (fix review,
+        # scenedetect and meetsmore: curl and wget of buildpack-deps); the FROM finding's slim
+        # variant is what drops it
+        return None, None, None, (f"the base image ships `{shipped}`" + (", and the others" if len(set(names)) > 1 else "")
+                                  + ": removing it in a later layer saves nothing")
     libc = next((n for n in names if n in _LIBC_DEV), None)
     if libc is not None and _never_compiles_c(stage):
         return None, None, None, (f"no C compiler is ever in this image, so `{libc}` serves something else: "

@@ -278,3 +278,14 @@ def test_fixes_that_clash_in_one_run_are_applied_one_at_a_time():
     after = lint_text(new, str(SIMIOC))
     assert not any(r.shell_script is not None and r.shell_script.has_errors
                    for st in after.model.stages for r in st.runs)
+
+
+def test_no_purge_of_what_the_base_image_ships():
+    # buildpack-deps (python:3.11-bookworm) has curl: a purge above it frees nothing (scenedetect)
+    text = ("FROM python:3.11-bookworm\n"
+            "RUN apt-get update && apt-get install -y --no-install-recommends curl \\\n"
+            "    && curl -fsSL https://example.com/x.tar.gz | tar xz -C /opt && rm -rf /var/lib/apt/lists/*\n"
+            'CMD ["python3", "-m", "app"]\n')
+    fs = [f for f in findings(text, "DKL102") if "curl" in f.message]
+    assert fs and fs[0].fix is None
+    assert "the base image ships `curl`: removing it in a later layer saves nothing" in fs[0].suggestion
