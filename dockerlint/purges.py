@@ -535,11 +535,7 @@ def move_install_to_user(model, stage, run, found, mgr: str) -> tuple[object, st
     else:
         title = (f"Install {listed} in the RUN at line {b.instruction.start_line}, which builds with {it}, and "
                  f"{purge} {it} there")
-    if libs:
-        title += f", keeping {', '.join(f'`{x}`' for x in libs)} here"
-    if keep is not None:
-        title += (", keeping the shared libraries what it built needs (scanelf, at build time)" if mgr == "apk" else
-                  ", keeping the packages of the shared libraries what it built links against (ldd, at build time)")
+    title += _keeping(libs, keep, mgr, " here")
     if whole:
         title += f"; the RUN at line {run.instruction.start_line}, which only installed {it}, goes"
     return Fix(title, "unsafe", tuple(edits)), None
@@ -630,10 +626,7 @@ def _join_and_purge(stage, run, found, op, users) -> tuple[object, str | None]:
     where = f"line {others[0]}" if len(others) == 1 else f"lines {', '.join(others[:-1])} and {others[-1]}"
     title = f"Join this RUN and the RUN{'s' if len(others) > 1 else ''} at {where}, which build with {it}, " \
             f"into one and purge {listed} at its end"
-    if libs:
-        title += f", keeping {', '.join(f'`{x}`' for x in libs)}"
-    if keep is not None:
-        title += ", keeping the packages of the shared libraries what it built links against (ldd, at build time)"
+    title += _keeping(libs, keep, "apt")
     return Fix(title, "unsafe", tuple(edits)), None
 
 
@@ -846,10 +839,7 @@ def same_run_purge(model, stage, run, found) -> tuple[object, str | None]:
             else:
                 edits.append(tail_edit)
         title = f"Purge {', '.join(f'`{n}`' for n in ordered)} at the end of this RUN"
-        if libs:
-            title += f", keeping {', '.join(f'`{x}`' for x in libs)}"
-        if keep is not None:
-            title += ", keeping the packages of the shared libraries what it built links against (ldd, at build time)"
+        title += _keeping(libs, keep, "apt")
         return Fix(title, "unsafe", tuple(edits)), None
     # apk: the build-only packages become a virtual package deleted at the end
     words = cmd.shell.argv
@@ -874,11 +864,18 @@ def same_run_purge(model, stage, run, found) -> tuple[object, str | None]:
         return None, why
     edits.append(tail_edit)
     title = f"Install {', '.join(f'`{n}`' for n in ordered)} as a virtual package and delete it at the end of this RUN"
-    if libs:
-        title += f", keeping {', '.join(f'`{x}`' for x in libs)}"
-    if keep is not None:
-        title += ", keeping the shared libraries what it built needs (scanelf, at build time)"
+    title += _keeping(libs, keep, "apk")
     return Fix(title, "unsafe", tuple(edits)), None
+
+
+def _keeping(libs, keep, mgr: str, where: str = "") -> str:
+    """The end of a fix title: what the purge keeps, by name (`libs`, installed `where` the
+    packages were) and by what the build links (`keep`, the pipeline: ldd for apt, scanelf for apk)."""
+    out = f", keeping {', '.join(f'`{x}`' for x in libs)}{where}" if libs else ""
+    if keep is not None:
+        out += (", keeping the shared libraries what it built needs (scanelf, at build time)" if mgr == "apk" else
+                ", keeping the packages of the shared libraries what it built links against (ldd, at build time)")
+    return out
 
 
 def _bare(pkg: str) -> str:
