@@ -85,9 +85,12 @@ def _plain_install(stage, run, found, mgr: str, builders):
     """(op, runtime libraries, keep, None) when the packages come from one install that is a plain
     command of the RUN and what keeps their runtime libraries is known; else (None, None, None,
     why). The libraries are installed by name where the archive data names them for the base's
-    release (keep is None); on apt, where it does not, `keep` is the pipeline that marks what the
-    binaries `builders` (the RUNs that build with the packages) wrote link against (_linked_keep)
-    and the libraries are only those found otherwise (CA certificates)."""
+    release (keep is None); where it does not (apt and apk), `keep` is the pipeline that keeps
+    what the binaries `builders` (the RUNs that build with the packages) wrote link against
+    (_linked_keep) and the libraries are only those found otherwise (CA certificates). Refused
+    (why): several installs, an install inside a pipeline/subshell/condition, packages the base
+    image ships, libc headers in an image that never compiles C, a program or module the image
+    runs that the purge would take (_brings_program)."""
     ops = list(dict.fromkeys(op for op, _k, _n in found))
     if len(ops) != 1:
         return None, None, None, "they come from more than one install command"
@@ -112,8 +115,10 @@ def _plain_install(stage, run, found, mgr: str, builders):
         # a purge in a layer above hides the base's copy and frees nothing (fix review,
         # scenedetect and meetsmore: curl and wget of buildpack-deps); the FROM finding's slim
         # variant is what drops it
-        return None, None, None, (f"the base image ships `{shipped}`" + (", and the others" if len(set(names)) > 1 else "")
-                                  + ": removing it in a later layer saves nothing")
+        return None, None, None, (f"the base image ships `{shipped}`: removing it in a later layer saves nothing"
+                                  if len(set(names)) == 1 else
+                                  f"the base image ships `{shipped}` and the others: removing them in a later layer "
+                                  "saves nothing")
     libc = next((n for n in names if n in _LIBC_DEV), None)
     if libc is not None and _never_compiles_c(stage):
         return None, None, None, (f"no C compiler is ever in this image, so `{libc}` serves something else: "
