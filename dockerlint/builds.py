@@ -509,9 +509,7 @@ def linked_roots(stage: Stage, runs) -> tuple[tuple[str, ...] | None, str | None
     for b in builds(stage):
         if id(b.run) in in_runs and b.output:
             roots.add(b.output if b.output_is_dir else posixpath.dirname(b.output))
-    from .rewrite import _venv
-
-    venv = _venv(stage)
+    venv = venv_dir(stage)
     if venv:
         roots.add(venv)
     if any("$" in r or not r.startswith("/") or r in ("/", "/usr") for r in roots):
@@ -520,3 +518,28 @@ def linked_roots(stage: Stage, runs) -> tuple[tuple[str, ...] | None, str | None
     # a root inside another is scanned with it
     out = sorted(r for r in roots if not any(r != o and r.startswith(o.rstrip("/") + "/") for o in roots))
     return tuple(out), None
+
+
+def venv_dir(stage: Stage) -> str | None:
+    """The absolute path of the virtual environment the stage creates (`python -m venv DIR`,
+    `virtualenv DIR`, `uv venv DIR`), or None: one with no name or named through a variable."""
+    from .needs import _workdirs_by_line
+
+    wds = _workdirs_by_line(stage)
+    for run in stage.all_runs():
+        for c in run.commands:
+            argv = c.argv
+            name = argv[0].rsplit("/", 1)[-1] if argv else ""
+            target = None
+            if name.startswith("python") and argv[1:3] == ("-m", "venv"):
+                rest = [a for a in argv[3:] if not a.startswith("-")]
+                target = rest[0] if rest else None
+            elif name == "virtualenv":
+                rest = [a for a in argv[1:] if not a.startswith("-")]
+                target = rest[0] if rest else None
+            elif name == "uv" and argv[1:2] == ("venv",):
+                rest = [a for a in argv[2:] if not a.startswith("-")]
+                target = rest[0] if rest else ".venv"
+            if target and "$" not in target:
+                return posixpath.normpath(posixpath.join(wds.get(run.instruction.start_line, "/"), target))
+    return None

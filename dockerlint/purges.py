@@ -110,14 +110,14 @@ def _plain_install(stage, run, found, mgr: str, builders):
         return None, None, None, "the install is not a plain command of the RUN"
     from .layers import base_ships
 
-    shipped = next((n for n in names if base_ships(img, mgr, n) is not None), None)
-    if shipped is not None and all(base_ships(img, mgr, n) is not None for n in names):
+    shipped = [n for n in names if base_ships(img, mgr, n) is not None]
+    if shipped and len(shipped) == len(names):
         # a purge in a layer above hides the base's copy and frees nothing (fix review,
         # scenedetect and meetsmore: curl and wget of buildpack-deps); the FROM finding's slim
         # variant is what drops it
-        return None, None, None, (f"the base image ships `{shipped}`: removing it in a later layer saves nothing"
+        return None, None, None, (f"the base image ships `{shipped[0]}`: removing it in a later layer saves nothing"
                                   if len(set(names)) == 1 else
-                                  f"the base image ships `{shipped}` and the others: removing them in a later layer "
+                                  f"the base image ships `{shipped[0]}` and the others: removing them in a later layer "
                                   "saves nothing")
     libc = next((n for n in names if n in _LIBC_DEV), None)
     if libc is not None and _never_compiles_c(stage):

@@ -697,7 +697,7 @@ def base_expand(stage, text: str) -> str:
 
 # --------------------------------------------------------------------------- interpreted apps (DKL102)
 
-from .builds import compiles_anything  # noqa: E402  (also re-exported: build_only_package imports it from here)
+from .builds import compiles_anything, venv_dir  # noqa: E402  (compiles_anything also re-exported: build_only_package)
 
 
 def slim_from_edit(model, stage):
@@ -764,30 +764,6 @@ def _uses_full_image_tool(stage) -> tuple[int, str] | None:
             if name in _FULL_IMAGE_TOOLS and name not in installed and not (
                     name == "git" and "git" in installed) and not c.in_substitution:
                 return run.instruction.start_line, name
-    return None
-
-
-def _venv(stage) -> str | None:
-    """The virtual environment the stage creates (`python -m venv DIR`, `virtualenv DIR`, `uv venv DIR`)."""
-    from .needs import _workdirs_by_line
-
-    wds = _workdirs_by_line(stage)
-    for run in stage.all_runs():
-        for c in run.commands:
-            argv = c.argv
-            name = argv[0].rsplit("/", 1)[-1] if argv else ""
-            target = None
-            if name.startswith("python") and argv[1:3] == ("-m", "venv"):
-                rest = [a for a in argv[3:] if not a.startswith("-")]
-                target = rest[0] if rest else None
-            elif name == "virtualenv":
-                rest = [a for a in argv[1:] if not a.startswith("-")]
-                target = rest[0] if rest else None
-            elif name == "uv" and argv[1:2] == ("venv",):
-                rest = [a for a in argv[2:] if not a.startswith("-")]
-                target = rest[0] if rest else ".venv"
-            if target and "$" not in target:
-                return posixpath.normpath(posixpath.join(wds.get(run.instruction.start_line, "/"), target))
     return None
 
 
@@ -881,7 +857,7 @@ def _interpreted_plan(stage, lang: str, workdir: str, app_copied: bool, rt_ref: 
                 return None, "BUNDLE_PATH is set through a variable"
             if not (app_copied and _inside(bp, workdir)):
                 plan.copies.append((bp, bp))
-    venv = _venv(stage) if lang == "python" else None
+    venv = venv_dir(stage) if lang == "python" else None
     site = None
     if lang == "python":
         if venv is not None:
@@ -1124,7 +1100,7 @@ def interpreted_rewrite(model, stage) -> tuple[Rewrite | None, str | None]:
     lang = {"pypy": "python"}.get(lang, lang)
     if lang not in ("python", "node", "ruby"):
         return None, f"dockerlint does not know how to split a {lang} image"
-    if img.name.rsplit("/", 1)[-1] == "pypy" and _venv(stage) is None:
+    if img.name.rsplit("/", 1)[-1] == "pypy" and venv_dir(stage) is None:
         return None, "pypy installs into a site-packages dockerlint does not know: use a virtual environment"
     if any(ins.keyword == "SHELL" for ins in stage.instructions):
         return None, "the stage sets its own SHELL"
