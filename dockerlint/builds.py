@@ -512,9 +512,9 @@ def linked_roots(stage: Stage, runs) -> tuple[tuple[str, ...] | None, str | None
     venv = venv_dir(stage)
     if venv:
         roots.add(venv)
-    if any("$" in r or not r.startswith("/") or r in ("/", "/usr") for r in roots):
-        bad = next(r for r in roots if "$" in r or not r.startswith("/") or r in ("/", "/usr"))
-        return None, f"the build writes to `{bad}`"
+    bad = sorted(r for r in roots if "$" in r or not r.startswith("/") or r in ("/", "/usr"))
+    if bad:
+        return None, f"the build writes to `{bad[0]}`"
     # a root inside another is scanned with it
     out = sorted(r for r in roots if not any(r != o and r.startswith(o.rstrip("/") + "/") for o in roots))
     return tuple(out), None
