@@ -230,12 +230,14 @@ def keep_linked_apk(virtual: str) -> str:
             f"  | xargs -r apk add --no-cache --virtual {virtual}")
 
 
-def _brought_back(stage, op, names: set[str]) -> str | None:
-    """Why moving `names` out of `op` would leave them in its layer anyway, or None: another
-    package the stage installs depends on or recommends one of them, with Recommends on
-    (`python3-pip` recommends `python3-dev`, which stays installed there; fix review, cdqr and
-    microservice_scatterplot). Debian data for the base's release, bookworm's graph where it
-    lacks the release: a reason to refuse, never to move."""
+def _brought_back(stage, op, names: set[str], off=frozenset()) -> tuple | None:
+    """What would leave `names`, moved out of `op`, in its layer anyway, or None: another package
+    the stage installs depends on or recommends one of them, with Recommends on (`python3-pip`
+    recommends `python3-dev`, which stays installed there; fix review, cdqr and
+    microservice_scatterplot). `off` holds the ids of installs whose recommends the fix turns off.
+    Returns (run, install op, package, the name it brings, "depends on" | "recommends"). Debian
+    data for the base's release, bookworm's graph where it lacks the release: a reason to refuse
+    or to turn recommends off, never to move."""
     from .aptconf import option_turns_off
     from .packages import base_name
 
@@ -251,7 +253,7 @@ def _brought_back(stage, op, names: set[str]) -> str | None:
             if o.manager != "apt" or o.action != "install":
                 continue
             rest = [p for p in o.packages if not (o is op and base_name(p) in names)]
-            recs = not option_turns_off(o)
+            recs = not option_turns_off(o) and id(o) not in off
             if not debian.closure(rest, release, recommends=recs) & set(wanted):
                 continue  # one closure per install; the package that brings it back only when one does
             for p in rest:
@@ -259,9 +261,57 @@ def _brought_back(stage, op, names: set[str]) -> str | None:
                 if got:
                     n = wanted[sorted(got)[0]]
                     how = "depends on" if n and debian.resolve(n, release) in debian.closure([p], release) else "recommends"
-                    return (f"`{base_name(p)}` at line {r.instruction.start_line} {how} `{n}`, which would stay in that "
-                            "layer" + ("" if how == "depends on" else ": install it with --no-install-recommends first"))
+                    return r, o, base_name(p), n, how
     return None
+
+
+def _stays_back(found) -> str:
+    r, _o, p, n, how = found
+    return (f"`{p}` at line {r.instruction.start_line} {how} `{n}`, which would stay in that layer"
+            + ("" if how == "depends on" else ": install it with --no-install-recommends first"))
+
+
+def _recommends_off(stage, op, names: set[str]) -> tuple[list, str, str | None]:
+    """Where installs of the stage would bring moved packages back by their recommends, the edits
+    that turn those installs' recommends off (DKL202's fix: `--no-install-recommends`, and
+    `ca-certificates` by name where it was a recommend) and the title's words for it; a
+    dependency, or an install DKL202 cannot edit, refuses. Returns (edits, title, None) — none
+    when nothing brings them back — or ([], "", why not)."""
+    from .aptconf import recommends_state
+    from .checks.apt_recommends_installed import _Data, _installed, recommends_off
+    from .needs import has_ca_certs
+    from .packages import base_name
+
+    edits, title, off = [], "", set()
+    while (back := _brought_back(stage, op, names, frozenset(off))) is not None:
+        r, o, p, n, how = back
+        if how != "recommends" or recommends_state(r, o)[0] is not True or len(off) == 3:
+            return [], "", _stays_back(back)
+        cmd = r.command(o.command_index)
+        pkgs = [base_name(x) for x in o.packages if not (o is op and base_name(x) in names)]
+        data = _Data(pkgs, stage.root_image, *_installed(stage, has_ca_certs)) if pkgs else None
+        if data is None or data.unknown:
+            return [], "", f"{_stays_back(back)} (and dockerlint cannot tell what else it recommends)"
+        building = {d for d in data.recommends if d not in names and knowledge.build_only_package("apt", d)}
+        uses = _package_users(building, "apt")
+        used = None
+        if building:
+            here = next((c for c in r.commands if c.index > o.command_index and uses(c)), None)
+            used = (r.instruction.start_line, "") if here is not None else _used_after(stage, r, uses)
+        if used is not None:
+            # the build after it may need them: python3-pip's build-essential for a later `pip install`
+            return [], "", (f"`{p}` at line {r.instruction.start_line} recommends `{n}`, which would stay in that "
+                            f"layer, and without its recommends `{sorted(building)[0]}` would go too, which the RUN "
+                            f"at line {used[0]} may use")
+        got, words, _span = recommends_off(r, cmd, o, data)
+        if got is None:
+            return [], "", f"{_stays_back(back)} ({words})"
+        off.add(id(o))
+        edits.extend(got)
+        what = words[len("Add `--no-install-recommends`"):]
+        title += (f"; add `--no-install-recommends` to the install at line {r.instruction.start_line}, whose "
+                  f"`{p}` recommends `{n}`{what}")
+    return edits, title, None
 
 
 # Packages of a language's modules (python3-pyqt5, ruby-nokogiri, r-cran-xml2, node-uglify, libjson-perl)
@@ -378,10 +428,11 @@ def move_install_to_user(model, stage, run, found, mgr: str) -> tuple[object, st
     op = ops[0]
     if run.stage is not stage:
         return None, "they are installed in another stage"
+    flags, flag_title = [], ""
     if mgr == "apt":
-        back = _brought_back(stage, op, names)
-        if back is not None:
-            return None, back
+        flags, flag_title, why = _recommends_off(stage, op, names)
+        if why is not None:
+            return None, why
     uses = _package_users(names, mgr)
     later = [r for r in stage.all_runs() if r.instruction.start_line > run.instruction.start_line]
     users = [r for r in later if any(uses(c) for c in r.commands)]
@@ -500,19 +551,24 @@ def move_install_to_user(model, stage, run, found, mgr: str) -> tuple[object, st
         return None, why
     edits = [delete_instruction(run.instruction)] if whole else []
     starts = {(sp.line, sp.column) for sp, _t in words}
+    dropped = set()
+    if not whole:
+        ending, dropped, why = _ending_lines(run, words[1:] if libs else words)
+        if why is not None:
+            return None, why
+        if ending is not None:
+            edits.append(ending)
     for i, (sp, _text) in enumerate(words if not whole else ()):
         line = lines[sp.line - 1]
         if i == 0 and libs:
             edits.append(Edit(sp, " ".join(libs)))
             continue
+        if sp.line in dropped:
+            continue
         rest = line[: sp.column - 1] + line[sp.end_column - 1:]
         if rest.strip() == run.escape:
             # the word was alone on a continuation line: drop the line
             edits.append(Edit(Span(sp.line, 1, sp.line + 1, 1), ""))
-        elif not rest.strip():
-            # alone on the RUN's last line: the line before ends with the escape, and without this
-            # line it would continue into the next instruction
-            return None, f"`{_text}` ends the RUN on a line of its own"
         elif not line[: sp.column - 1].strip():
             # first on its line: keep the indentation, drop the blanks after the word (unless the
             # next word goes too: its own edit takes the blanks before it)
@@ -530,6 +586,7 @@ def move_install_to_user(model, stage, run, found, mgr: str) -> tuple[object, st
     edits.append(insert_before(first.span, install + opening))
     edits.extend(joins)
     edits.append(tail)
+    edits.extend(flags)
     listed = ", ".join(f"`{n}`" for n in moved)
     it = "it" if len(moved) == 1 else "them"
     purge = "purge" if mgr == "apt" else "delete"
@@ -543,7 +600,53 @@ def move_install_to_user(model, stage, run, found, mgr: str) -> tuple[object, st
     title += _keeping(libs, keep, mgr, " here")
     if whole:
         title += f"; the RUN at line {run.instruction.start_line}, which only installed {it}, goes"
+    title += flag_title
     return Fix(title, "unsafe", tuple(edits)), None
+
+
+def _ending_lines(run, words) -> tuple[object, set[int], str | None]:
+    """The edit that drops the RUN's last lines when they hold only words that go (`words`,
+    [(span, text)] of the removed package names): without it, the line before would end with the
+    escape and continue into the next instruction. The edit runs from the end of the last word
+    that stays (before its line's escape) to the end of the RUN's last word. Returns (edit, the
+    dropped line numbers, None), (None, set(), None) when the RUN's last line keeps a word, or
+    (None, set(), why not)."""
+    from .findings import Edit
+    from .spans import Span
+
+    lines = run.file_lines
+    by_line: dict[int, list] = {}
+    for sp, text in words:
+        if sp.line != sp.end_line:
+            return None, set(), f"`{text}` spans lines"
+        by_line.setdefault(sp.line, []).append(sp)
+
+    def only_these(n: int) -> bool:
+        # the line holds nothing but removed words (and the escape, before the last line)
+        line, rest, pos = lines[n - 1], [], 1
+        for sp in sorted(by_line[n], key=lambda s: s.column):
+            rest.append(line[pos - 1: sp.column - 1])
+            pos = sp.end_column
+        rest.append(line[pos - 1:])
+        return "".join(rest).strip() in ("", run.escape)
+
+    end = run.instruction.end_line
+    if end not in by_line or not only_these(end) or lines[end - 1].rstrip().endswith(run.escape):
+        return None, set(), None
+    dropped = {end}
+    n = end - 1
+    while n in by_line and only_these(n) and n > run.instruction.start_line:
+        dropped.add(n)
+        n -= 1
+    above = lines[n - 1].rstrip()
+    if not above.endswith(run.escape) or above.lstrip().startswith("#"):
+        return None, set(), "the RUN's last line holds only packages that go, after a line dockerlint cannot shorten"
+    content = above[: -len(run.escape)].rstrip()
+    if any(sp.end_column - 1 >= len(content) for sp in by_line.get(n, ())):
+        # the word before the escape goes too, by an edit of its own
+        return None, set(), "the RUN's last lines hold only packages that go"
+    last = max(by_line[end], key=lambda s: s.column)
+    return Edit(Span(n, len(content) + 1, end, last.end_column), ""), dropped, None
 
 
 def _lists_present_before(stage, b) -> bool:
@@ -591,8 +694,11 @@ def _join_and_purge(stage, run, found, op, users) -> tuple[object, str | None]:
     if got is None:
         return None, why
     back = _brought_back(stage, op, names)
-    if back is not None:
-        return None, back
+    if back is not None and (back[4] == "depends on"
+                             or back[0].instruction.start_line > last.instruction.start_line):
+        # the purge would take the package that depends on it (one that only recommends it stays),
+        # and a later install would bring it back
+        return None, _stays_back(back)
     user = _user_at(stage, last.instruction.start_line + 1)
     if user is not None and user.split(":")[0] not in ("root", "0"):
         return None, f"the RUN at line {last.instruction.start_line} runs as `{user}`, which cannot purge"

@@ -225,10 +225,24 @@ def _hit(run, cmd, op, data, write, stage, has_ca_certs) -> Hit:
             msg += f", about {data.extra_mb:g} MB with their dependencies"
         if data.unknown:
             msg += f" (not counting {', '.join(f'`{n}`' for n in data.unknown[:3])}, unknown to the Debian data)"
-    edit, span, why = _flag_edit(run, cmd)
+    edits, title, span = recommends_off(run, cmd, op, data)
     where = span or cmd.span
+    if edits is None:
+        return Hit(where, msg, None, f"add `{FLAG}` to this install; no automatic fix because {title}")
+    return Hit(where, msg, Fix(title, "unsafe", edits))
+
+
+def recommends_off(run, cmd, op, data) -> tuple[tuple | None, str, Span | None]:
+    """The edits that add `--no-install-recommends` to the apt install `op` (command `cmd` of
+    `run`), with `ca-certificates` installed by name when a package recommended it, and the fix's
+    title naming what is no longer installed (`data`: the install's _Data, or None when the
+    Debian data was not consulted). Returns (edits sorted by position, title, the `install`
+    word's span) or (None, why not, None). DKL102's move uses it too, where a kept package's
+    recommends would bring a moved one back."""
+    edit, span, why = _flag_edit(run, cmd)
     if edit is None:
-        return Hit(where, msg, None, f"add `{FLAG}` to this install; no automatic fix because {why}")
+        return None, why, None
+    dropped = list(data.recommends) if data is not None else []
     edits = [edit]
     title = f"Add `{FLAG}`"
     keep_ca = "ca-certificates" in dropped
@@ -250,4 +264,4 @@ def _hit(run, cmd, op, data, write, stage, has_ca_certs) -> Hit:
         title += f";{going_by} no longer installed: {shown} — check that nothing needs them"
     elif data is None or data.unknown:
         title += "; check that nothing needs what the packages recommend"
-    return Hit(where, msg, Fix(title, "unsafe", tuple(sorted(edits, key=lambda e: (e.span.line, e.span.column)))))
+    return tuple(sorted(edits, key=lambda e: (e.span.line, e.span.column))), title, span
