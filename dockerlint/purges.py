@@ -437,9 +437,9 @@ def move_install_to_user(model, stage, run, found, mgr: str) -> tuple[object, st
     later = [r for r in stage.all_runs() if r.instruction.start_line > run.instruction.start_line]
     users = [r for r in later if any(uses(c) for c in r.commands)]
     if any(uses(c) for c in run.commands if c.index > op.command_index):
-        if not users or mgr != "apt":
+        if not users:
             return None, "this RUN uses them too"
-        return _join_and_purge(stage, run, found, op, users)
+        return _join_and_purge(stage, run, found, op, users, mgr)
     if not users:
         return None, "no later RUN uses them"
     b, last = users[0], users[-1]
@@ -664,12 +664,13 @@ def _lists_present_before(stage, b) -> bool:
     return False
 
 
-def _join_and_purge(stage, run, found, op, users) -> tuple[object, str | None]:
-    """An unsafe Fix for apt packages that the RUN installing them (A) builds with and later RUNs
-    too (`users`): A and the RUNs after it up to the last user, only RUNs between them, are joined
-    into A (`_merge_runs`), and the packages are purged at the end of the joined RUN, keeping the
-    runtime libraries as a same-RUN purge does (named, or kept by what the build links); or (None,
-    why). The install stays where it is, so the package lists need nothing new."""
+def _join_and_purge(stage, run, found, op, users, mgr: str) -> tuple[object, str | None]:
+    """An unsafe Fix for packages that the RUN installing them (A) builds with and later RUNs
+    too (`users`): A and the RUNs after it up to the last user are joined into A (`_merge_runs`),
+    and the packages are removed at the end of the joined RUN (apt: purged; apk: installed as
+    the virtual package `.build-deps` and deleted), keeping the runtime libraries as a same-RUN
+    removal does (named, or kept by what the build links); or (None, why). The install stays
+    where it is, so the package lists need nothing new."""
     from .edits import _end_position, append_command, insert_before
     from .findings import Edit, Fix
     from .spans import Span
@@ -684,16 +685,19 @@ def _join_and_purge(stage, run, found, op, users) -> tuple[object, str | None]:
         if r.instruction.json or r.instruction.heredocs or r.shell_script is None or r.shell_script.has_errors:
             return None, f"this RUN uses them too, and the RUN at line {r.instruction.start_line} cannot be edited"
     for r in merged[1:]:
-        why = _own_package_commands(r, "apt", names)
+        why = _own_package_commands(r, mgr, names)
         if why is not None:
             return None, f"this RUN uses them too, and {why}"
+    if mgr == "apk" and any(o.virtual == ".build-deps" for r in stage.all_runs() for o in r.package_ops
+                            if o is not op):
+        return None, "this RUN uses them too, and another install of the stage is the virtual package .build-deps"
     joins, opening, closing, why = _merge_runs(stage, merged)
     if why is not None:
         return None, f"this RUN uses them too, and {len(users)} later RUNs; {why}"
-    got, libs, keep, why = _plain_install(stage, run, found, "apt", merged)
+    got, libs, keep, why = _plain_install(stage, run, found, mgr, merged)
     if got is None:
         return None, why
-    back = _brought_back(stage, op, names)
+    back = _brought_back(stage, op, names) if mgr == "apt" else None
     if back is not None and (back[4] == "depends on"
                              or back[0].instruction.start_line > last.instruction.start_line):
         # the purge would take the package that depends on it (one that only recommends it stays),
@@ -703,14 +707,16 @@ def _join_and_purge(stage, run, found, op, users) -> tuple[object, str | None]:
     if user is not None and user.split(":")[0] not in ("root", "0"):
         return None, f"the RUN at line {last.instruction.start_line} runs as `{user}`, which cannot purge"
     ordered = [n for _o, _k, n in sorted(found, key=lambda t: t[1])]
-    removal = f"apt-get purge -y --auto-remove {' '.join(ordered)}"
+    removal = f"apt-get purge -y --auto-remove {' '.join(ordered)}" if mgr == "apt" else "apk del .build-deps"
     if keep is not None:
         removal = f"{keep}\n&& {removal}"
     edits = []
     if opening:
         start = run_position(run, run.shell_script.statements[0].start)
         edits.append(insert_before(Span(start[0], start[1], start[0], start[1]), opening))
-    lib_text = (" " + " ".join(libs)) if libs else ""
+    if mgr == "apk":
+        edits.append(_apk_virtual(run, op, names, libs, keep))
+    lib_text = (" " + " ".join(libs)) if libs and mgr == "apt" else ""
     if lib_text:
         w = run.word_span(op, len(op.packages) - 1)
         at = (w.end_line, w.end_column)
@@ -736,8 +742,9 @@ def _join_and_purge(stage, run, found, op, users) -> tuple[object, str | None]:
     others = [str(r.instruction.start_line) for r in merged[1:]]
     where = f"line {others[0]}" if len(others) == 1 else f"lines {', '.join(others[:-1])} and {others[-1]}"
     title = f"Join this RUN and the RUN{'s' if len(others) > 1 else ''} at {where}, which build with {it}, " \
-            f"into one and purge {listed} at its end"
-    title += _keeping(libs, keep, "apt")
+            "into one and " + (f"purge {listed} at its end" if mgr == "apt" else
+                               f"delete {listed} at its end, installed as a virtual package")
+    title += _keeping(libs, keep, mgr)
     return Fix(title, "unsafe", tuple(edits)), None
 
 
@@ -842,8 +849,9 @@ def _wrapped(run, last: bool) -> bool:
 
 
 def _merge_runs(stage, runs) -> tuple[list, str, bool, str | None]:
-    """The edits that join shell-form RUNs that follow one another (`runs`, no other instruction
-    between them) into the first: each later RUN's keyword becomes a continuation of the one
+    """The edits that join shell-form RUNs that follow one another (`runs`; other instructions
+    between them are moved out of the way by `_hops`) into the first: each later RUN's keyword
+    becomes a continuation of the one
     before (` && \\`, blank lines between them dropped, comment lines kept: BuildKit skips them
     inside a continuation), and a RUN that `_wrapped` says so goes in a subshell. The first RUN's
     "(" is returned for the caller to put at its start, with its install, and whether the last RUN
@@ -854,13 +862,11 @@ def _merge_runs(stage, runs) -> tuple[list, str, bool, str | None]:
     from .spans import Span
 
     wrap = [_wrapped(r, r is runs[-1]) for r in runs]
-    by_line = {i.start_line: i for i in stage.instructions}
-    first_line, last_line = runs[0].instruction.start_line, runs[-1].instruction.start_line
-    if any(i.keyword != "RUN" for ln, i in by_line.items() if first_line <= ln <= last_line):
-        return [], "", False, "other instructions stand between them"
-    edits = []
     lines = runs[0].file_lines
     esc = runs[0].escape
+    edits, moved_lines, prefix, why = _hops(stage, runs)
+    if why is not None:
+        return [], "", False, why
     for k, (prev, cur) in enumerate(zip(runs, runs[1:])):
         if cur.instruction.flags:
             return [], "", False, f"the RUN at line {cur.instruction.start_line} has its own flags"
@@ -876,6 +882,8 @@ def _merge_runs(stage, runs) -> tuple[list, str, bool, str | None]:
         edits.append(Edit(Span(line, col, line + 1, 1), (")" if wrap[k] else "") + f" && {esc}\n"))
         for ln in range(prev.instruction.end_line + 1, cur.instruction.start_line):
             text = lines[ln - 1].strip()
+            if ln in moved_lines:
+                continue
             if not text:
                 edits.append(Edit(Span(ln, 1, ln + 1, 1), ""))
             elif "ignore" in text:
@@ -885,8 +893,171 @@ def _merge_runs(stage, runs) -> tuple[list, str, bool, str | None]:
         if not script.statements:
             return [], "", False, f"the RUN at line {cur.instruction.start_line} runs no command"
         sl, sc = run_position(cur, script.statements[0].start)
-        edits.append(Edit(Span(cur.instruction.start_line, 1, sl, sc), "    " + ("(" if wrap[k + 1] else "")))
+        # a moved WORKDIR's `cd` and a moved ENV's `export` stay in force for the RUNs after it
+        edits.append(Edit(Span(cur.instruction.start_line, 1, sl, sc),
+                          "    " + prefix.get(cur.instruction.start_line, "") + ("(" if wrap[k + 1] else "")))
     return edits, "(" if wrap[0] else "", wrap[-1], None
+
+
+# Instructions that change nothing a RUN sees: a join moves them after the joined RUN, in order
+_AFTER = frozenset({"LABEL", "EXPOSE", "MAINTAINER", "STOPSIGNAL", "HEALTHCHECK", "CMD", "ENTRYPOINT", "ONBUILD"})
+# An ENV value the shell expands as the builder does: plain words, $NAME and ${NAME}, double quotes
+_SAFE = r"[\w/.:,@%+=-]|\$\w+|\$\{\w+\}"
+_SHELL_SAME = LazyRe(rf'(?:{_SAFE}|"(?:{_SAFE}| )*")+')
+_REF = LazyRe(r"\$(?:(\w+)|\{(\w+)\})")
+# Source names that are files, not folders, though they have no extension
+_FILE_NAMES = frozenset({"Gemfile", "Makefile", "Pipfile", "Procfile", "Rakefile", "Dockerfile", "LICENSE"})
+
+
+def _hops(stage, runs) -> tuple[list, set[int], dict[int, str], str | None]:
+    """The edits that take the instructions between the RUNs to join (`runs`) out of their way,
+    so that the RUNs follow one another: COPY and ADD go before the first RUN (a later part of
+    the joined RUN reads their files); WORKDIR and ENV go after the last, and the joined RUN
+    enters the folder (`mkdir -p D && cd D`, as WORKDIR creates it) and exports the variables
+    (their values as the next RUN saw them) where they stood; LABEL, EXPOSE, CMD and the other
+    metadata go after the last. Comment lines right above a moved instruction move with it.
+    Returns (edits, the line numbers moved, {RUN start line: the commands that go before it},
+    None) or ([], set(), {}, why not): USER, ARG, VOLUME,
+    SHELL; a value or folder dockerlint cannot tell; a COPY whose files an earlier RUN of the
+    join may touch or make (it would now find them there), that names a user or group by name
+    (`--chown=app`: a RUN of the join may create it), that uses variables an ENV between sets,
+    or whose relative destination a WORKDIR between would move."""
+    import shlex
+
+    from .findings import Edit
+    from .layers import BASE_WD, workdirs
+    from .spans import Span
+
+    lines = runs[0].file_lines
+    first_line, last = runs[0].instruction.start_line, runs[-1]
+    between = [i for i in stage.instructions if first_line < i.start_line < last.instruction.start_line
+               and i.keyword != "RUN"]
+    if not between:
+        return [], set(), {}, None
+    if last.instruction.end_line >= len(lines):
+        return [], set(), {}, "the last RUN ends the file"
+    wds = workdirs(stage)
+    before_text, after_text, moved = [], [], set()
+    prefix: dict[int, str] = {}  # RUN start line -> commands the joined RUN runs before it
+    seen_wd = seen_env = False
+    for ins in between:
+        kw = ins.keyword
+        if ins.heredocs:
+            return [], set(), {}, f"the {kw} at line {ins.start_line} has a heredoc"
+        if kw not in _AFTER and kw not in ("WORKDIR", "ENV", "COPY", "ADD"):
+            return [], set(), {}, f"the {kw} at line {ins.start_line} stands between them"
+        nxt = next(r for r in runs if r.instruction.start_line > ins.start_line)
+        if kw == "WORKDIR":
+            wd = wds.get(id(nxt.instruction), "")
+            if not wd.startswith("/") or wd.startswith(BASE_WD) or "$" in wd:
+                return [], set(), {}, f"dockerlint cannot tell the folder of the WORKDIR at line {ins.start_line}"
+            prefix[nxt.instruction.start_line] = (prefix.get(nxt.instruction.start_line, "")
+                                                  + f"mkdir -p {shlex.quote(wd)} && cd {shlex.quote(wd)} && ")
+            seen_wd = True
+        elif kw == "ENV":
+            exports = []
+            keys = set()  # set by this ENV before the pair
+            for name, val in ins.pairs:
+                raw = val.text if val is not None else ""
+                if "$" not in raw:
+                    value = nxt.env.get(name.text)
+                    value = shlex.quote(value) if value is not None else None
+                else:
+                    # the shell expands it as the builder did (the image's own PATH included),
+                    # unless it refers to a variable an earlier pair of the same ENV sets (the
+                    # builder expands it with the value from before the ENV)
+                    ok = _SHELL_SAME.fullmatch(raw) and runs[0].escape == "\\" and not (
+                        keys & {m.group(1) or m.group(2) for m in _REF.finditer(raw)})
+                    # in one pair of double quotes, as an assignment reads it anyway (no splitting,
+                    # no globbing; and no `~`, which ENV does not expand either): tree-sitter-bash
+                    # misreads `X=$A:$B/bin` as an assignment and a command `$B/bin`
+                    value = '"' + raw.replace('"', "") + '"' if ok else None
+                if value is None:
+                    return [], set(), {}, f"dockerlint cannot tell the value of `{name.text}` at line {ins.start_line}"
+                keys.add(name.text)
+                # an assignment of its own: `export A=$X` splits $X in older dash
+                exports.append(f"{name.text}={value} && export {name.text} && ")
+            prefix[nxt.instruction.start_line] = prefix.get(nxt.instruction.start_line, "") + "".join(exports)
+            seen_env = True
+        elif kw in ("COPY", "ADD"):
+            why = _copy_hops(ins, [r for r in runs if r.instruction.start_line < ins.start_line], wds,
+                             seen_wd, seen_env)
+            if why is not None:
+                return [], set(), {}, why
+        # the instruction's lines, with the comment lines right above it
+        top = ins.start_line
+        bound = max(i.end_line for i in stage.instructions if i.start_line < ins.start_line)
+        while top - 1 > bound and lines[top - 2].lstrip().startswith("#"):
+            top -= 1
+        if any("ignore" in lines[n - 1] for n in range(top, ins.start_line)):
+            return [], set(), {}, f"the comment above line {ins.start_line} may be a suppression"
+        block = lines[top - 1: ins.end_line]
+        moved.update(range(top, ins.end_line + 1))
+        (before_text if kw in ("COPY", "ADD") else after_text).extend(block)
+    edits = [Edit(Span(n, 1, n + 1, 1), "") for n in sorted(moved)]
+    if before_text:
+        edits.append(Edit(Span(first_line, 1, first_line, 1), "\n".join(before_text) + "\n"))
+    if after_text:
+        at = last.instruction.end_line + 1
+        edits.append(Edit(Span(at, 1, at, 1), "\n".join(after_text) + "\n"))
+    return edits, moved, prefix, None
+
+
+def _copy_hops(ins, earlier, wds, seen_wd: bool, seen_env: bool) -> str | None:
+    """Why the COPY or ADD `ins` cannot move before the RUNs `earlier` (those of the join that
+    ran before it), or None. They would now find its files: refused when one of them may touch
+    what it writes (names the destination, runs in it, or names a file it copies), and when what
+    it writes is not the same from there (a relative destination after a WORKDIR between,
+    variables after an ENV between, `--chown` by name)."""
+    import posixpath
+
+    chown = ins.flag("chown")
+    if chown is not None and not re.fullmatch(r"\d+(:\d+)?", chown.value or ""):
+        return f"the {ins.keyword} at line {ins.start_line} sets an owner by name"
+    words = [w.text for w in ins.args]
+    if ins.json or len(words) < 2:
+        return f"dockerlint cannot read the {ins.keyword} at line {ins.start_line}"
+    if "$" in ins.rest and seen_env:
+        return f"the {ins.keyword} at line {ins.start_line} uses variables an ENV before it sets"
+    *srcs, dest = words
+    if "$" in dest and earlier:
+        from .expand import expand
+
+        dest, known = expand(dest, earlier[-1].env, earlier[-1].escape)
+        if not known:
+            return f"dockerlint cannot tell where the {ins.keyword} at line {ins.start_line} copies to"
+    if not dest.startswith("/") and seen_wd:
+        return f"a WORKDIR before the {ins.keyword} at line {ins.start_line} sets where it copies to"
+    wd = wds.get(id(ins), "/")
+    dest_abs = posixpath.normpath(posixpath.join(wd if wd.startswith("/") else "/", dest))
+    into = dest.endswith("/") or dest in (".", "./") or len(srcs) > 1
+    files = ins.keyword == "COPY" and all(
+        "://" not in s and not any(ch in s for ch in "*?[") and not s.endswith("/")
+        and (("." in posixpath.basename(s).strip(".")) or posixpath.basename(s) in _FILE_NAMES) for s in srcs)
+    touched = ([posixpath.join(dest_abs, posixpath.basename(s)) for s in srcs] if files and into
+               else [dest_abs])
+    names = {posixpath.basename(t) for t in touched if posixpath.basename(t)}
+    for r in earlier:
+        text = "\n".join(r.file_lines[r.instruction.start_line - 1: r.instruction.end_line])
+        cwd = wds.get(id(r.instruction), "/")
+        where = f"the RUN at line {r.instruction.start_line}"
+        what = f"the {ins.keyword} at line {ins.start_line}"
+        for t in touched:
+            # the folders it writes into, each a place the RUN may read, list or glob (`make -C /src`)
+            folders = [t]
+            while posixpath.dirname(folders[-1]) not in ("/", folders[-1]):
+                folders.append(posixpath.dirname(folders[-1]))
+            named = next((f for f in folders if f != "/" and f in text), None)
+            if named is not None:
+                return f"{where} names {named}, where {what} writes"
+            if cwd != "/" and (cwd in folders or cwd.startswith(t.rstrip("/") + "/")):
+                return f"{where} runs in {cwd}, where {what} writes"
+            top = t.strip("/").split("/")[0]
+            if cwd == "/" and top and re.search(rf"(?<![\w/.-]){re.escape(top)}(?![\w.-])", text):
+                return f"{where} runs in /, and names {top}, where {what} writes"
+        if files and any(n in text for n in names):
+            return f"{where} may use a file {what} copies"
+    return None
 
 
 def same_run_purge(model, stage, run, found) -> tuple[object, str | None]:
@@ -953,23 +1124,7 @@ def same_run_purge(model, stage, run, found) -> tuple[object, str | None]:
         title += _keeping(libs, keep, "apt")
         return Fix(title, "unsafe", tuple(edits)), None
     # apk: the build-only packages become a virtual package deleted at the end
-    words = cmd.shell.argv
-    first = words[0].span
-    last = words[-1].span
-    rest = [p for p in op.packages if _bare(p) not in names]
-    opts = " ".join(o for o in op.options if not o.startswith(("--virtual", "-t=")))
-    opts = (opts + " ") if opts else ""
-    building = [p for p in op.packages if _bare(p) in names]
-    if keep is not None and "pax-utils" not in building:
-        building.append("pax-utils")  # scanelf, for keep_linked_apk
-    virtual = f"apk add {opts}--virtual .build-deps {' '.join(building)}"
-    stays = rest + [x for x in libs if x not in rest]
-    new = virtual
-    if stays:
-        nxt_line = next((c.span.line for c in run.commands if c.span.line > last.end_line), None)
-        joiner = _joiner(run, nxt_line) if nxt_line else " && "
-        new += joiner + f"apk add {opts}{' '.join(stays)}"
-    edits.append(Edit(Span(first.line, first.column, last.end_line, last.end_column), new))
+    edits.append(_apk_virtual(run, op, names, libs, keep))
     tail_edit, why = append_command(run, "apk del .build-deps" if keep is None else f"{keep}\n&& apk del .build-deps")
     if tail_edit is None:
         return None, why
@@ -977,6 +1132,31 @@ def same_run_purge(model, stage, run, found) -> tuple[object, str | None]:
     title = f"Install {', '.join(f'`{n}`' for n in ordered)} as a virtual package and delete it at the end of this RUN"
     title += _keeping(libs, keep, "apk")
     return Fix(title, "unsafe", tuple(edits)), None
+
+
+def _apk_virtual(run, op, names: set[str], libs, keep) -> object:
+    """The edit that rewrites the `apk add` command `op` of `run` so that the packages `names`
+    (with pax-utils, whose scanelf the keep runs, where `keep` is not None) form the virtual
+    package `.build-deps`, and the rest with the runtime libraries `libs` are added by name:
+    `apk add --virtual .build-deps B… && apk add R… L…`."""
+    from .findings import Edit
+    from .spans import Span
+
+    words = run.command(op.command_index).shell.argv
+    first, last = words[0].span, words[-1].span
+    rest = [p for p in op.packages if _bare(p) not in names]
+    opts = " ".join(o for o in op.options if not o.startswith(("--virtual", "-t=")))
+    opts = (opts + " ") if opts else ""
+    building = [p for p in op.packages if _bare(p) in names]
+    if keep is not None and "pax-utils" not in building:
+        building.append("pax-utils")  # scanelf, for keep_linked_apk
+    new = f"apk add {opts}--virtual .build-deps {' '.join(building)}"
+    stays = rest + [x for x in libs if x not in rest]
+    if stays:
+        nxt_line = next((c.span.line for c in run.commands if c.span.line > last.end_line), None)
+        joiner = _joiner(run, nxt_line) if nxt_line else " && "
+        new += joiner + f"apk add {opts}{' '.join(stays)}"
+    return Edit(Span(first.line, first.column, last.end_line, last.end_column), new)
 
 
 def _keeping(libs, keep, mgr: str, where: str = "") -> str:

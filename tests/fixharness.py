@@ -237,7 +237,9 @@ def check_file(text: str, path: str, out: Outcome, unsafe: bool = True, lint_kw=
         touched = _touched_lines(f.fix.edits)
         deleted = {i.start_line for i in res.parsed.instructions
                    if any(e.text == "" and e.span.line <= i.start_line and e.span.end_line > i.end_line
-                          and e.span.column == 1 and e.span.end_column == 1 for e in f.fix.edits)}
+                          and e.span.column == 1 and e.span.end_column == 1 for e in f.fix.edits)
+                   # DKL102's join moves the instructions between the RUNs it joins (_joined_runs)
+                   and (f.code != "DKL102" or i.keyword == "RUN")}
         old_ins = [i for i in res.parsed.instructions if i.start_line not in deleted]
         new_ins, added_problems = _without_added(res, after, old_ins, after.parsed.instructions, f.code)
         for problem in added_problems:
@@ -254,7 +256,7 @@ def check_file(text: str, path: str, out: Outcome, unsafe: bool = True, lint_kw=
         joined: dict[int, list] = {}
         groups: dict[int, list] = {}
         if f.code == "DKL102" and len(new_ins) < len(old_ins):
-            old_ins, joined, groups, join_problems = _joined_runs(old_ins, new_ins, old_runs, new_runs)
+            old_ins, joined, groups, join_problems = _joined_runs(old_ins, new_ins, old_runs, new_runs, res)
             for problem in join_problems:
                 bad(problem)
         if len(old_ins) != len(new_ins) or any(a.keyword != b.keyword for a, b in zip(old_ins, new_ins)):
@@ -583,43 +585,106 @@ def _split_keep(argvs):
     return argvs, None, []
 
 
-def _joined_runs(old_ins, new_ins, old_runs, new_runs):
-    """(old instructions with each group of RUNs that a new RUN joins reduced to its first,
-    {id(first): the commands of the whole group}, problems). A new RUN joins old RUNs i..i+k (k >= 1, all
-    RUNs) when its commands, less the moved install's two at its start and the purge's two at its
-    end, are theirs in order."""
+# What DKL102's join may move out of the way of the RUNs it joins: COPY and ADD before the joined
+# RUN, the rest after it (WORKDIR and ENV then take effect inside it by `cd` and `export`)
+HOPPED_BEFORE = frozenset({"COPY", "ADD"})
+HOPPED = HOPPED_BEFORE | {"WORKDIR", "ENV", "LABEL", "EXPOSE", "MAINTAINER", "STOPSIGNAL", "HEALTHCHECK", "CMD",
+                          "ENTRYPOINT", "ONBUILD"}
+
+
+class _Hop:
+    """A command a join adds so that a RUN runs as it did alone (`cd` into its WORKDIR, `export`
+    of an ENV's variable), as _joined_runs expects it: shaped like a Command (argv) and, for
+    _check_purge's groups, like a RUN of that one command."""
+
+    index = -1
+    shell = None
+    package_ops = kept_packages = ()
+
+    def __init__(self, argv):
+        self.argv = tuple(argv)
+        self.commands = (self,)
+
+
+def _joined_runs(old_ins, new_ins, old_runs, new_runs, res):
+    """(old instructions with each group of RUNs that a new RUN joins reduced to its first — the
+    instructions that stood between them moved before it (COPY, ADD) or after it (the rest), as
+    in the new file —, {id(first): the commands of the whole group}, problems). A new RUN joins
+    old RUNs i..i+k (k >= 1) when its commands, less the moved install's two at its start and the
+    purge's two at its end, are theirs in order, each RUN's preceded by what puts it in its own
+    WORKDIR and environment again (`mkdir -p D`, `cd D` for a WORKDIR between; `export K` for an
+    ENV between), D being the WORKDIR the old RUN ran in."""
+    from dockerlint.layers import workdirs
+
     out, joined, groups, problems = [], {}, {}, []
     i = j = 0
     while i < len(old_ins):
         a = old_ins[i]
-        b = new_ins[j] if j < len(new_ins) else None
+        j2 = j
+        while j2 < len(new_ins) and new_ins[j2].keyword in HOPPED_BEFORE:
+            j2 += 1  # COPYs a join moved before the RUN
+        b = new_ins[j2] if j2 < len(new_ins) else None
         rb = new_runs.get(id(b)) if b is not None else None
         if a.keyword == "RUN" and rb is not None and id(a) in old_runs:
             # moved into the joined RUN, or installed in its first RUN and purged at its end
             # (the join keeps the install where it was, which may gain runtime libraries: compared
             # as `apt-get install` alone, _check_purge compares the packages)
+            wds = workdirs(old_runs[id(a)].stage)
             for new_cmds, norm in ((_between_moved(rb, argv=False), tuple), (_before_purge(rb), _install_verb)):
                 new = [norm(c.argv) for c in new_cmds]
-                cmds, k, last = [], i, 0
-                while k < len(old_ins) and old_ins[k].keyword == "RUN" and id(old_ins[k]) in old_runs \
-                        and len(cmds) < len(new):
-                    own = [c for c in old_runs[id(old_ins[k])].commands if c.argv]
-                    cmds, last = cmds + own, len(own)
+                cmds, expect, k, last, nruns, hopped, pending = [], [], i, 0, 0, [], []
+                members = []  # the group's RUNs, with the join's _Hops where they stand
+                while k < len(old_ins) and len(expect) < len(new):
+                    ins = old_ins[k]
+                    if ins.keyword != "RUN" or id(ins) not in old_runs:
+                        if k == i or ins.keyword not in HOPPED:
+                            break
+                        pending.append(ins)
+                        k += 1
+                        continue
+                    hops = []
+                    for h in pending:
+                        if h.keyword == "WORKDIR":
+                            hops += [_Hop(("mkdir", "-p", wds.get(id(ins)))), _Hop(("cd", wds.get(id(ins))))]
+                        elif h.keyword == "ENV":
+                            hops += [_Hop(("export", n.text)) for n, _v in h.pairs]
+                    expect += [h.argv for h in hops]
+                    cmds += hops
+                    members += hops
+                    members.append(old_runs[id(ins)])
+                    hopped, pending = hopped + pending, []
+                    own = [c for c in old_runs[id(ins)].commands if c.argv]
+                    cmds, last, nruns = cmds + own, len(own), nruns + 1
+                    expect += [norm(c.argv) for c in own]
                     k += 1
-                if k - i > 1 and [norm(c.argv) for c in cmds] == new:
+                k -= len(pending)  # instructions after the group's last RUN are not in it
+                if nruns > 1 and expect == new:
                     break
-            if k - i > 1 and [norm(c.argv) for c in cmds] == new:
+            if nruns > 1 and expect == new:
+                before = [h for h in hopped if h.keyword in HOPPED_BEFORE]
+                out.extend(before)
                 out.append(a)
+                out.extend(h for h in hopped if h.keyword not in HOPPED_BEFORE)
                 joined[id(a)] = cmds
-                groups[id(a)] = [old_runs[id(old_ins[x])] for x in range(i, k)]
+                groups[id(a)] = members
+                group = [m for m in members if not isinstance(m, _Hop)]
+                for h in before:
+                    # the RUNs it now comes before must not name where it writes
+                    dest = h.args[-1].text if h.args and not h.json else ""
+                    for r in group:
+                        if r.instruction.start_line < h.start_line and dest.startswith("/") and dest.rstrip("/") \
+                                and dest.rstrip("/") in "\n".join(res.parsed.lines[r.instruction.start_line - 1:
+                                                                                   r.instruction.end_line]):
+                            problems.append(f"the {h.keyword} at line {h.start_line} now comes before the RUN at "
+                                            f"line {r.instruction.start_line}, which names {dest}")
                 for c, d in zip(cmds[:len(cmds) - last], new_cmds):
                     # what a RUN did to its own shell must not reach the RUNs joined after it
-                    sh = c.shell
+                    sh = c.shell  # None for a _Hop, whose `cd` is meant for the RUNs after it
                     if sh is not None and not sh.in_subshell and not sh.in_substitution and \
                             c.argv[0] in SHELL_STATE and not (d.shell is not None and d.shell.in_subshell):
                         problems.append(f"`{' '.join(c.argv)}` of the RUN at line {a.start_line} now "
                                         "changes the shell of the RUNs joined after it")
-                i, j = k, j + 1
+                i, j = k, j2 + 1 + len([h for h in hopped if h.keyword not in HOPPED_BEFORE])
                 continue
         out.append(a)
         i, j = i + 1, j + 1
@@ -627,6 +692,8 @@ def _joined_runs(old_ins, new_ins, old_runs, new_runs):
 
 
 def _install_verb(argv) -> tuple:
+    if tuple(argv[:2]) == ("apk", "add"):
+        return ("apk", "add")
     return ("apt-get", "install") if tuple(argv[:2]) in (("apt-get", "install"), ("apt", "install")) else tuple(argv)
 
 
@@ -634,6 +701,17 @@ def _before_purge(rb) -> list:
     """The commands of a joined RUN before its purge (and the keep of linked libraries before that):
     DKL102's join of the installing RUN with the later RUNs that build."""
     cmds = [c for c in rb.commands if c.argv]
+    if cmds and tuple(cmds[-1].argv) == ("apk", "del", ".build-deps"):
+        # apk: the install became `apk add --virtual .build-deps B… && apk add R…` (compared as
+        # one `apk add`: _check_purge compares the packages), Alpine's keep before the del
+        cmds = cmds[:-1]
+        if len(cmds) >= 5 and cmds[-5].argv[:1] == ("find",) and "scanelf" in cmds[-5].argv:
+            cmds = cmds[:-5]
+        for k, c in enumerate(cmds[:-1]):
+            if tuple(c.argv[:2]) == ("apk", "add") and ".build-deps" in c.argv and \
+                    tuple(cmds[k + 1].argv[:2]) == ("apk", "add"):
+                return cmds[:k] + cmds[k + 1:]
+        return cmds
     if not cmds or tuple(cmds[-1].argv[:4]) != ("apt-get", "purge", "-y", "--auto-remove"):
         return []
     cmds = cmds[:-1]
