@@ -334,6 +334,12 @@ _NATIVE_BUILD_PROGRAMS = frozenset({"make", "cmake", "gcc", "g++", "cc", "c++", 
                                     "phoronix-test-suite", "opam"})
 
 
+# {program: its verbs that install dependencies, each a tuple of words}
+_PY_PROJECT_INSTALLS = {"pipenv": (("install",), ("sync",)), "poetry": (("install",),),
+                        "pdm": (("install",), ("sync",)), "pip-sync": ((),),
+                        "uv": (("pip", "install"), ("sync",))}
+
+
 def may_compile(c) -> bool:
     """Whether a command may compile native code with the toolchain: a compiler or build tool, or
     a package install that can build from source (pip without --only-binary, npm without
@@ -356,6 +362,11 @@ def may_compile(c) -> bool:
         if op.manager == "gem":
             return True
     if name in ("bundle", "bundler") and argv[1:2] == ("install",):
+        return True
+    # Python's project managers install the project's dependencies through pip, which builds an
+    # sdist when no wheel fits (psycopg2 with pg_config: fix review 2026-11-30, statistics-py)
+    verbs = [a for a in argv[1:] if not a.startswith("-")]
+    if any(tuple(verbs[:len(v)]) == v for v in _PY_PROJECT_INSTALLS.get(name, ())):
         return True
     if name in ("python", "python3") and "setup.py" in argv:
         return True
