@@ -1,5 +1,8 @@
 """The model: stages and their graph, ARG/ENV scope, package operations, cache mounts."""
 
+import pytest
+
+from dockerlint.engine import lint_text
 from dockerlint.model import build
 from dockerlint.packages import package_ops
 from dockerlint.syntax import parse
@@ -113,3 +116,25 @@ def test_package_operations():
 def test_virtual_package_removed_in_same_run_is_not_kept():
     run = model("FROM alpine\nRUN apk add --virtual .b gcc && make && apk del .b && apk add curl\n").stages[0].runs[0]
     assert [p for _o, p in run.kept_packages] == ["curl"]
+
+
+@pytest.mark.parametrize("command, compiles", [
+    ("pip install -r requirements.txt", True),
+    ("pipenv install --system --deploy", True),
+    ("pipenv sync", True),
+    ("poetry install --no-root", True),
+    ("uv pip install -r requirements.txt", True),
+    ("uv sync --frozen", True),
+    ("pip-sync requirements.txt", True),
+    ("pipenv --version", False),
+    ("uv venv /opt/venv", False),
+    ("poetry config virtualenvs.create false", False),
+])
+def test_python_project_installs_may_compile(command, compiles):
+    # they install through pip, which builds an sdist where no wheel fits: a join or purge of the
+    # -dev packages must not end before them (fix review 2026-11-30, statistics-py)
+    from dockerlint.builds import may_compile
+
+    res = lint_text(f"FROM python:3.12\nRUN {command}\n", "Dockerfile")
+    (cmd,) = [c for c in res.model.stages[0].runs[0].commands if c.argv]
+    assert may_compile(cmd) is compiles
