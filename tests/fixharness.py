@@ -630,7 +630,8 @@ def _joined_runs(old_ins, new_ins, old_runs, new_runs, res):
             # (the join keeps the install where it was, which may gain runtime libraries: compared
             # as `apt-get install` alone, _check_purge compares the packages)
             wds = workdirs(old_runs[id(a)].stage)
-            for new_cmds, norm in ((_between_moved(rb, argv=False), tuple), (_before_purge(rb), _install_verb)):
+            for new_cmds, norm in ((_between_moved(rb, argv=False), tuple), (_before_purge(rb), _install_verb),
+                                   (_before_purge(rb, split=False), _install_verb)):
                 new = [norm(c.argv) for c in new_cmds]
                 cmds, expect, k, last, nruns, hopped, pending = [], [], i, 0, 0, [], []
                 members = []  # the group's RUNs, with the join's _Hops where they stand
@@ -692,14 +693,16 @@ def _joined_runs(old_ins, new_ins, old_runs, new_runs, res):
 
 
 def _install_verb(argv) -> tuple:
-    if tuple(argv[:2]) == ("apk", "add"):
-        return ("apk", "add")
+    if argv[:1] == ("apk",) and "add" in [w for w in argv[1:] if not w.startswith("-")][:1]:
+        return ("apk", "add")  # `apk --update add` too
     return ("apt-get", "install") if tuple(argv[:2]) in (("apt-get", "install"), ("apt", "install")) else tuple(argv)
 
 
-def _before_purge(rb) -> list:
+def _before_purge(rb, split: bool = True) -> list:
     """The commands of a joined RUN before its purge (and the keep of linked libraries before that):
-    DKL102's join of the installing RUN with the later RUNs that build."""
+    DKL102's join of the installing RUN with the later RUNs that build. On Alpine, with `split`,
+    an `apk add --virtual .build-deps` followed by another `apk add` counts as one (the fix split
+    the install in two); without, as written (the install became the virtual package whole)."""
     cmds = [c for c in rb.commands if c.argv]
     if cmds and tuple(cmds[-1].argv) == ("apk", "del", ".build-deps"):
         # apk: the install became `apk add --virtual .build-deps B… && apk add R…` (compared as
@@ -707,7 +710,7 @@ def _before_purge(rb) -> list:
         cmds = cmds[:-1]
         if len(cmds) >= 5 and cmds[-5].argv[:1] == ("find",) and "scanelf" in cmds[-5].argv:
             cmds = cmds[:-5]
-        for k, c in enumerate(cmds[:-1]):
+        for k, c in enumerate(cmds[:-1] if split else ()):
             if tuple(c.argv[:2]) == ("apk", "add") and ".build-deps" in c.argv and \
                     tuple(cmds[k + 1].argv[:2]) == ("apk", "add"):
                 return cmds[:k] + cmds[k + 1:]
