@@ -385,6 +385,14 @@ def _errexit_after(argv: tuple[Word, ...], state: bool) -> bool:
     return state
 
 
+def _glued(first: "Word", rest: "Word", text: str) -> "Word":
+    """One word of two that tree-sitter-bash split after a `$` (`$A:$B/bin` read as `$A:$` and
+    `B/bin`: tree-sitter/tree-sitter-bash#315, open in 0.25.1): the shell reads one word, with
+    the expansion `$B` in it, so its text is not static."""
+    s, e = first.span, rest.span
+    return Word(first.text + rest.text, first.raw + rest.raw, Span(s.line, s.column, e.end_line, e.end_column), False)
+
+
 def _line_starts(text: str) -> list[int]:
     starts = [0]
     i = text.find("\n")
@@ -578,6 +586,10 @@ class _Walker:
                     out[-1] = w
                     prev_end = ce
                     continue
+            if out and prev_end == c(n.start_byte) and out[-1].raw.endswith("$"):
+                out[-1] = _glued(out[-1], w, text)
+                prev_end = c(n.end_byte)
+                continue
             out.append(w)
             prev_end = c(n.end_byte)
         return out
@@ -931,6 +943,7 @@ class _Walker:
         seg_start = node.start_byte
         prev_end = node.start_byte
         piped = False
+        prev_ch = None
         for ch in node.children:
             t = ch.type
             if not seen_name and assigns and self.has_newline_gap(prev_end, ch.start_byte):
@@ -940,11 +953,18 @@ class _Walker:
                 connector = "\n"
                 seg_start = ch.start_byte
             prev_end = ch.end_byte
+            prev_ch, ch_before = ch, prev_ch
             if t == "variable_assignment" and not seen_name:
                 name, val, _ = self.assignment(ch)
                 assigns.append((name, val))
                 if ch.child_count > 2:
                     exprs.append(ch)
+            elif t == "command_name" and assigns and not seen_name and assigns[-1][1].raw.endswith("$") \
+                    and ch_before is not None and ch_before.end_byte == ch.start_byte:
+                # `X=$A:$B/bin`: tree-sitter-bash ends the value at the second `$` and reads `B/bin`
+                # as the command (tree-sitter/tree-sitter-bash#315); it is the rest of the value
+                name, val = assigns[-1]
+                assigns[-1] = (name, _glued(val, self.word(ch), self.text))
             elif t == "command_name":
                 seen_name = True
                 kids = ch.children
@@ -1006,13 +1026,19 @@ class _Walker:
             argv_nodes.append(ch)
             if ch.child_count:
                 exprs.append(ch)
+        prev = None
         for ch in argv_nodes + extra + list(ctx.tail_extra):
             if ch.type == "variable_assignment":
-                words.append(self.assignment(ch)[2])
+                w = self.assignment(ch)[2]
             elif ch.is_named:
-                words.append(self.word(ch))
+                w = self.word(ch)
             else:
-                words.append(self.token_word(ch))
+                w = self.token_word(ch)
+            if words and prev is not None and prev.end_byte == ch.start_byte and words[-1].raw.endswith("$"):
+                words[-1] = _glued(words[-1], w, self.text)  # `export PATH=$PATH:$GOPATH/bin` (#315)
+            else:
+                words.append(w)
+            prev = ch
         self.emit(
             words, [], self.span_b(node.start_byte, node.end_byte), ctx, ctx.connector,
             ctx.redirects + tuple(redirs) + ctx.tail,

@@ -653,3 +653,20 @@ def test_the_parse_memo_is_bounded_by_the_text_it_holds():
     assert len(shell._MEMO) * 205 <= shell._MEMO_MAX_CHARS + 205
     parse_shell("echo " + "y" * (shell._MEMO_MAX_TEXT + 1))  # too long to keep
     assert all(len(k[0]) <= shell._MEMO_MAX_TEXT for k in shell._MEMO)
+
+
+@pytest.mark.parametrize("text, argv, assignments", [
+    # tree-sitter-bash 0.25.1 ends a word at a second `$` after punctuation and reads the rest as
+    # another word (tree-sitter/tree-sitter-bash#315): one shell word all the same
+    ("X=$A:$C/bin", (), (("X", "$A:$C/bin"),)),
+    ("X=$A:$C/bin make", ("make",), (("X", "$A:$C/bin"),)),
+    ("export PATH=$PATH:$GOPATH/bin", ("export", "PATH=$PATH:$GOPATH/bin"), ()),
+    ("echo $FOO/$BAR/ x", ("echo", "$FOO/$BAR/", "x"), ()),
+    ("rm -f $DIR/ifaces/$1", ("rm", "-f", "$DIR/ifaces/$1"), ()),
+    ("wget https://example.com/a-$V-bin.tar.gz -P $D", ("wget", "https://example.com/a-$V-bin.tar.gz", "-P", "$D"), ()),
+])
+def test_a_word_split_after_a_dollar_is_one_word(text, argv, assignments):
+    (cmd,) = parse_shell(text).commands
+    assert tuple(w.text for w in cmd.argv) == argv
+    assert tuple((n, w.text) for n, w in cmd.assignments) == assignments
+    assert all(not w.is_static for w in cmd.argv if "$" in w.raw)
