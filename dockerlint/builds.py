@@ -340,6 +340,14 @@ _PY_PROJECT_INSTALLS = {"pipenv": (("install",), ("sync",)), "poetry": (("instal
                         "uv": (("pip", "install"), ("sync",))}
 
 
+def runs_script(c) -> bool:
+    """Whether command `c` runs a script of the build by its path (`./build.sh`,
+    `bin/installDeps.sh`, `/opt/setup.bash`): its contents are not seen."""
+    argv = c.argv
+    return bool(argv) and (argv[0].rsplit("/", 1)[-1].endswith((".sh", ".bash"))
+                           or argv[0].startswith(("./", "bin/")))
+
+
 def may_compile(c) -> bool:
     """Whether a command may compile native code with the toolchain: a compiler or build tool, or
     a package install that can build from source (pip without --only-binary, npm without
@@ -350,7 +358,7 @@ def may_compile(c) -> bool:
     name = argv[0].rsplit("/", 1)[-1]
     if knowledge.toolchain_for_command(list(argv)):
         return True
-    if name.endswith((".sh", ".bash")) or argv[0].startswith(("./", "bin/")):
+    if runs_script(c):
         return True  # a script of the build (bin/installDeps.sh, ./build.sh): it may compile unseen
     for op in c.package_ops:
         if op.action != "install":

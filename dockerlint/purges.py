@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from . import knowledge, needs
-from .builds import may_compile
+from .builds import may_compile, runs_script
 from .lazyre import LazyRe
 
 
@@ -47,21 +47,29 @@ def _used_after(stage, run, uses) -> tuple[int, str] | None:
 
 def _package_users(names: set[str], mgr: str):
     """A predicate over commands: whether one may use the packages. It may compile
-    (builds.may_compile), it is one of the packages by name (git, curl), it may run a VCS client
+    (builds.may_compile; for downloaders alone, only a script of the build, which may fetch
+    with them: `pip install` does not run curl), it is one of the packages by name (git, curl),
+    it may run a VCS client
     one of them is (knowledge.runs_vcs: `composer install` with git), or it is a program of the
     toolchain one of them is (`go get` with golang installed: seed-9 review, dstat-agent, where a
     purge of golang broke the next RUN)."""
     toolchains = set()
     vcs = False
+    fetch_only = True  # only downloaders: a compile does not use them, a script may
     programs = {p for n in names for p in knowledge.package_programs(n)}  # subversion: svn
     for n in names:
         info = knowledge.build_only_package(mgr, n)
         if info is not None and info.toolchain:
             toolchains.add(info.toolchain)
         vcs = vcs or (info is not None and info.category == "vcs")
+        fetch_only = fetch_only and info is not None and info.category == "downloader"
 
     def uses(c) -> bool:
-        if may_compile(c) or c.name in names or c.name in programs:
+        if c.name in names or c.name in programs:
+            return True
+        if fetch_only and _may_fetch(c):
+            return True
+        if may_compile(c) and not fetch_only:
             return True
         name = c.name.rsplit("/", 1)[-1] if c.name else ""
         if vcs and knowledge.runs_vcs(name):
@@ -69,6 +77,28 @@ def _package_users(names: set[str], mgr: str):
         return any(knowledge.runs_toolchain(name, tc) for tc in toolchains)
 
     return uses
+
+
+# Where a command's own program lives when it is the system's, not a script of the build or image
+_SYSTEM_BIN = ("/bin/", "/usr/bin/", "/sbin/", "/usr/sbin/")
+# Programs that run recipes or scripts dockerlint does not see, which may fetch with curl or wget
+_RUNS_UNSEEN = frozenset({"make", "gmake", "rake", "sh", "bash", "ash", "dash", "zsh", "source", "."})
+
+
+def _may_fetch(c) -> bool:
+    """Whether a command may run curl or wget where dockerlint cannot see it: a script of the
+    build (runs_script), a program by a path outside the system's folders (an image's own
+    /usr/local/bin/install_node), a Makefile's or Rakefile's recipes, or a shell running a file
+    (`bash install.sh`; `sh -c` text is read as commands of its own)."""
+    if runs_script(c):
+        return True
+    a0 = c.argv[0] if c.argv else ""
+    if "/" in a0 and not a0.startswith(_SYSTEM_BIN):
+        return True
+    if c.name in _RUNS_UNSEEN:
+        args = [a for a in c.argv[1:] if not a.startswith("-")]
+        return c.name in ("make", "gmake", "rake") or (bool(args) and "-c" not in c.argv[1:])
+    return False
 
 
 def _user_at(stage, line: int) -> str | None:
@@ -774,14 +804,21 @@ def _own_package_commands(r, mgr: str, names: set[str]) -> str | None:
     """Why a RUN's own package commands keep the move out of it, or None: it may install other
     packages of the same manager (they are manual, or in apk's world, so the removal at its end
     keeps them and what they need), but not the moved ones, and it may remove nothing or run
-    dpkg (a removal, or a .deb depending on a moved package, would mix with the moved ones)."""
+    dpkg (a removal, or a .deb depending on a moved package, would mix with the moved ones) —
+    but for `apk del` of other packages: apk never removes a package that a virtual package in
+    the world (the moved ones') still holds."""
     from .packages import base_name
 
     line = r.instruction.start_line
+    deletes = set()  # `apk del` of other packages: apk keeps what the moved virtual package holds
     for o in r.package_ops:
         if o.manager != mgr:
             continue
         if o.action in ("update", "clean"):
+            continue
+        if mgr == "apk" and o.action == "remove" and not names & {base_name(p) for p in o.packages} \
+                and not any(p.startswith(".build-deps") or p.startswith(".dockerlint") for p in o.packages):
+            deletes.add(o.command_index)
             continue
         if o.action != "install":
             words = [w for w in r.command(o.command_index).argv if not w.startswith("-")][:2]
@@ -791,7 +828,7 @@ def _own_package_commands(r, mgr: str, names: set[str]) -> str | None:
     for c in r.commands:
         if c.name == "dpkg":
             return f"the RUN at line {line} runs dpkg"
-        if c.name in _MANAGER_PROGRAMS[mgr]:
+        if c.name in _MANAGER_PROGRAMS[mgr] and c.index not in deletes:
             verbs = [w for w in c.argv[1:] if not w.startswith("-")]
             if verbs[:1] and verbs[0] not in _QUIET_VERBS[mgr]:
                 return f"the RUN at line {line} runs `{c.name} {verbs[0]}`"
