@@ -368,9 +368,11 @@ def check_file(text: str, path: str, out: Outcome, unsafe: bool = True, lint_kw=
                 bad(f"moves {[sorted(g) for _i, g in gone]} but installs {[sorted(m) for _i, m in moved_in]}")
             else:
                 (to, pkgs), (frm, _g) = moved_in[0], gone[0]
+                fetchers = pkgs <= DOWNLOADERS
                 for j in range(frm + 1, len(new_ins)):
                     r = new_runs.get(id(new_ins[j]))
-                    if j != to and r is not None and any(may_compile(c) or c.name in pkgs for c in r.commands):
+                    if j != to and r is not None and any(
+                            c.name in pkgs or (_unseen(c) if fetchers else may_compile(c)) for c in r.commands):
                         bad(f"the RUN at line {r.instruction.start_line} may use {sorted(pkgs)}, no longer there")
         # 4. later RUNs keep what they need
         needs_before = _lists_state(res)
@@ -590,6 +592,21 @@ def _split_keep(argvs):
 HOPPED_BEFORE = frozenset({"COPY", "ADD"})
 HOPPED = HOPPED_BEFORE | {"WORKDIR", "ENV", "LABEL", "EXPOSE", "MAINTAINER", "STOPSIGNAL", "HEALTHCHECK", "CMD",
                           "ENTRYPOINT", "ONBUILD"}
+
+
+# Downloaders: a compile does not run them; a program the harness cannot read may
+DOWNLOADERS = frozenset({"curl", "wget"})
+
+
+def _unseen(c) -> bool:
+    """Whether a command runs something the harness cannot read: a script by path, a program
+    outside /bin, /usr/bin, /sbin and /usr/sbin, make's or rake's recipes, a shell given a file."""
+    a0 = c.argv[0] if c.argv else ""
+    if "/" in a0 and not a0.startswith(("/bin/", "/usr/bin/", "/sbin/", "/usr/sbin/")):
+        return True
+    if a0.endswith((".sh", ".bash")) or c.name in ("make", "gmake", "rake"):
+        return True
+    return c.name in ("sh", "bash", "ash", "dash") and "-c" not in c.argv[1:] and len(c.argv) > 1
 
 
 class _Hop:
