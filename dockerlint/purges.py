@@ -542,12 +542,13 @@ def move_install_to_user(model, stage, run, found, mgr: str) -> tuple[object, st
             return None, "a package name is not written as a word of its own"
         words.append((sp, text))
     # B's first command (or the start of the pipeline it begins), as DKL201's move does
-    first = next((c for c in b.commands if c.argv), None)
-    if first is None or first.shell is None or first.shell.in_substitution or first.shell.in_subshell:
-        return None, f"the RUN at line {b.instruction.start_line} does not start with a plain command"
-    if opening and b.shell_script.statements and run_position(b, b.shell_script.statements[0].start) != \
-            (first.span.line, first.span.column):
-        return None, f"the RUN at line {b.instruction.start_line} does not start with a plain command"
+    # before B's first statement, whatever it is (`if [ -n "$http_proxy" ]; then …; fi`: before
+    # its first command, the install would be the `if`'s condition, its failure hidden; fix
+    # review 2026-11-30, lagopus-docker)
+    if not b.shell_script.statements or not any(c.argv for c in b.commands):
+        return None, f"the RUN at line {b.instruction.start_line} runs no command"
+    at = run_position(b, b.shell_script.statements[0].start)
+    first_at = Span(at[0], at[1], at[0], at[1])
     moved = list(dict.fromkeys(t for _s, t in words))
     if mgr == "apk":
         # a virtual package of its own: `apk del` then removes what it alone brought in, and keeps
@@ -613,7 +614,7 @@ def move_install_to_user(model, stage, run, found, mgr: str) -> tuple[object, st
             while start > 1 and line[start - 2] in " \t":
                 start -= 1
             edits.append(Edit(Span(sp.line, start, sp.line, sp.end_column), ""))
-    edits.append(insert_before(first.span, install + opening))
+    edits.append(insert_before(first_at, install + opening))
     edits.extend(joins)
     edits.append(tail)
     edits.extend(flags)

@@ -826,6 +826,12 @@ def _check_moved_install(ra, rb, old_cmds) -> tuple[set[str], list[str]]:
     # earlier RUN left, which later RUNs read (_lists_left_before checks they are there)
     reuse = tuple(new[0].argv[:2]) == ("apt-get", "install")
     start, end = (1, 1) if reuse else (2, 2)
+    for c in new[:start]:
+        # the moved update and install run on their own: not as an `if`'s condition (a failure
+        # would pass unnoticed), nor in a subshell or pipeline
+        sh = c.shell
+        if sh is not None and (sh.conditional or sh.in_subshell or sh.in_pipeline or sh.in_substitution):
+            out.append(f"the RUN at line {line} runs `{' '.join(c.argv[:3])}` inside another command")
     middle, roots, problems = _split_keep([c.argv for c in new[start:-end]])
     out += problems
     if roots is not None and [c.argv for c in new[-7 - end:-end]][0][:1] != ("find",):
