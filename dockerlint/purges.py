@@ -933,8 +933,17 @@ def _merge_runs(stage, runs) -> tuple[list, str, bool, str | None]:
         sl, sc = run_position(cur, script.statements[0].start)
         # a moved WORKDIR's `cd` and a moved ENV's `export` stay in force for the RUNs after it
         edits.append(Edit(Span(cur.instruction.start_line, 1, sl, sc),
-                          "    " + prefix.get(cur.instruction.start_line, "") + ("(" if wrap[k + 1] else "")))
-    return edits, "(" if wrap[0] else "", wrap[-1], None
+                          "    " + prefix.get(cur.instruction.start_line, "") + (_opening(cur) if wrap[k + 1] else "")))
+    return edits, _opening(runs[0]) if wrap[0] else "", wrap[-1], None
+
+
+def _opening(run) -> str:
+    """The "(" that wraps a RUN's script in a subshell, "( " before a script that starts with "(":
+    bash reads `((` as the start of an arithmetic command (paysphera's `( git submodule … )`)."""
+    script = run.shell_script
+    at = run_position(run, script.statements[0].start) if script.statements else None
+    line = run.file_lines[at[0] - 1] if at else ""
+    return "( " if at and line[at[1] - 1: at[1]] == "(" else "("
 
 
 # Instructions that change nothing a RUN sees: a join moves them after the joined RUN, in order

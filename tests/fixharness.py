@@ -219,7 +219,9 @@ def check_file(text: str, path: str, out: Outcome, unsafe: bool = True, lint_kw=
 
         new = _render(text, res, f.fix.edits)
         after = lint_text(new, path, **lint_kw)
-        # 1. parses
+        # 1. parses (and as bash too: `((` that is not `$((` starts an arithmetic command there)
+        if new.count("((") - new.count("$((") > text.count("((") - text.count("$(("):
+            bad("writes `((`, which bash reads as an arithmetic command")
         if len(after.parsed.issues) > len(res.parsed.issues):
             bad(f"does not parse: {after.parsed.issues[-1].message}")
             continue
