@@ -1075,8 +1075,14 @@ def _copy_hops(ins, earlier, wds, seen_wd: bool, seen_env: bool) -> str | None:
             return f"dockerlint cannot tell where the {ins.keyword} at line {ins.start_line} copies to"
     if not dest.startswith("/") and seen_wd:
         return f"a WORKDIR before the {ins.keyword} at line {ins.start_line} sets where it copies to"
+    from .layers import BASE_WD
+
     wd = wds.get(id(ins), "/")
-    dest_abs = posixpath.normpath(posixpath.join(wd if wd.startswith("/") else "/", dest))
+    if any(w.startswith(BASE_WD) for w in [wd] + [wds.get(id(r.instruction), "/") for r in earlier]):
+        # the base image's WORKDIR is not known: where it copies, or where the RUNs run, is not either
+        return (f"dockerlint does not know the base image's WORKDIR, where the {ins.keyword} at line "
+                f"{ins.start_line} or the RUNs before it work")
+    dest_abs = posixpath.normpath(posixpath.join(wd, dest))
     into = dest.endswith("/") or dest in (".", "./") or len(srcs) > 1
     files = ins.keyword == "COPY" and all(
         "://" not in s and not any(ch in s for ch in "*?[") and not s.endswith("/")
