@@ -553,8 +553,7 @@ def move_install_to_user(model, stage, run, found, mgr: str) -> tuple[object, st
     if mgr == "apk":
         # a virtual package of its own: `apk del` then removes what it alone brought in, and keeps
         # what the image installs by name (apk's world)
-        taken = {o.virtual for r in stage.all_runs() for o in r.package_ops if o.virtual}
-        virtual = next(v for v in (".build-deps", ".build-deps-moved", ".dockerlint-build-deps") if v not in taken)
+        virtual = _free_virtual(stage)
         tools = " pax-utils" if keep is not None and "pax-utils" not in moved else ""  # scanelf
         install = f"apk add --no-cache --virtual {virtual} {' '.join(moved)}{tools} && "
         removal = f"apk del {virtual}" if keep is None else f"{keep}\n&& apk del {virtual}"
@@ -699,7 +698,7 @@ def _join_and_purge(stage, run, found, op, users, mgr: str) -> tuple[object, str
     """An unsafe Fix for packages that the RUN installing them (A) builds with and later RUNs
     too (`users`): A and the RUNs after it up to the last user are joined into A (`_merge_runs`),
     and the packages are removed at the end of the joined RUN (apt: purged; apk: installed as
-    the virtual package `.build-deps` and deleted), keeping the runtime libraries as a same-RUN
+    a virtual package of its own, _free_virtual, and deleted), keeping the runtime libraries as a same-RUN
     removal does (named, or kept by what the build links); or (None, why). The install stays
     where it is, so the package lists need nothing new."""
     from .edits import _end_position, append_command, insert_before
@@ -719,9 +718,6 @@ def _join_and_purge(stage, run, found, op, users, mgr: str) -> tuple[object, str
         why = _own_package_commands(r, mgr, names)
         if why is not None:
             return None, f"this RUN uses them too, and {why}"
-    if mgr == "apk" and any(o.virtual == ".build-deps" for r in stage.all_runs() for o in r.package_ops
-                            if o is not op):
-        return None, "this RUN uses them too, and another install of the stage is the virtual package .build-deps"
     joins, opening, closing, why = _merge_runs(stage, merged)
     if why is not None:
         return None, f"this RUN uses them too, and {len(users)} later RUNs; {why}"
@@ -738,7 +734,8 @@ def _join_and_purge(stage, run, found, op, users, mgr: str) -> tuple[object, str
     if user is not None and user.split(":")[0] not in ("root", "0"):
         return None, f"the RUN at line {last.instruction.start_line} runs as `{user}`, which cannot purge"
     ordered = [n for _o, _k, n in sorted(found, key=lambda t: t[1])]
-    removal = f"apt-get purge -y --auto-remove {' '.join(ordered)}" if mgr == "apt" else "apk del .build-deps"
+    virtual = _free_virtual(stage, op) if mgr == "apk" else None
+    removal = f"apt-get purge -y --auto-remove {' '.join(ordered)}" if mgr == "apt" else f"apk del {virtual}"
     if keep is not None:
         removal = f"{keep}\n&& {removal}"
     edits = []
@@ -746,7 +743,7 @@ def _join_and_purge(stage, run, found, op, users, mgr: str) -> tuple[object, str
         start = run_position(run, run.shell_script.statements[0].start)
         edits.append(insert_before(Span(start[0], start[1], start[0], start[1]), opening))
     if mgr == "apk":
-        edits.append(_apk_virtual(run, op, names, libs, keep))
+        edits.append(_apk_virtual(run, op, names, libs, keep, virtual))
     lib_text = (" " + " ".join(libs)) if libs and mgr == "apt" else ""
     if lib_text:
         w = run.word_span(op, len(op.packages) - 1)
@@ -1177,8 +1174,9 @@ def same_run_purge(model, stage, run, found) -> tuple[object, str | None]:
         title += _keeping(libs, keep, "apt")
         return Fix(title, "unsafe", tuple(edits)), None
     # apk: the build-only packages become a virtual package deleted at the end
-    edits.append(_apk_virtual(run, op, names, libs, keep))
-    tail_edit, why = append_command(run, "apk del .build-deps" if keep is None else f"{keep}\n&& apk del .build-deps")
+    virtual = _free_virtual(stage, op)
+    edits.append(_apk_virtual(run, op, names, libs, keep, virtual))
+    tail_edit, why = append_command(run, f"apk del {virtual}" if keep is None else f"{keep}\n&& apk del {virtual}")
     if tail_edit is None:
         return None, why
     edits.append(tail_edit)
@@ -1187,11 +1185,20 @@ def same_run_purge(model, stage, run, found) -> tuple[object, str | None]:
     return Fix(title, "unsafe", tuple(edits)), None
 
 
-def _apk_virtual(run, op, names: set[str], libs, keep) -> object:
+def _free_virtual(stage, op=None) -> str:
+    """A name for the build packages' apk virtual package that no other install of the stage
+    (`op` aside: the one the fix rewrites) uses: adding a virtual package under a name already
+    in the world replaces it (apk-tools, since 2019), and the `apk del` of one would take the
+    other's packages too (fix review, letsencrypt-cron: its own .build-deps held gcc for pip)."""
+    taken = {o.virtual for r in stage.all_runs() for o in r.package_ops if o.virtual and o is not op}
+    return next(v for v in (".build-deps", ".build-deps-moved", ".dockerlint-build-deps") if v not in taken)
+
+
+def _apk_virtual(run, op, names: set[str], libs, keep, virtual: str = ".build-deps") -> object:
     """The edit that rewrites the `apk add` command `op` of `run` so that the packages `names`
     (with pax-utils, whose scanelf the keep runs, where `keep` is not None) form the virtual
-    package `.build-deps`, and the rest with the runtime libraries `libs` are added by name:
-    `apk add --virtual .build-deps B… && apk add R… L…`."""
+    package `virtual` (a _free_virtual name), and the rest with the runtime libraries `libs` are
+    added by name: `apk add --virtual .build-deps B… && apk add R… L…`."""
     from .findings import Edit
     from .spans import Span
 
@@ -1203,7 +1210,7 @@ def _apk_virtual(run, op, names: set[str], libs, keep) -> object:
     building = [p for p in op.packages if _bare(p) in names]
     if keep is not None and "pax-utils" not in building:
         building.append("pax-utils")  # scanelf, for keep_linked_apk
-    new = f"apk add {opts}--virtual .build-deps {' '.join(building)}"
+    new = f"apk add {opts}--virtual {virtual} {' '.join(building)}"
     stays = rest + [x for x in libs if x not in rest]
     if stays:
         nxt_line = next((c.span.line for c in run.commands if c.span.line > last.end_line), None)

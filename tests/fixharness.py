@@ -18,6 +18,7 @@ Rewrites (whole new Dockerfiles) are checked by the rewrite suite instead.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
@@ -219,6 +220,11 @@ def check_file(text: str, path: str, out: Outcome, unsafe: bool = True, lint_kw=
 
         new = _render(text, res, f.fix.edits)
         after = lint_text(new, path, **lint_kw)
+        # apk: a virtual package added under a name the file already uses replaces that one
+        virtuals = Counter(re.findall(r"--virtual[ =]+(\S+)", text))
+        for name, n in Counter(re.findall(r"--virtual[ =]+(\S+)", new)).items():
+            if n > virtuals[name] and virtuals[name]:
+                bad(f"adds the apk virtual package {name}, a name the file already uses")
         # 1. parses (and as bash too: `((` that is not `$((` starts an arithmetic command there)
         if new.count("((") - new.count("$((") > text.count("((") - text.count("$(("):
             bad("writes `((`, which bash reads as an arithmetic command")
@@ -596,6 +602,9 @@ HOPPED = HOPPED_BEFORE | {"WORKDIR", "ENV", "LABEL", "EXPOSE", "MAINTAINER", "ST
                           "ENTRYPOINT", "ONBUILD"}
 
 
+# The names DKL102's fixes give the build packages' apk virtual package
+BUILD_VIRTUALS = (".build-deps", ".build-deps-moved", ".dockerlint-build-deps")
+
 # Downloaders: a compile does not run them; a program the harness cannot read may
 DOWNLOADERS = frozenset({"curl", "wget"})
 
@@ -723,14 +732,15 @@ def _before_purge(rb, split: bool = True) -> list:
     an `apk add --virtual .build-deps` followed by another `apk add` counts as one (the fix split
     the install in two); without, as written (the install became the virtual package whole)."""
     cmds = [c for c in rb.commands if c.argv]
-    if cmds and tuple(cmds[-1].argv) == ("apk", "del", ".build-deps"):
+    if cmds and tuple(cmds[-1].argv[:2]) == ("apk", "del") and len(cmds[-1].argv) == 3 \
+            and cmds[-1].argv[2] in BUILD_VIRTUALS:
         # apk: the install became `apk add --virtual .build-deps B… && apk add R…` (compared as
         # one `apk add`: _check_purge compares the packages), Alpine's keep before the del
         cmds = cmds[:-1]
         if len(cmds) >= 5 and cmds[-5].argv[:1] == ("find",) and "scanelf" in cmds[-5].argv:
             cmds = cmds[:-5]
         for k, c in enumerate(cmds[:-1] if split else ()):
-            if tuple(c.argv[:2]) == ("apk", "add") and ".build-deps" in c.argv and \
+            if tuple(c.argv[:2]) == ("apk", "add") and any(v in c.argv for v in BUILD_VIRTUALS) and \
                     tuple(cmds[k + 1].argv[:2]) == ("apk", "add"):
                 return cmds[:k] + cmds[k + 1:]
         return cmds
