@@ -1133,6 +1133,15 @@ def same_run_purge(model, stage, run, found) -> tuple[object, str | None]:
         moved, why_not = move_install_to_user(model, stage, run, found, mgr)
         if moved is not None:
             return moved, None
+        uses = _package_users(names, mgr)
+        users = [r.instruction.start_line for r in stage.all_runs()
+                 if r.instruction.start_line > run.instruction.start_line and any(uses(c) for c in r.commands)]
+        if len(users) > 1:
+            # all of them: moving the install into the first alone would break the others (clowdr,
+            # penncontroller: review 2026-11-30)
+            return None, (f"the RUNs at lines {', '.join(map(str, users[:-1]))} and {users[-1]} may use them "
+                          f"(`{cmd}` first), so they must stay until the last: install them in one RUN that "
+                          f"does all of that instead{f' ({why_not})' if why_not else ''}")
         return None, (f"the RUN at line {line} may use them (`{cmd}`), so they must stay until then: install them in "
                       f"that RUN instead{f' ({why_not})' if why_not else ''}")
     op, libs, keep, why = _plain_install(stage, run, found, mgr, [run])
