@@ -237,9 +237,37 @@ def test_the_one_file_path_imports_no_slow_module_of_its_own(tmp_path, name, fmt
     f.write_text(RUNS[name])
     p = run_python(_IMPORT_SPY, str(f), ",".join(SLOW), "--format", fmt)
     assert p.returncode == 0, p.stderr[-3000:]
-    status, ours, _loaded = p.stdout.splitlines()
+    status, ours, loaded = p.stdout.splitlines()
     assert status == "1"  # each file has findings: the whole lint and report ran
     assert ours == "[]"
+    # nor through tree-sitter: only tree_sitter's own `from typing import Protocol` is left
+    # (tree_sitter_bash's importlib.resources, and its pathlib and tempfile, are not imported)
+    assert set(eval(loaded)) <= {"typing"}, loaded
+
+
+@pytest.mark.parametrize("first", ["", "import importlib.resources"])
+def test_tree_sitter_bash_is_imported_without_importlib_resources_and_still_reads_its_query(first):
+    # dockerlint.shell imports tree_sitter_bash with a stand-in for importlib.resources (whose
+    # `files` imports the real one); the package's query must read all the same, in the same
+    # process, and a later import of importlib.resources must get the real module
+    p = run_python("""
+    import sys
+    FIRST
+    from dockerlint import shell
+    assert shell.parse_shell("apt-get update && apt-get install -y curl").commands[1].argv[1].text == "install"
+    print(sorted(m for m in ("importlib.resources", "pathlib", "tempfile") if m in sys.modules))
+    import tree_sitter_bash
+    query = tree_sitter_bash.HIGHLIGHTS_QUERY
+    import importlib, importlib.resources
+    real = importlib.resources.files("tree_sitter_bash.queries").joinpath("highlights.scm").read_text()
+    print(len(query) > 100 and query == real, importlib.resources.__spec__.origin == importlib.resources.__file__,
+          importlib.resources is sys.modules["importlib.resources"] is importlib.import_module("importlib.resources"),
+          hasattr(importlib.resources, "as_file"))
+    """.replace("FIRST", first))
+    assert p.returncode == 0, p.stderr[-3000:]
+    loaded, checks = p.stdout.splitlines()
+    assert loaded == ("['importlib.resources', 'pathlib', 'tempfile']" if first else "[]")
+    assert checks == "True True True True"
 
 
 def test_a_file_without_run_imports_none_of_the_slow_modules(tmp_path):
