@@ -161,12 +161,48 @@ def test_a_record_inside_itself_reprs_as_dots():
     ("alpine[0-9.]*", ("alpine",)),
     ("ab?c|d+", ("a", "d")),  # an optional last literal is not required
     ("a|b[|]c", ("a", "b")),  # the | of a class does not split
-    ("(a)(b)", None), (r"a\|b", None), ("[0-9]+", None), ("x{2}y", None), ("(a|)", None), ("é", None),
+    (r"a[\]|]b|c", ("a", "c")), ("[]|]a|b", None),  # nor that of a class whose first member is ]
+    (r"gcr\.io/distroless/static(-debian[0-9]+)?", ("gcr.io/distroless/static",)),  # an escaped . is literal
+    (r"libstdc\+\+[0-9]+", ("libstdc++",)), (r"a\|b", ("a|b",)), (r"ab\+?", ("ab",)),
+    (r"(gcc|g\+\+|gfortran)-[0-9]+", ("gcc", "g++", "gfortran")),  # a group first: its branches
+    ("(?:a|b)c", ("a", "b")), ("((ab|c)d|e)f", ("ab", "c", "e")), ("(a)(b)", ("a",)), ("(a)+b", ("a",)),
+    ("a(b|c)|d", ("a", "d")),
+    ("(a)?b", None), ("(a)*b", None), ("(a){0}b", None),  # an optional group first
+    ("(?P<n>a)", None), ("(?=a)a", None), ("(?i)a", None),  # not read
+    ("[0-9]+", None), (r"\d+", None), (r"\Aa", None), ("x{2}y", None), ("(a|)", None), ("é", None), (".+-dev", None),
+    ("a)", None), ("(a", None), ("a[b", None), ("", None),  # not patterns
 ])
-def test_match_prefixes_reads_only_simple_alternations(pattern, prefixes):
+def test_match_prefixes_reads_literal_starts(pattern, prefixes):
     from dockerlint.lazyre import match_prefixes
 
     assert match_prefixes(pattern) == prefixes
+
+
+def test_a_string_a_pattern_matches_starts_with_one_of_its_prefixes():
+    import re
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from dockerlint.lazyre import LazyRe, fullmatches, match_prefixes
+
+    atoms = st.sampled_from(["a", "b", "K", "s", "-", "+", r"\.", r"\+", r"\|", r"\\", ".", "[ab]", "[]a]", "[^a]",
+                             r"\d", "a?", "b*", "a+", "x{0,2}", "(a|b)", "(?:ab|c)", "(a)?", "(b|)", "|", "^", "$"])
+    texts = st.text(alphabet="abcksK+-.|\\x0\u017f\u212a", max_size=6)
+
+    @settings(max_examples=600, deadline=None, derandomize=True)
+    @given(st.lists(atoms, min_size=1, max_size=5).map("".join), texts, st.sampled_from([0, re.IGNORECASE]))
+    def sound(pattern, text, flags):
+        try:
+            rx = re.compile(pattern, flags)
+        except re.error:
+            return
+        pre = match_prefixes(pattern)
+        if pre is not None and text.isascii() and rx.match(text):
+            assert text.lower().startswith(pre), (pattern, text, pre)
+        assert fullmatches(LazyRe(pattern, flags), text) == bool(rx.fullmatch(text)), (pattern, text)
+
+    sound()
 
 
 def test_variant_tokens_answer_as_their_regexes_without_compiling_them():
