@@ -403,7 +403,10 @@ def _tables() -> _Tables:
     by_name._entries = entries
     patterns = _Patterns()
     patterns._entries = entries
-    for i, entry in enumerate(entries.entries):
+    # the compiled table (compiled.Entries) gives each entry's names without decoding the entry
+    head = getattr(entries.entries, "head", entries.entries.__getitem__)
+    for i in range(len(entries.entries)):
+        entry = head(i)
         for n in entry.get("names", []):
             by_name.setdefault(n.lower(), i)
         for p in entry.get("name_patterns", []):
