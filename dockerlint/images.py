@@ -18,7 +18,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import re
 from itertools import product
 from types import MappingProxyType
