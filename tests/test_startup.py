@@ -390,3 +390,25 @@ def test_json_loads_reads_exec_forms_as_json_does():
         same(json.dumps(strings, ensure_ascii=False).replace(", ", noise))
 
     agree()
+
+
+@pytest.mark.parametrize("text, codes, modules", [
+    (APT, ["DKL201", "DKL202"], []),  # apt's lists are DKL201's: no cache rule's module is imported
+    (SMALL.replace("--no-cache ", ""), ["DKL203"], ["apk_cache_kept"]),
+    ("FROM python:3.12-alpine\nRUN pip install flask && apk add curl\n", ["DKL203", "DKL206"],
+     ["apk_cache_kept", "pip_cache_kept"]),
+])
+def test_a_cache_rule_is_imported_only_for_a_file_that_leaves_its_cache(text, codes, modules):
+    p = run_python("""
+        import sys
+        from dockerlint.engine import lint_text
+        res = lint_text(sys.argv[1], "Dockerfile")
+        print(",".join(sorted({f.code for f in res.findings if f.code in ("DKL201", "DKL202") or
+                               f.code.startswith("DKL20") and f.code > "DKL202"})))
+        print(",".join(sorted(m.rsplit(".", 1)[-1] for m in sys.modules
+                              if m.startswith("dockerlint.checks.") and m.endswith("_cache_kept"))))
+    """, text)
+    assert p.returncode == 0, p.stderr[-3000:]
+    found, imported = p.stdout.splitlines()
+    assert found.split(",") == codes
+    assert (imported.split(",") if imported else []) == modules
