@@ -99,7 +99,7 @@ def lint_text(text: str, path: str, *, select: set[str] | None = None, ignore: s
         for issue in parsed.issues:
             out.append(Finding(d.code, d.name, d.severity, issue.message, path, issue.span))
     for code in codes:
-        fn = check_function(code)
+        fn = check_function(code, model)
         if fn is None:
             continue
         d = docs[code]

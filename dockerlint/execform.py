@@ -13,12 +13,12 @@ the author meant exec form, and the fix is to write it as JSON.
 
 from __future__ import annotations
 
-import json
 import re
 
 from .lazyre import LazyRe
 from .records import Value, setfield
 from .spans import TextMap
+from .syntax import json_loads
 
 # Instructions whose argument BuildKit reads as JSON when it can (PARSING.md §4b); ADD, COPY and
 # VOLUME also do, but their shell form is a plain word list, not a command.
@@ -132,7 +132,7 @@ def diagnose(ins, trailing_ok: bool = False) -> Diagnosis | None:
     if ins.keyword != "SHELL" and _is_shell_test(text):
         return None  # (no shell test is valid JSON, so the order of the two checks does not matter)
     try:
-        json.loads(text)
+        json_loads(text)
         return None  # a JSON array: exec form, or a non-string element (DKL001)
     except ValueError:
         pass
@@ -148,6 +148,8 @@ def diagnose(ins, trailing_ok: bool = False) -> Diagnosis | None:
     elif words is not None and not problems:
         # every string is quoted and placed right, yet JSON refuses it: an escape JSON lacks (`\w`)
         problems = (_escape_problem(text, words) or Problem("not-json", 0, "it is not valid JSON"),)
+    import json  # noqa: PLC0415 - here: only a failed JSON array gets this far
+
     json_text = json.dumps(list(words), ensure_ascii=False) if words is not None else None
     return Diagnosis(ins.keyword, text, tmap, problems, words, repair, json_text)
 
@@ -196,6 +198,8 @@ def _close_index(s: str, start: int) -> int | None:
 
 def _scan(text: str):
     """Read `text` as a would-be JSON array: (problems, words or None, quote edits, index after `]`)."""
+    import json  # noqa: PLC0415 - only for a failed JSON array (json_loads raised)
+
     problems: list[Problem] = []
     words: list[str] | None = []
     edits: list[tuple[int, int, str]] = []
@@ -320,6 +324,8 @@ def _merged(problems: list[Problem], text: str) -> tuple[Problem, ...]:
 
 def _checked_repair(text: str, edits, words) -> tuple[tuple[int, int, str], ...] | None:
     """The quote edits, when applying them gives exactly the JSON array of `words`."""
+    import json  # noqa: PLC0415 - only for a failed JSON array (json_loads raised)
+
     out = text
     for a, b, t in sorted(edits, reverse=True):
         out = out[:a] + t + out[b:]

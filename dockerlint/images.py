@@ -18,7 +18,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import re
 from itertools import product
 from types import MappingProxyType
@@ -27,7 +26,7 @@ TYPE_CHECKING = False  # typing costs ~5 ms of start-up; annotations are strings
 if TYPE_CHECKING:
     from typing import Any
 
-from .lazyre import LazyRe
+from .lazyre import LazyRe, fullmatches
 from .records import Value, setfield
 
 __all__ = ["ImageInfo", "RuntimeImage", "image_info", "runtime_image", "pin_version"]
@@ -229,10 +228,7 @@ def _token_matches(token: LazyRe, t: str) -> bool:
     """token.fullmatch(t) (a case-insensitive variant token), without compiling the pattern for a
     tag token that does not start as any of its alternatives ("3.12", "slim" against the list of
     Ubuntu release names): a file's tag tokens reach a few of the ~40 variant patterns."""
-    pre = token.match_prefixes()
-    if pre is not None and t.isascii() and not t.lower().startswith(pre):
-        return False
-    return token.fullmatch(t) is not None
+    return fullmatches(token, t)
 
 
 class _Image(Value):
@@ -391,7 +387,7 @@ class _Patterns(list):
     def first_match(self, name: str) -> _Image | None:
         """The image of the first pattern that matches all of `name`; builds only that one."""
         for pat, i in list.__iter__(self):
-            if pat.fullmatch(name):
+            if fullmatches(pat, name):  # compiles only the patterns `name` starts as
                 return self._entries.image(i)
         return None
 
@@ -406,7 +402,10 @@ def _tables() -> _Tables:
     by_name._entries = entries
     patterns = _Patterns()
     patterns._entries = entries
-    for i, entry in enumerate(entries.entries):
+    # the compiled table (compiled.Entries) gives each entry's names without decoding the entry
+    head = getattr(entries.entries, "head", entries.entries.__getitem__)
+    for i in range(len(entries.entries)):
+        entry = head(i)
         for n in entry.get("names", []):
             by_name.setdefault(n.lower(), i)
         for p in entry.get("name_patterns", []):

@@ -17,7 +17,7 @@ TYPE_CHECKING = False  # typing costs ~5 ms of start-up; annotations are strings
 if TYPE_CHECKING:
     from typing import Any
 
-from .lazyre import LazyRe
+from .lazyre import LazyRe, fullmatches
 from .records import Value, setfield
 
 
@@ -155,13 +155,15 @@ def _classify(rules: tuple[list[_PkgRule], list[_PkgRule]], key: str,
     rules/knowledge/debian.json), then the curated name patterns for what the archive does not know.
     """
     excluded, build_only = rules
+    # fullmatches: a package name is tested against every pattern of its manager's table, and
+    # starts as one or two of them; the others are not compiled
     for r in excluded:
-        if key in r.names or any(p.fullmatch(key) for p in r.patterns):
+        if key in r.names or any(fullmatches(p, key) for p in r.patterns):
             return True, None
     for r in build_only:
         if key in r.names:
             return True, r.info
-    pattern = next((r.info for r in build_only if any(p.fullmatch(key) for p in r.patterns)), None)
+    pattern = next((r.info for r in build_only if any(fullmatches(p, key) for p in r.patterns)), None)
     if archive is not None:
         found = archive(key)
         if found is not False:

@@ -215,11 +215,50 @@ def _parser() -> Any:
     global _PARSER
     if _PARSER is None:
         import tree_sitter  # noqa: PLC0415 - deliberately lazy
-        import tree_sitter_bash  # noqa: PLC0415
 
-        language = tree_sitter.Language(tree_sitter_bash.language())
+        language = tree_sitter.Language(_import_tree_sitter_bash().language())
         _PARSER = tree_sitter.Parser(language)
     return _PARSER
+
+
+def _import_tree_sitter_bash() -> Any:
+    """The tree_sitter_bash module, imported without importing importlib.resources.
+
+    Its ``__init__`` runs ``from importlib.resources import files`` at import, only for its
+    ``HIGHLIGHTS_QUERY`` attribute (read on first access), and that import (pathlib, tempfile,
+    urllib, shutil, ...) is some 15-20 ms of a one-file run that never reads the query.  So while
+    the package is imported, ``sys.modules["importlib.resources"]`` is a stand-in whose ``files``
+    imports the real module (when first called) and hands it its arguments; the stand-in is gone
+    from sys.modules before this returns, so any later ``import importlib.resources`` gets the
+    real module.  Only the documented sys.modules lookup of the import system is relied on, not
+    the wheel's layout.  The fix belongs upstream (import importlib.resources inside
+    ``_get_query`` in tree_sitter_bash/__init__.py, as proposed to tree-sitter-bash's
+    maintainers in issue 12's closing note); with it, this is a plain import.
+    """
+    import sys  # noqa: PLC0415
+
+    name = "importlib.resources"
+    if name in sys.modules or "tree_sitter_bash" in sys.modules:
+        import tree_sitter_bash  # noqa: PLC0415
+
+        return tree_sitter_bash
+
+    def files(*args: Any, **kwargs: Any) -> Any:
+        if sys.modules.get(name) is stand_in:  # called while tree_sitter_bash is being imported
+            del sys.modules[name]
+        import importlib.resources  # noqa: PLC0415
+
+        return importlib.resources.files(*args, **kwargs)
+
+    stand_in = type(sys)(name, "Imports importlib.resources on first use (dockerlint.shell).")
+    stand_in.files = files  # type: ignore[attr-defined]
+    sys.modules[name] = stand_in
+    try:
+        import tree_sitter_bash  # noqa: PLC0415
+    finally:
+        if sys.modules.get(name) is stand_in:
+            del sys.modules[name]
+    return tree_sitter_bash
 
 
 # --------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..caches import cache_uses
 from ..edits import delete_instruction, remove_command
 from ..findings import Fix
+from . import CACHE_MANAGERS
 from ._cache_rules import append_fix, command_text, hits_for, insert_flag
 
 CLEANUP = "rm -rf /var/cache/apk/*"
@@ -104,4 +105,4 @@ def cache_ops_after(run, cmd) -> list:
 
 
 def check(model):
-    yield from hits_for(model, {"apk"}, _message, _fix)
+    yield from hits_for(model, CACHE_MANAGERS["DKL203"], _message, _fix)

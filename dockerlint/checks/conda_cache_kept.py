@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import CACHE_MANAGERS
 from ._cache_rules import append_fix, command_text, hits_for
 
 
@@ -25,4 +26,4 @@ def _fix(model, run, use):
 
 
 def check(model):
-    yield from hits_for(model, {"conda"}, _message, _fix)
+    yield from hits_for(model, CACHE_MANAGERS["DKL208"], _message, _fix)

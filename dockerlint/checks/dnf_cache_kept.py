@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import CACHE_MANAGERS
 from ._cache_rules import append_fix, command_text, hits_for
 
 
@@ -23,4 +24,4 @@ def _fix(model, run, use):
 
 
 def check(model):
-    yield from hits_for(model, {"dnf"}, _message, _fix)
+    yield from hits_for(model, CACHE_MANAGERS["DKL204"], _message, _fix)

@@ -4,6 +4,7 @@ the package manager's cache in the layer."""
 from __future__ import annotations
 
 from ..caches import yarn_berry
+from . import CACHE_MANAGERS
 from ._cache_rules import WHAT, append_fix, command_text, hits_for
 
 
@@ -42,4 +43,4 @@ def _keep(run, use) -> bool:
 
 
 def check(model):
-    yield from hits_for(model, {"npm", "yarn", "pnpm"}, _message, _fix, _keep)
+    yield from hits_for(model, CACHE_MANAGERS["DKL207"], _message, _fix, _keep)

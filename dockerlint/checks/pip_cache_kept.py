@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from ..findings import Fix
+from . import CACHE_MANAGERS
 from ._cache_rules import WHAT, command_text, flag_fix, hits_for
 from ..lazyre import LazyRe
 
@@ -88,4 +89,4 @@ def _fix(model, run, use):
 
 
 def check(model):
-    yield from hits_for(model, {"pip", "uv", "poetry", "pipenv"}, _message, _fix)
+    yield from hits_for(model, CACHE_MANAGERS["DKL206"], _message, _fix)

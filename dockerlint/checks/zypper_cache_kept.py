@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import CACHE_MANAGERS
 from ._cache_rules import append_fix, command_text, hits_for
 
 # `zypper clean` alone empties the package cache only; --all takes the metadata too (zypper(8)).
@@ -19,4 +20,4 @@ def _fix(model, run, use):
 
 
 def check(model):
-    yield from hits_for(model, {"zypper"}, _message, _fix)
+    yield from hits_for(model, CACHE_MANAGERS["DKL205"], _message, _fix)
