@@ -309,8 +309,7 @@ def _recommends_off(stage, op, names: set[str]) -> tuple[list, str, str | None]:
     dependency, or an install DKL202 cannot edit, refuses. Returns (edits, title, None) — none
     when nothing brings them back — or ([], "", why not)."""
     from .aptconf import recommends_state
-    from .checks.apt_recommends_installed import _Data, _installed, recommends_off
-    from .needs import has_ca_certs
+    from .checks.apt_recommends_installed import recommends_data, recommends_off
     from .packages import base_name
 
     edits, title, off = [], "", set()
@@ -320,7 +319,7 @@ def _recommends_off(stage, op, names: set[str]) -> tuple[list, str, str | None]:
             return [], "", _stays_back(back)
         cmd = r.command(o.command_index)
         pkgs = [base_name(x) for x in o.packages if not (o is op and base_name(x) in names)]
-        data = _Data(pkgs, stage.root_image, *_installed(stage, has_ca_certs)) if pkgs else None
+        data = recommends_data(stage, pkgs) if pkgs else None
         if data is None or data.unknown:
             return [], "", f"{_stays_back(back)} (and dockerlint cannot tell what else it recommends)"
         building = {d for d in data.recommends if d not in names and knowledge.build_only_package("apt", d)}
@@ -435,9 +434,11 @@ def move_install_to_user(model, stage, run, found, mgr: str) -> tuple[object, st
     """An unsafe Fix that moves the build-only packages' install from `run` (A) into the later RUN
     of the stage that may use them (B), installed at its start and removed at its end (apt: `apt-get
     purge -y --auto-remove` and the lists; apk: a virtual package of its own, `apk del`); or (None,
-    why). `found` is [(op, k, name)] as for same_run_purge. When several later RUNs may use them
-    and only RUNs stand between the first and the last of them, those RUNs are joined into one
-    (`joins.merge_runs`) and B is that RUN.
+    why). `found` is [(op, k, name)] as for same_run_purge. When several later RUNs may use them,
+    the RUNs from the first to the last of them are joined into one (`joins.merge_runs`, which
+    moves the other instructions between them out of the way) and B is that RUN. Where a package
+    that stays only recommends a moved one, that install's recommends are turned off
+    (_recommends_off).
 
     Only when A itself does not use them, the RUNs are in this stage and edit through their shell
     syntax, B runs as root and runs no install of the same manager itself, and the runtime

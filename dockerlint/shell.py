@@ -424,7 +424,7 @@ def _errexit_after(argv: tuple[Word, ...], state: bool) -> bool:
     return state
 
 
-def _glued(first: "Word", rest: "Word", text: str) -> "Word":
+def _glued(first: "Word", rest: "Word") -> "Word":
     """One word of two that tree-sitter-bash split after a `$` (`$A:$B/bin` read as `$A:$` and
     `B/bin`: tree-sitter/tree-sitter-bash#315, open in 0.25.1): the shell reads one word, with
     the expansion `$B` in it, so its text is not static."""
@@ -626,7 +626,7 @@ class _Walker:
                     prev_end = ce
                     continue
             if out and prev_end == c(n.start_byte) and out[-1].raw.endswith("$"):
-                out[-1] = _glued(out[-1], w, text)
+                out[-1] = _glued(out[-1], w)
                 prev_end = c(n.end_byte)
                 continue
             out.append(w)
@@ -992,7 +992,7 @@ class _Walker:
                 connector = "\n"
                 seg_start = ch.start_byte
             prev_end = ch.end_byte
-            prev_ch, ch_before = ch, prev_ch
+            ch_before, prev_ch = prev_ch, ch
             if t == "variable_assignment" and not seen_name:
                 name, val, _ = self.assignment(ch)
                 assigns.append((name, val))
@@ -1003,7 +1003,7 @@ class _Walker:
                 # `X=$A:$B/bin`: tree-sitter-bash ends the value at the second `$` and reads `B/bin`
                 # as the command (tree-sitter/tree-sitter-bash#315); it is the rest of the value
                 name, val = assigns[-1]
-                assigns[-1] = (name, _glued(val, self.word(ch), self.text))
+                assigns[-1] = (name, _glued(val, self.word(ch)))
             elif t == "command_name":
                 seen_name = True
                 kids = ch.children
@@ -1074,7 +1074,7 @@ class _Walker:
             else:
                 w = self.token_word(ch)
             if words and prev is not None and prev.end_byte == ch.start_byte and words[-1].raw.endswith("$"):
-                words[-1] = _glued(words[-1], w, self.text)  # `export PATH=$PATH:$GOPATH/bin` (#315)
+                words[-1] = _glued(words[-1], w)  # `export PATH=$PATH:$GOPATH/bin` (#315)
             else:
                 words.append(w)
             prev = ch

@@ -232,6 +232,14 @@ def _hit(run, cmd, op, data, write, stage, has_ca_certs) -> Hit:
     return Hit(where, msg, Fix(title, "unsafe", edits))
 
 
+def recommends_data(stage, names: list[str]) -> _Data:
+    """What the Debian archive says about the recommends of an apt install of `names` (base
+    names) in `stage`, as DKL202 reports them: the _Data of DKL202's finding, for DKL102's move."""
+    from ..needs import has_ca_certs
+
+    return _Data(names, stage.root_image, *_installed(stage, has_ca_certs))
+
+
 def recommends_off(run, cmd, op, data) -> tuple[tuple | None, str, Span | None]:
     """The edits that add `--no-install-recommends` to the apt install `op` (command `cmd` of
     `run`), with `ca-certificates` installed by name when a package recommended it, and the fix's
