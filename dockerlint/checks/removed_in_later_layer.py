@@ -275,7 +275,11 @@ def _file_hit(run, cmd, hits) -> Hit:
     if kinds <= {"download", "git clone"} and all(a.run is not None for _ti, _t, a in hits):
         help_ = "download, use and delete it in the same RUN"
     elif kinds <= {"download", "git clone"}:
-        help_ = "download, use and delete it in the same RUN (a RUN with `curl`, instead of `ADD <url>`)"
+        # the image may have no downloader (ubuntu, a JRE on Alpine with busybox wget only: findings
+        # review 2026-11-30, statico and vericus)
+        help_ = ("download, use and delete it in the same RUN (`curl` or `wget` there, instead of `ADD <url>`; "
+                 "installed in that RUN and removed at its end where the image has neither), or `ADD` it in a "
+                 "build stage and copy only what the image needs")
     elif any(a.contents for _ti, _t, a in hits):
         help_ = ("leave it out of the copy (a `.dockerignore` entry, or copy only what the image needs), or use "
                  "it from a bind mount in the RUN that needs it (`RUN --mount=type=bind,source=…,target=… …`)")
