@@ -446,7 +446,7 @@ def move_install_to_user(model, stage, run, found, mgr: str) -> tuple[object, st
     removal in B keeps them (apt: they are manual; apk: they are in the world).
     """
     from .aptconf import option_turns_off
-    from .edits import _end_position, append_command, delete_instruction, insert_before
+    from .edits import delete_instruction, insert_before
     from .findings import Edit, Fix
     from .spans import Span
 
@@ -480,12 +480,9 @@ def move_install_to_user(model, stage, run, found, mgr: str) -> tuple[object, st
     merged = [r for r in later if b.instruction.start_line <= r.instruction.start_line <= last.instruction.start_line]
     if any(r.stage is not stage for r in merged):
         return None, f"{len(users)} later RUNs may use them, in more than one stage"
-    for r in merged:
-        if r.instruction.json or r.instruction.heredocs or r.shell_script is None or r.shell_script.has_errors:
-            return None, f"the RUN at line {r.instruction.start_line} cannot be edited through its shell syntax"
-        why = _own_package_commands(r, mgr, names)
-        if why is not None:
-            return None, why
+    why = _unjoinable(merged, mgr, names)
+    if why is not None:
+        return None, why
     if mgr == "apt":
         from .aptlists import later_readers, sources_change_between
 
@@ -570,15 +567,7 @@ def move_install_to_user(model, stage, run, found, mgr: str) -> tuple[object, st
             removal = "apt-get purge -y --auto-remove " + " ".join(moved) + " && rm -rf /var/lib/apt/lists/*"
         if keep is not None:
             removal = f"{keep}\n&& {removal}"
-    if closing:
-        # the last RUN's script is in a subshell: the removal follows it, whatever its own ending
-        got, pos = _end_position(last)
-        if got is None:
-            return None, f"the RUN at line {last.instruction.start_line} {pos}"
-        removal = removal.replace("\n", f" {last.escape}\n    ")  # a keep pipeline's lines
-        tail, why = Edit(Span(pos[0], pos[1], pos[0], pos[1]), f") && {removal}"), None
-    else:
-        tail, why = append_command(last, removal)
+    tail, why = _removal_at_end(last, removal, closing)
     if tail is None:
         return None, why
     edits = [delete_instruction(run.instruction)] if whole else []
@@ -681,6 +670,38 @@ def _ending_lines(run, words) -> tuple[object, set[int], str | None]:
     return Edit(Span(n, len(content) + 1, end, last.end_column), ""), dropped, None
 
 
+def _unjoinable(merged, mgr: str, names: set[str], installing=None) -> str | None:
+    """Why the RUNs `merged` cannot become one RUN that installs and removes `names`, or None:
+    one is not edited through its shell syntax (exec form, a heredoc, a script that does not
+    parse), or runs package commands of its own that would mix with the moved ones
+    (_own_package_commands; the `installing` RUN, whose install it is, aside)."""
+    for r in merged:
+        if r.instruction.json or r.instruction.heredocs or r.shell_script is None or r.shell_script.has_errors:
+            return f"the RUN at line {r.instruction.start_line} cannot be edited through its shell syntax"
+        why = _own_package_commands(r, mgr, names) if r is not installing else None
+        if why is not None:
+            return why
+    return None
+
+
+def _removal_at_end(last, removal: str, closing: bool) -> tuple[object, str | None]:
+    """The edit that runs `removal` (one command, or a keep pipeline's lines joined by "\n") at
+    the end of the joined RUN whose last RUN is `last`: after its closing ")" where its script
+    is wrapped (`closing`, whatever the script's own ending), else appended as its last command.
+    Returns (edit, None) or (None, why not)."""
+    from .edits import _end_position, append_command
+    from .findings import Edit
+    from .spans import Span
+
+    if not closing:
+        return append_command(last, removal)
+    got, pos = _end_position(last)
+    if got is None:
+        return None, f"the RUN at line {last.instruction.start_line} {pos}"
+    removal = removal.replace("\n", f" {last.escape}\n    ")  # a keep pipeline's lines
+    return Edit(Span(pos[0], pos[1], pos[0], pos[1]), f") && {removal}"), None
+
+
 def _lists_present_before(stage, b) -> bool:
     """Whether apt's package lists are in the image when RUN `b` starts: the last earlier RUN of
     the stage that writes or removes them (aptlists.lists_use) left them."""
@@ -703,7 +724,7 @@ def _join_and_purge(stage, run, found, op, users, mgr: str) -> tuple[object, str
     a virtual package of its own, _free_virtual, and deleted), keeping the runtime libraries as a same-RUN
     removal does (named, or kept by what the build links); or (None, why). The install stays
     where it is, so the package lists need nothing new."""
-    from .edits import _end_position, append_command, insert_before
+    from .edits import insert_before
     from .findings import Edit, Fix
     from .spans import Span
 
@@ -713,13 +734,9 @@ def _join_and_purge(stage, run, found, op, users, mgr: str) -> tuple[object, str
               if run.instruction.start_line <= r.instruction.start_line <= last.instruction.start_line]
     if any(r.stage is not stage for r in merged):
         return None, "this RUN uses them too, and later RUNs in more than one stage"
-    for r in merged:
-        if r.instruction.json or r.instruction.heredocs or r.shell_script is None or r.shell_script.has_errors:
-            return None, f"this RUN uses them too, and the RUN at line {r.instruction.start_line} cannot be edited"
-    for r in merged[1:]:
-        why = _own_package_commands(r, mgr, names)
-        if why is not None:
-            return None, f"this RUN uses them too, and {why}"
+    why = _unjoinable(merged, mgr, names, installing=run)
+    if why is not None:
+        return None, f"this RUN uses them too, and {why}"
     joins, opening, closing, why = merge_runs(stage, merged)
     if why is not None:
         return None, f"this RUN uses them too, and {len(users)} later RUNs; {why}"
@@ -757,15 +774,9 @@ def _join_and_purge(stage, run, found, op, users, mgr: str) -> tuple[object, str
         else:
             edits.append(Edit(Span(at[0], at[1], at[0], at[1]), lib_text))
     edits.extend(joins)
-    if closing:
-        got, pos = _end_position(last)
-        if got is None:
-            return None, f"the RUN at line {last.instruction.start_line} {pos}"
-        tail = Edit(Span(pos[0], pos[1], pos[0], pos[1]), ") && " + removal.replace("\n", f" {run.escape}\n    "))
-    else:
-        tail, why = append_command(last, removal)
-        if tail is None:
-            return None, why
+    tail, why = _removal_at_end(last, removal, closing)
+    if tail is None:
+        return None, why
     edits.append(tail)
     listed = ", ".join(f"`{n}`" for n in ordered)
     it = "it" if len(ordered) == 1 else "them"
