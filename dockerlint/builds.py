@@ -55,19 +55,11 @@ def _abs(path: str, workdir: str) -> str:
 
 def _workdirs(stage: Stage) -> dict[int, str]:
     """WORKDIR in force at each instruction (by id) of the stage's lineage, starting from the
-    base image's own WORKDIR (golang's is /go) where the image facts know it."""
-    out: dict[int, str] = {}
-    img = stage.root_image
-    wd = getattr(img, "workdir", None) or "/"
-    for s in stage.lineage:
-        for ins in s.instructions:
-            if ins.keyword == "WORKDIR" and ins.args:
-                from .expand import expand
+    base image's own WORKDIR (golang's is /go) where the image facts know it, else "/"
+    (layers.rooted_workdirs)."""
+    from .layers import rooted_workdirs
 
-                val = expand(ins.args[0].text, s.env, "\\")[0]
-                wd = _abs(val, wd)
-            out[id(ins)] = wd
-    return out
+    return rooted_workdirs(stage)
 
 
 def builds(stage: Stage, own_only: bool = False) -> list[Build]:

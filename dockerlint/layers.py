@@ -133,6 +133,19 @@ def workdirs(stage) -> dict[int, str]:
     return out
 
 
+def rooted_workdirs(stage) -> dict[int, str]:
+    """workdirs with an unknown base WORKDIR taken as "/" (Docker's default when an image sets
+    none): the folder each instruction (by id) of the stage's lineage works in, for the checks
+    and rewrites that need a path rather than "unknown". One source for every WORKDIR map."""
+    got = getattr(stage, "_rooted_workdirs", None)
+    if got is None:
+        n = len(BASE_WD)
+        got = {k: (posixpath.normpath("/" + v[n:].lstrip("/")) if v.startswith(BASE_WD) else v)
+               for k, v in workdirs(stage).items()}
+        stage._rooted_workdirs = got
+    return got
+
+
 def cwd_of(run, index: int, wd: str) -> str | None:
     """The folder command `index` of `run` runs in: WORKDIR, then its `cd`s; None when a `cd`
     went to a folder that cannot be told (`cd ~/x`, `cd $DIR`)."""

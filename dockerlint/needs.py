@@ -193,14 +193,12 @@ def script_source(stage, prog: str, workdir: str) -> tuple[str | None, str]:
 
 
 def _workdirs_by_line(stage) -> dict[int, str]:
-    from .expand import expand
+    """The WORKDIR in force at each instruction of the stage, by its first line: the stage's
+    parents' WORKDIRs included (layers.rooted_workdirs)."""
+    from .layers import rooted_workdirs
 
-    out, wd = {}, (getattr(stage.root_image, "workdir", None) or "/")
-    for ins in stage.instructions:
-        if ins.keyword == "WORKDIR" and ins.args:
-            wd = posixpath.normpath(posixpath.join(wd, expand(ins.args[0].text, stage.env, "\\")[0]))
-        out[ins.start_line] = wd
-    return out
+    wds = rooted_workdirs(stage)
+    return {ins.start_line: wds[id(ins)] for ins in stage.instructions}
 
 
 def runtime_libraries_of(manager: str, devs, release: str | None) -> tuple[list[str], str | None]:

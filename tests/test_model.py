@@ -138,3 +138,15 @@ def test_python_project_installs_may_compile(command, compiles):
     res = lint_text(f"FROM python:3.12\nRUN {command}\n", "Dockerfile")
     (cmd,) = [c for c in res.model.stages[0].runs[0].commands if c.argv]
     assert may_compile(cmd) is compiles
+
+
+def test_one_workdir_map_for_the_stage_and_its_parents():
+    # a stage built on another keeps its WORKDIR; an unknown base WORKDIR counts as "/"
+    from dockerlint.builds import _workdirs
+    from dockerlint.needs import _workdirs_by_line
+
+    res = lint_text("FROM example.com/unknown:1 AS base\nWORKDIR app\nFROM base\nWORKDIR sub\nCMD [\"x\"]\n",
+                    "Dockerfile")
+    final = res.model.final
+    assert _workdirs_by_line(final) == {4: "/app/sub", 5: "/app/sub"}  # was /sub: the parent's WORKDIR lost
+    assert [_workdirs(final)[id(i)] for i in final.instructions] == ["/app/sub", "/app/sub"]
