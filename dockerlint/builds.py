@@ -427,6 +427,23 @@ _SITE_INSTALLERS = frozenset({"pip", "pip3", "pip2", "gem", "pecl", "docker-php-
                               "r", "cpan", "cpanm", "luarocks", "python", "python3", "python2"})
 
 
+def _venv_in_reach(stage: Stage, run, c) -> bool:
+    """Whether `pipenv install`/`poetry install` (command `c` of `run`) installs where
+    linked_roots looks: into the system's site-packages (`pipenv --system`, poetry with
+    virtualenvs.create off) or a virtual environment in the project (PIPENV_VENV_IN_PROJECT,
+    virtualenvs.in-project), set by ENV or by an earlier `poetry config`."""
+    env = run.env
+    if c.name == "pipenv":
+        return "--system" in c.argv or (env.get("PIPENV_VENV_IN_PROJECT") or "").lower() in ("1", "true")
+    if (env.get("POETRY_VIRTUALENVS_CREATE") or "").lower() in ("false", "0") or \
+            (env.get("POETRY_VIRTUALENVS_IN_PROJECT") or "").lower() in ("true", "1"):
+        return True
+    return any(x.name == "poetry" and x.argv[1:2] == ("config",) and
+               ({"virtualenvs.create", "false"} <= set(x.argv) or {"virtualenvs.in-project", "true"} <= set(x.argv))
+               for r in stage.all_runs() for x in r.commands
+               if (r.instruction.start_line, x.index) < (run.instruction.start_line, c.index))
+
+
 def _debian_php_dir(stage: Stage) -> str:
     """Where Debian's and Ubuntu's own PHP keep extensions: /usr/lib/php5/<API> for the php5
     packages (Debian up to jessie, Ubuntu up to 15.10), /usr/lib/php/<API> since php7.0
@@ -501,7 +518,11 @@ def linked_roots(stage: Stage, runs) -> tuple[tuple[str, ...] | None, str | None
                         return None, f"`{' '.join(c.argv[:2])}` restores a project library in /"
                     roots.add(cwd)
                 continue
-            if name.endswith((".sh", ".bash")) or c.argv[0].startswith(("./", "bin/")):
+            if name in ("pipenv", "poetry") and not _venv_in_reach(stage, run, c):
+                # their default virtual environments live in the user's cache or data folder
+                # (~/.cache/pypoetry/virtualenvs, ~/.local/share/virtualenvs), not scanned
+                return None, f"`{' '.join(c.argv[:2])}` installs into a virtual environment outside the project"
+            if runs_script(c):
                 if name not in _CONFIGURE_SCRIPTS:
                     return None, f"dockerlint cannot tell where `{c.argv[0]}` puts what it builds"
             if name in ("bundle", "bundler") and official != "ruby":

@@ -42,6 +42,12 @@ def _roots(text):
     ("FROM r-base:3.6\nWORKDIR /srv/app\nRUN R -e 'packrat::restore()'\n", ("/srv/app", "/usr/local")),
     # a root inside another is scanned with it
     ("FROM debian:jessie\nWORKDIR /usr/local/src/app\nRUN make\n", ("/usr/local",)),
+    # pipenv and poetry where they install into site-packages or the project
+    ("FROM python:3.6-stretch\nWORKDIR /app\nRUN pipenv install --system --deploy\n", ("/app", "/usr/local")),
+    ("FROM python:3.6-stretch\nWORKDIR /app\nRUN poetry config virtualenvs.create false && poetry install\n",
+     ("/app", "/usr/local")),
+    ("FROM python:3.6-stretch\nENV POETRY_VIRTUALENVS_IN_PROJECT=true\nWORKDIR /app\nRUN poetry install\n",
+     ("/app", "/usr/local")),
 ])
 def test_linked_roots_are_where_the_build_writes(body, roots):
     assert _roots(body) == (roots, None)
@@ -54,6 +60,11 @@ def test_linked_roots_are_where_the_build_writes(body, roots):
     ("FROM debian:jessie\nWORKDIR /src\nRUN ./configure --prefix=/usr && make install\n",
      "the build installs into /usr, among the system's own libraries"),
     ("FROM debian:jessie\nWORKDIR /src\nRUN make -C $BUILD_DIR\n", None),
+    # their own virtual environments live in the user's cache, which the scan does not see
+    ("FROM python:3.6-stretch\nWORKDIR /app\nRUN pipenv install --deploy\n",
+     "`pipenv install` installs into a virtual environment outside the project"),
+    ("FROM python:3.6-stretch\nWORKDIR /app\nRUN poetry install --no-root\n",
+     "`poetry install` installs into a virtual environment outside the project"),
 ])
 def test_linked_roots_refuse_what_cannot_be_scanned(body, why):
     roots, got = _roots(body)
