@@ -156,6 +156,8 @@ def artifact(model, stage, build) -> tuple[list[tuple[str, str]] | None, str]:
         if words and words[0].rsplit("/", 1)[-1] == "java" and "-jar" in words:
             i = words.index("-jar")
             jar = words[i + 1] if i + 1 < len(words) else None
+        if jar is None and words and words[0].rsplit("/", 1)[-1] == "java":
+            return _class_path(stage, words, wd)
         if jar is None:
             return None, "CMD does not run the jar with `java -jar`, so dockerlint cannot tell which jar to copy"
         if any(ch in jar for ch in "*?["):
@@ -215,6 +217,57 @@ def artifact(model, stage, build) -> tuple[list[tuple[str, str]] | None, str]:
             path = follow(stage, build, posixpath.join(out, w))
         return [(path, w if "/" not in w else "")], ""
     return None, "dockerlint could not tell which file the build produces; name it with `-o`"
+
+
+# java launcher options whose value is the next word (`java --help`); every other option is one word
+_JAVA_VALUE_OPTIONS = frozenset({"-cp", "-classpath", "--class-path", "-p", "--module-path",
+                                 "--upgrade-module-path", "--add-modules", "--enable-native-access",
+                                 "--add-reads", "--add-exports", "--add-opens", "--limit-modules",
+                                 "--patch-module", "--source"})
+
+
+def _class_path(stage, words: list[str], wd: str) -> tuple[list[tuple[str, str]] | None, str]:
+    """What to copy for `java [options] MAINCLASS` (no jar): each class-path entry resolved from
+    WORKDIR, a directory as a whole, marked by a trailing `/` (copied to its own path, never into
+    `.`).  The class path is `-cp`/`-classpath`/`--class-path`, else `.` (the JVM's default without
+    CLASSPATH).  A class path entry that is the root directory cannot be copied: only a main class
+    in no package allows it, as the top-level `.class` files (`/*.class`: javac writes a class and
+    its nested classes beside each other).  (None, why) for modules, source-file mode, variables."""
+    if "CLASSPATH" in stage.env:
+        return None, "CLASSPATH is set by ARG or ENV, so dockerlint cannot tell which files the program loads"
+    cp, main, i = None, None, 1
+    while i < len(words):
+        w = words[i]
+        if w in ("-m", "--module") or w.startswith("--module="):
+            return None, "CMD runs a Java module, which dockerlint cannot locate"
+        if w in _JAVA_VALUE_OPTIONS:
+            if w in ("-cp", "-classpath", "--class-path") and i + 1 < len(words):
+                cp = words[i + 1]
+            i += 2
+            continue
+        if w.startswith("--class-path="):
+            cp = w.split("=", 1)[1]
+        elif not w.startswith("-"):
+            main = w
+            break
+        i += 1
+    if main is None or "$" in main or main.endswith(".java"):
+        return None, "CMD does not name the main class (or runs a source file), so dockerlint cannot tell what to copy"
+    entries = (cp if cp is not None else ".").split(":")
+    if "$" in (cp or "") or any(not e for e in entries):
+        return None, "the class path is written through variables or has an empty entry"
+    out = []
+    for e in entries:
+        path = posixpath.normpath(posixpath.join(wd, e.rstrip("*") or "."))
+        if path == "/":
+            if "." in main or e.endswith("*"):
+                return None, f"the class path {e} is the root directory: dockerlint cannot tell which of its files the program loads"
+            out.append(("/*.class", ""))
+        elif e.endswith((".jar", ".zip", ".JAR")):
+            out.append((path, ""))
+        else:
+            out.append((path + "/", ""))
+    return out, ""
 
 
 _PATH_OPTION = LazyRe(r"--(?:[a-z-]+-path|(?:s?bin|lib|libexec|sysconf|data|localstate|include|man)dir)="
@@ -646,7 +699,11 @@ def multistage_rewrite(model, stage, build) -> tuple[Rewrite | None, str | None]
     for s in scripts:
         final.copies.append((s, s))
     for src, name in copies:
-        if name and not _on_default_path(src):
+        if src.endswith("/*.class"):
+            dest = posixpath.dirname(src).rstrip("/") + "/"
+        elif src.endswith("/"):  # a directory of the class path: to its own path, not into `.`
+            src = dest = src.rstrip("/")
+        elif name and not _on_default_path(src):
             dest = posixpath.join("/usr/local/bin", name)
         elif workdir != "/" and posixpath.dirname(src) == workdir and not src.endswith("/lib"):
             dest = "."
