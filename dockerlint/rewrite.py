@@ -981,6 +981,11 @@ def _interpreted_plan(stage, lang: str, workdir: str, app_copied: bool, rt_ref: 
                     if why:
                         return None, why
                     if op.manager in ("npm", "pnpm") and op.action == "install" and op.has_option("-g", "--global"):
+                        prefix = next((v for k, v in run.env.items() if k.lower() == "npm_config_prefix"), None)
+                        if prefix is not None:
+                            # the packages go under that prefix, not /usr/local (ssb-pub)
+                            return None, (f"the RUN at line {line} installs Node packages globally under "
+                                          f"NPM_CONFIG_PREFIX, not /usr/local")
                         global_npm = True
                     elif (lang == "node" and op.manager in ("npm", "yarn", "pnpm") and op.action == "install"
                           and app_copied and not (cwd == workdir or _inside(cwd, workdir))):
@@ -1151,6 +1156,12 @@ def _dependency_command(argv: list[str], lang: str) -> str | None:
     return None
 
 
+def _local_node_install(stage) -> bool:
+    """Whether a RUN of the stage installs Node packages into a project (not `npm install -g`)."""
+    return any(op.manager in ("npm", "yarn", "pnpm") and op.action == "install" and not op.has_option("-g", "--global")
+               for run in stage.all_runs() for op in run.package_ops)
+
+
 def interpreted_rewrite(model, stage) -> tuple[Rewrite | None, str | None]:
     """The multi-stage rewrite for a Python, Node or Ruby app whose dependencies need the toolchain:
     the build stage as written, the final stage on the slim variant with what the build installed
@@ -1181,7 +1192,9 @@ def interpreted_rewrite(model, stage) -> tuple[Rewrite | None, str | None]:
     if any(ins.keyword == "SHELL" for ins in stage.instructions):
         return None, "the stage sets its own SHELL"
     workdir = _final_workdir(stage)
-    if lang == "node" and workdir == "/":
+    if lang == "node" and workdir == "/" and _local_node_install(stage):
+        # node_modules would be /node_modules, and copying `/` is no answer; an app of global
+        # installs only (`npm install -g fauxton`, CMD fauxton) needs no app dir
         return None, "the app has no WORKDIR of its own to copy"
     # the app dir is copied when the build put something there: `WORKDIR /tmp` after a `gem install`
     # has nothing of the app in it (seed-10 review, rubygem/abide copied the build's /tmp)
@@ -1204,7 +1217,8 @@ def interpreted_rewrite(model, stage) -> tuple[Rewrite | None, str | None]:
         # `CMD npm start` runs a package.json script, which may need devDependencies (an Angular
         # app's start is `ng serve`: seed-9 review, angular-gallery-app): keep them
         runs_script = bool(prog) and prog[0] and prog[0][0].rsplit("/", 1)[-1] in ("npm", "yarn", "pnpm", "npx")
-        if npm_runs and not omits and not prod_env and not runs_script:
+        # a global install (`npm install -g`) has no project to prune (neilsmind/loopback)
+        if npm_runs and not omits and not prod_env and not runs_script and _local_node_install(stage):
             from .edits import append_command
 
             prune_edit, why = append_command(npm_runs[-1], f"npm prune {_npm_omit_dev(stage.root_image)}")
