@@ -23,11 +23,16 @@ class RuleDoc:
     unsafe" (depends on the case) or "none"), hadolint (codes it maps to), tags, precision,
     default (in the default rule set: runs when nothing is selected; a rule with `default = false`
     runs only when a selection names it (code, name, prefix, hadolint code) or says ALL), and
-    `meta` (every front-matter key, for keys a rule adds).  ValueError when `default` is not a bool.
+    `meta` (every front-matter key, for keys a rule adds), and `triggers`: strings of which the
+    Dockerfile's text, lowercased, must contain one for the rule to be able to report anything
+    (empty: no such condition).  engine.lint_text does not run, nor import, a rule whose triggers
+    a file lacks, so a rule costs nothing on files it cannot apply to; tests/test_triggers.py
+    checks on both shared corpora that no finding is lost.  ValueError when `default` is not a
+    bool or `triggers` is not a list of non-empty lowercase strings.
     """
 
     __slots__ = ("code", "name", "severity", "summary", "fix", "hadolint", "tags", "precision", "body",
-                 "_path", "meta", "default")
+                 "_path", "meta", "default", "triggers")
 
     def __init__(self, meta: dict, body: str, path):
         self.meta = meta
@@ -42,6 +47,7 @@ class RuleDoc:
         self.body = body
         self._path = str(path)
         self.default = _default(meta.get("default", True), self._path)
+        self.triggers = _triggers(meta.get("triggers", []), self._path)
 
     @property
     def path(self):
@@ -64,6 +70,12 @@ class RuleDoc:
         text = self.sections.get(section, "")
         m = re.search(r"```dockerfile\n(.*?)```", text, re.S)
         return m.group(1) if m else None
+
+
+def _triggers(value, path: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(t, str) and t and t == t.lower() for t in value):
+        raise ValueError(f"{path}: `triggers` must be a list of non-empty lowercase strings, not {value!r}")
+    return tuple(value)
 
 
 def rules_dir():

@@ -98,11 +98,17 @@ def lint_text(text: str, path: str, *, select: set[str] | None = None, ignore: s
         d = docs["DKL001"]
         for issue in parsed.issues:
             out.append(Finding(d.code, d.name, d.severity, issue.message, path, issue.span))
+    lowered = None
     for code in codes:
+        d = docs[code]
+        if d.triggers:
+            if lowered is None:
+                lowered = text.lower()
+            if not any(t in lowered for t in d.triggers):
+                continue  # the rule cannot apply here: not run, its module not even imported
         fn = check_function(code, model)
         if fn is None:
             continue
-        d = docs[code]
         try:
             for hit in fn(model):
                 out.append(Finding(d.code, d.name, d.severity, hit.message, path, hit.span, hit.fix, hit.suggestion,
