@@ -57,7 +57,10 @@ DEV_SERVERS = frozenset({"webpack-dev-server", "nodemon", "live-server", "browse
 # An interpreter or REPL started with no arguments is an interactive development image.
 INTERACTIVE = frozenset({"python", "python2", "python3", "node", "irb", "iex", "erl", "ghci", "jshell", "pry",
                          "lua", "R", "julia", "scala", "clj", "sbcl", "racket", "swift", "php", "perl", "ipython",
-                         "bpython", "hy", "guile", "ocaml", "utop", "rlwrap", "psysh", "tclsh", "wish"})
+                         "bpython", "hy", "guile", "ocaml", "utop", "rlwrap", "psysh", "tclsh", "wish",
+                         # Octave's `pkg install` builds packages with mkoctfile (g++) in the session
+                         # (reviews: ashgillman/octave, noelbk/gnu-octave-enable-64)
+                         "octave", "octave-cli"})
 # Editors and notebook/IDE servers: the image is where people work, its toolchain is theirs.
 WORKBENCHES = frozenset({"vim", "nvim", "vi", "emacs", "nano", "micro", "helix", "hx", "code-server", "jupyter",
                          "jupyter-lab", "jupyter-notebook", "jupyterhub", "start-notebook.sh", "start-singleuser.sh",
