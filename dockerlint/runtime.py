@@ -108,6 +108,10 @@ _INTRO_SAYS_BUILD_ENV = LazyRe(r"\b(build|development|dev|developer) environment
 # Every alternative of _INTRO_SAYS_BUILD_ENV holds one of these words.
 _INTRO_WORDS = ("environment", "devcontainer", "building", "development")
 
+# Names of a shipped stage that say it is a development image (only the stage's own name: a
+# `production` stage built FROM a `development` one is not).
+_DEV_STAGE = LazyRe(r"^(?:dev|devel|development|dev[-_]?envs?|devcontainer)$", re.I)
+
 
 def _says_build_env(intro: str) -> bool:
     """False when _INTRO_SAYS_BUILD_ENV cannot match `intro`, told without compiling it: most
@@ -300,6 +304,10 @@ def purpose(stage) -> Purpose:
     build script, a CI agent, a container kept alive for `docker exec` (`sleep infinity`) or
     an sshd to log in to, and OpenShift S2I builder images.
     """
+    if stage.name and _DEV_STAGE.match(stage.name):
+        # `FROM development AS dev-envs` (Docker's dev environments, docker/awesome-compose),
+        # `AS dev`, `AS devcontainer`: the author names the image a development one
+        return Purpose("build-environment", f"its stage name `{stage.name}` says it is a development image")
     for s in stage.lineage:
         for key, value in s.labels:
             if key in _S2I_LABELS:

@@ -240,3 +240,21 @@ def test_a_later_go_get_keeps_golang_until_it_has_run():
     got = findings(text, "DKL102")
     assert [(f.line, f.fix.title if f.fix else None) for f in got] == [
         (2, "Install `golang` in the RUN at line 3, which builds with it, and purge it there")]
+
+
+@pytest.mark.parametrize("text, kind", [
+    # docker/awesome-compose's dev environments: the shipped stage's own name says development
+    ('FROM node:lts AS development\nCMD ["npm", "start"]\nFROM development AS dev-envs\nCMD ["npm", "start"]\n',
+     "build-environment"),
+    ('FROM node:20 AS dev\nCMD ["node", "server.js"]\n', "build-environment"),
+    ('FROM node:20 AS devcontainer\nCMD ["node", "server.js"]\n', "build-environment"),
+    # only the shipped stage's own name counts: production built on development is an application
+    ('FROM node:20 AS development\nCMD ["npm", "start"]\nFROM development AS production\nCMD ["node", "server.js"]\n',
+     "application"),
+    ('FROM node:20 AS devops\nCMD ["node", "server.js"]\n', "application"),
+    # octave with no script: an interactive interpreter whose `pkg install` compiles
+    ('FROM debian:bookworm\nCMD ["octave", "--no-gui"]\n', "build-environment"),
+    ('FROM debian:bookworm\nCMD ["octave", "--no-gui", "--eval", "run_model"]\n', "application"),
+])
+def test_a_development_stage_name_and_octave_sessions(text, kind):
+    assert purpose(_final(text)).kind == kind
