@@ -978,7 +978,7 @@ def _keeping(libs, keep, mgr: str, where: str = "") -> str:
     out = f", keeping {', '.join(f'`{x}`' for x in libs)}{where}" if libs else ""
     if keep is not None:
         out += (", keeping the shared libraries what it built needs (scanelf, at build time)" if mgr == "apk" else
-                ", keeping the packages of the shared libraries what it built links against (ldd, at build time)")
+                ", keeping the packages of the shared libraries its build links against (ldd, at build time)")
     return out
 
 

@@ -396,7 +396,11 @@ def _classify(argv: tuple[str, ...]) -> str | None:
             inner = programs(RuntimeCommand("CMD", None, (prog, "-c", rest[1]), False, ""))
             kinds = [_classify(a) for a in inner]
             return kinds[-1] if inner and all(kinds) else None
-        script = rest[0]
+        # the script is the first operand: `bash -C run`, `bash -o pipefail build.sh`
+        k = 0
+        while k < len(rest) and rest[k].startswith(("-", "+")):
+            k += 2 if rest[k] in ("-o", "+o", "-O", "+O") else 1
+        script = rest[k] if k < len(rest) else ""
         return "a build script" if _BUILD_SCRIPT.search(_base(script)) else None
     if prog == "java":
         if any(_base(a) in ("agent.jar", "slave.jar", "remoting.jar") for a in args):

@@ -85,7 +85,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends libjpeg62-turbo
 def test_the_help_and_fix_title_say_what_is_kept():
     (f,) = findings(PHP, "DKL102")
     assert f.fix.title == ("Purge `libjpeg62-turbo-dev` at the end of this RUN, keeping the packages of the shared "
-                           "libraries what it built links against (ldd, at build time)")
+                           "libraries its build links against (ldd, at build time)")
     assert f.fix.safety == "unsafe"
 
 

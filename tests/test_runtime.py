@@ -40,6 +40,10 @@ def _final(text):
     ('ENTRYPOINT ["jenkins-agent"]', "build-environment"),
     ('CMD ["java", "-jar", "/usr/share/jenkins/agent.jar"]', "build-environment"),
     ('CMD ["./build.sh"]', "build-environment"),
+    # the script is the shell's first operand, after its options (seed-12 review: `bash -C run`)
+    ('CMD ["bash", "-x", "./build.sh"]', "build-environment"),
+    ('CMD ["bash", "-o", "pipefail", "ci/build.sh"]', "build-environment"),
+    ('CMD ["bash", "-x", "./server.sh"]', "application"),
     ('CMD ["/usr/local/bin/server.sh"]', "application"),
     # an ENTRYPOINT that wraps CMD is judged by CMD
     ('ENTRYPOINT ["tini", "--"]\nCMD ["python3"]', "build-environment"),
