@@ -727,6 +727,39 @@ def _facts(p: _Parsed) -> dict[str, Any]:
     return _agree(alternatives)
 
 
+def _not_built_on(p: _Parsed, word: str, version: str) -> bool:
+    """Whether tag word `word` names a release (a Debian/Ubuntu suite, alpineX.Y) that image
+    `p`'s `version` is not built on today (image_history.json: the suite each version's tags
+    follow): `python:stretch` meant the latest Python on stretch back then, and today's latest
+    was never built on it (python:3.14-slim-stretch does not exist: seed-2031 fix review,
+    arrow768/icondiffbot).  Known to pair: the release `version` follows today, and for the
+    latest version the releases images.toml lists as its `latest_releases` (from the image's own
+    Dockerfiles in the corpus)."""
+    alpine = re.fullmatch(r"alpine\d+(?:\.\d+)*", word) is not None
+    if not alpine and word not in _tables().release_names:
+        return False
+    if version == p.img.latest_version and word in (p.img.runtime or {}).get("latest_releases", ()):
+        return False  # built on it beside its default release (images.toml runtime.latest_releases)
+    return word != _history_value(p.key, "release_alpine" if alpine else "release", version)
+
+
+def stale_release(ref: str) -> str | None:
+    """The release a floating tag names (`python:stretch`, `node:3-alpine3.7`) when the version
+    the tag floats to today is not built on it, so that no tag pairs today's version with that
+    release; None otherwise (a full version, no release, an unknown image)."""
+    _name, tag, _digest, p = _parse(ref)
+    if p is None or tag is None or p.lead_version is None or any(_is_version_word(p, t) and
+                                                                 _vkey(t) == _vkey(p.lead_version)
+                                                                 for t in p.literal):
+        return None
+    words = tag.split("-")
+    if words and re.fullmatch(r"\d+(?:\.\d+)*", words[0]):
+        k, lead = _vkey(words[0]), _vkey(p.lead_version)
+        if k is None or lead is None or not (len(k) < len(lead) and lead[: len(k)] == k):
+            return None  # a full version (or another major): not floating to today's
+    return next((w for w in words if _not_built_on(p, w, p.lead_version)), None)
+
+
 def pin_version(ref: str) -> str | None:
     """The reference with the version it floats to today written out, or None when it names a
     full version already (or an alias, a variable, a digest, an unknown image): `python` and
@@ -745,6 +778,8 @@ def pin_version(ref: str) -> str | None:
     k, lead = _vkey(first), _vkey(p.lead_version)
     if k is None or lead is None or not (len(k) < len(lead) and lead[: len(k)] == k):
         return None
+    if any(_not_built_on(p, w, p.lead_version) for w in rest.split("-") if rest):
+        return None  # `python:3-stretch`: 3.14 was never built on stretch
     return f"{base}:{p.lead_version}" + (f"-{rest}" if rest else "")
 
 
@@ -855,6 +890,8 @@ def _rule_slim(p: _Parsed, info: ImageInfo, rule: dict[str, Any], cgo: bool):
     if version is None:
         return None
     release = releases[0] if releases else None
+    if not versions and release is not None and _not_built_on(p, release, version):
+        return None  # no slim tag pairs today's version with that release
     tag = _join(version, release, "slim") if rule.get("slim_after_release") else _join(version, "slim", release)
     return f"{p.key}:{tag}", rule.get("why", ""), _latest_note(p), []
 

@@ -23,7 +23,7 @@ from .records import Value, setfield
 
 __all__ = [
     "ImageInfo", "PackageInfo", "RuntimeImage", "ToolchainInfo",
-    "image_info", "runtime_image", "pin_version", "build_only_package", "toolchain_for_command", "toolchain", "cache_dirs",
+    "image_info", "runtime_image", "pin_version", "stale_release", "build_only_package", "toolchain_for_command", "toolchain", "cache_dirs",
     "knowledge_dir", "load_table",
 ]
 
@@ -541,4 +541,4 @@ def cache_dirs(manager: str) -> tuple[str, ...]:
 
 
 # The base-image queries: defined in dockerlint.images (which loads its tables through load_table above).
-from .images import ImageInfo, RuntimeImage, image_info, pin_version, runtime_image  # noqa: E402
+from .images import ImageInfo, RuntimeImage, image_info, pin_version, runtime_image, stale_release  # noqa: E402

@@ -326,12 +326,10 @@ def _runtime_files_missing(stage, build, prog, final, workdir: str, copies) -> s
     # RUNs that configure the system (files under /etc or /var, services, databases): the final
     # stage installs the runtime packages again but would not repeat them
     for run in stage.all_runs():
-        if run is build.run:
-            continue
         for cmd in run.commands:
             argv = cmd.argv
-            if not argv:
-                continue
+            if not argv or cmd is build.command:
+                continue  # the build RUN's other commands count too: `cp -R … /etc/cfssl && go install` (enpingwu2018)
             redirects = " ".join(cmd.shell.redirects) if cmd.shell is not None else ""
             touched = [a for a in (*argv[1:], *redirects.split()) if a.startswith(("/etc/", "/var/"))
                        and not a.startswith(("/etc/apt", "/var/lib/apt", "/var/cache", "/etc/ssl"))]

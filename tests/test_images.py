@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from dockerlint import images, knowledge
-from dockerlint.knowledge import ImageInfo, RuntimeImage, image_info, load_table, runtime_image
+from dockerlint.knowledge import ImageInfo, RuntimeImage, image_info, load_table, pin_version, runtime_image, stale_release
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path("/work/shared/corpus")
@@ -763,3 +763,22 @@ def test_a_lookup_builds_only_the_entries_it_reads():
         "assert all(img.values for _p, img in t.patterns) and len(built) > 1\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+@pytest.mark.parametrize("ref, stale, pinned, runtime", [
+    # a floating tag that names an old release: today's version was never built on it, so no tag
+    # pairs the two (seed-2031 fix review: python:3.14-slim-stretch was written for python:stretch)
+    ("python:stretch", "stretch", None, None),
+    ("node:wheezy", "wheezy", None, None),
+    ("python:3-stretch", "stretch", None, "python:3-slim-stretch"),
+    ("python:3-alpine3.7", "alpine3.7", None, "python:3-alpine3.7"),
+    # releases today's latest is built on (images.toml runtime.latest_releases, the corpus' Dockerfiles)
+    ("python:bookworm", None, None, "python:3.14-slim-bookworm"),
+    ("python:3-bookworm", None, "python:3.14-bookworm", "python:3-slim-bookworm"),
+    ("node:bullseye", None, None, "node:26-bullseye-slim"),
+    # a full version names its own release: nothing floats
+    ("python:3.7-stretch", None, None, "python:3.7-slim-stretch"),
+])
+def test_a_floating_tag_on_an_old_release_pairs_with_nothing_today(ref, stale, pinned, runtime):
+    rt = runtime_image(ref)
+    assert (stale_release(ref), pin_version(ref), rt.ref if rt else None) == (stale, pinned, runtime)

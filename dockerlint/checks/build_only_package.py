@@ -237,7 +237,8 @@ def _base_hit(model, final, skip_tc) -> Hit | None:
     if final.runtime_programs & COMPILES_AT_START:
         return None  # `CMD mix phoenix.server` compiles the project when it starts
     slim = knowledge.runtime_image(img.ref)
-    if slim is None or slim.ref == img.ref:
+    stale = knowledge.stale_release(img.ref) if slim is None else None
+    if (slim is None and stale is None) or (slim is not None and slim.ref == img.ref):
         return None
     from ..rewrite import compiles_anything, interpreted_rewrite, slim_from_edit
 
@@ -245,12 +246,19 @@ def _base_hit(model, final, skip_tc) -> Hit | None:
     compiles = compiles_anything(final)
     # the figure was measured for the bookworm-based tags; older tags carry other amounts
     size = f" (about {img.build_only_mb} MB)" if img.release == "bookworm" else ""
-    msg = (f"`{img.ref}` carries compilers, -dev headers and version-control tools{size} "
-           f"that `{slim.ref}` does not")
+    slim_name = f"`{slim.ref}`" if slim is not None else "its -slim variant"
+    msg = f"`{img.ref}` carries compilers, -dev headers and version-control tools{size} that {slim_name} does not"
     msg += (": the build may need them, but the image it ships does not" if compiles
             else ", and nothing in this image uses them")
     fix, help_ = None, None
-    if not compiles:
+    if slim is None:
+        # `python:stretch`: the tag meant the latest version on stretch back then; no tag pairs
+        # today's version with stretch, so no image can be named for the user
+        help_ = (f"pin a version built on {stale} (`{img.name}:X.Y-{stale}`) and "
+                 f"{'build on it and run on' if compiles else 'use'} its -slim variant; no automatic fix: "
+                 f"`{img.ref}` names the release {stale} but no version, and the version {img.name}'s tags "
+                 f"float to today is not built on {stale}")
+    elif not compiles:
         got, why = slim_from_edit(model, final)
         if got is not None:
             edit, title = got
