@@ -23,7 +23,8 @@ from .records import Value, setfield
 
 __all__ = [
     "ImageInfo", "PackageInfo", "RuntimeImage", "ToolchainInfo",
-    "image_info", "runtime_image", "pin_version", "stale_release", "build_only_package", "toolchain_for_command", "toolchain", "cache_dirs",
+    "image_info", "runtime_image", "pin_version", "stale_release", "build_only_package", "toolchain_for_command",
+    "toolchain", "cache_dirs",
     "knowledge_dir", "load_table",
 ]
 

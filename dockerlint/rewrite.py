@@ -261,7 +261,8 @@ def _class_path(stage, words: list[str], wd: str) -> tuple[list[tuple[str, str]]
         path = posixpath.normpath(posixpath.join(wd, e.rstrip("*") or "."))
         if path == "/":
             if "." in main or e.endswith("*"):
-                return None, f"the class path {e} is the root directory: dockerlint cannot tell which of its files the program loads"
+                return None, (f"the class path {e} is the root directory: dockerlint cannot tell which of its "
+                              "files the program loads")
             out.append(("/*.class", ""))
         elif e.endswith((".jar", ".zip", ".JAR")):
             out.append((path, ""))
@@ -329,7 +330,8 @@ def _runtime_files_missing(stage, build, prog, final, workdir: str, copies) -> s
         for cmd in run.commands:
             argv = cmd.argv
             if not argv or cmd is build.command:
-                continue  # the build RUN's other commands count too: `cp -R … /etc/cfssl && go install` (enpingwu2018)
+                # the build RUN's other commands count too: `cp -R … /etc/cfssl && go install` (enpingwu2018)
+                continue
             redirects = " ".join(cmd.shell.redirects) if cmd.shell is not None else ""
             touched = [a for a in (*argv[1:], *redirects.split()) if a.startswith(("/etc/", "/var/"))
                        and not a.startswith(("/etc/apt", "/var/lib/apt", "/var/cache", "/etc/ssl"))]

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from dockerlint import images, knowledge
-from dockerlint.knowledge import ImageInfo, RuntimeImage, image_info, load_table, pin_version, runtime_image, stale_release
+from dockerlint.knowledge import (ImageInfo, RuntimeImage, image_info, load_table, pin_version, runtime_image,
+                                  stale_release)
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path("/work/shared/corpus")
