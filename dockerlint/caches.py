@@ -430,7 +430,6 @@ def _manager(op: PackageOp) -> str:
 def _writes(manager: str, op: PackageOp, cmd, env: dict, run) -> bool:
     """Whether this operation leaves files in its manager's cache."""
     a = op.action
-    opts = op.options
     if manager == "apk":
         if a not in ("install", "update", "upgrade"):
             return False

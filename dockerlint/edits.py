@@ -181,7 +181,7 @@ def remove_command(run, cmd) -> Edit | None:
             return None
         lo = off(sh.span.line, sh.span.column)
         b = off(sh.span.end_line, sh.span.end_column)
-        m = re.compile(rf"[ \t]*(?:&&|;)").match(text, b)
+        m = re.compile(r"[ \t]*(?:&&|;)").match(text, b)
         if m is None:
             return None
         m2 = blank.match(text, m.end())

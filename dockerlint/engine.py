@@ -6,11 +6,10 @@ import functools
 import gc
 
 from . import catalog
-from .checks import REGISTRY, check_function
+from .checks import check_function
 from .findings import Finding
 from .model import Model, build
 from .records import Mutable
-from .spans import Span
 from .syntax import ParsedFile, parse
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from ..caches import cache_uses
 from ..edits import delete_instruction, remove_command
 from ..findings import Fix
 from . import CACHE_MANAGERS

@@ -50,7 +50,7 @@ def _what(a) -> str:
 
 
 def check(model):
-    from ..layers import Added, LiveTree, additions, cwd_installs, cwd_of, is_static, norm, removal_words, workdirs
+    from ..layers import Added, LiveTree, additions, cwd_installs, cwd_of, removal_words, workdirs
 
     final = model.final
     if final is None:

@@ -44,7 +44,6 @@ class _Packages:
         return got
 
     def add_run(self, run) -> None:
-        from .. import debian
         from ..packages import base_name
 
         for op, pkg in run.kept_packages:

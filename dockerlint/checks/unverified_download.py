@@ -39,7 +39,6 @@ _VERIFIERS = frozenset({"sha1sum", "sha224sum", "sha256sum", "sha384sum", "sha51
 def _checked_names(stage) -> dict[str, int]:
     """Words of the stage's RUNs that run a checksum or signature tool (`sha256sum -c`, `gpg
     --verify`, `cosign verify-blob`, …) -> the position of the last such RUN in the stage."""
-    import re
 
     out: dict[str, int] = {}
     runs = {id(r.instruction): r for r in stage.runs}
