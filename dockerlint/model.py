@@ -15,7 +15,7 @@ from . import knowledge
 from .expand import expand
 from .records import Record, Value, setfield
 from .scope import Scope
-from .packages import PackageOp, base_name, package_ops, strip_wrappers
+from .packages import PackageOp, base_name, may_manage_packages, package_ops, strip_wrappers
 from .spans import Span, TextMap
 from .syntax import Instruction, ParsedFile
 
@@ -92,7 +92,7 @@ class SimpleCommand(Value):
         try:
             return self._package_ops
         except AttributeError:
-            ops = tuple(package_ops(list(self.raw_argv), self.index))
+            ops = tuple(package_ops(list(self.raw_argv), self.index)) if may_manage_packages(self.name) else ()
             setfield(self, "_package_ops", ops)
             return ops
 
@@ -105,7 +105,7 @@ class SimpleCommand(Value):
         except AttributeError:
             from .packages import tool_ops
 
-            ops = tuple(tool_ops(list(self.raw_argv), self.index))
+            ops = tuple(tool_ops(list(self.raw_argv), self.index)) if may_manage_packages(self.name) else ()
             setfield(self, "_tool_ops", ops)
             return ops
 
