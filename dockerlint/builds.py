@@ -91,15 +91,21 @@ def follow(stage: Stage, build: "Build", path: str) -> str:
 
 
 def _cwd(run: Run, index: int, wd: str) -> str:
-    """The directory command `index` of `run` runs in: WORKDIR, changed by earlier `cd`s."""
+    """The directory command `index` of `run` runs in: WORKDIR, changed by earlier `cd`s (`cd -`
+    goes back to the one before, as the shell's OLDPWD does: seed-12 review, adrianpsl)."""
+    old = None
     for prev in run.commands:
         if prev.index >= index:
             break
         if prev.name == "cd" and len(prev.argv) > 1 and not prev.in_substitution and not (prev.shell is not None and prev.shell.in_subshell):
             target = prev.argv[1]
-            if target.startswith("$") or target == "-":
+            if target == "-":
+                if old is not None:
+                    wd, old = old, wd
                 continue
-            wd = _abs(target, wd)
+            if target.startswith("$"):
+                continue
+            wd, old = _abs(target, wd), wd
     return wd
 
 

@@ -331,3 +331,16 @@ def test_a_base_image_variable_is_not_empty():
     assert lines(text, "DKL105") == []
     text = "FROM debian:bookworm-slim\nENV D=/app\nADD bin $D/\nRUN chmod -R g+rw /app\n"
     assert lines(text, "DKL105") == [4]
+
+
+@pytest.mark.parametrize("back, found", [("cd -", []), ("cd ..", []), ("cd /tmp", [4])])
+def test_dkl104_cd_dash_goes_back_to_the_folder_before(back, found):
+    # seed-12 review (adrianpsl/bad-dockerfile): `cd a && … && cd - && rm a.tar.gz` deletes the
+    # archive in /, in the same RUN; the later `rm -rf *.tar.gz` has nothing left to hide
+    text = ("FROM debian:bookworm\n"
+            "RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n"
+            f"RUN curl -O https://example.org/a.tar.gz && tar xf a.tar.gz && cd a && make && {back} && rm a.tar.gz\n"
+            "RUN rm -rf *.tar.gz\n"
+            'CMD ["a"]\n')
+    res = lint_text(text, "Dockerfile", select={"DKL104"})
+    assert [f.line for f in res.findings] == found
