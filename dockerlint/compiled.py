@@ -258,7 +258,7 @@ class Packed:
     `len`, iteration, `.items()` (which decode everything), and compares equal to a dict with
     the same items."""
 
-    __slots__ = ("_data", "_n", "_buckets", "_base", "_read")
+    __slots__ = ("_data", "_n", "_buckets", "_base", "_read", "_keys")
 
     def __init__(self, data: bytes) -> None:
         self._data = memoryview(data)
@@ -266,6 +266,9 @@ class Packed:
         self._buckets = int.from_bytes(data[_U32:2 * _U32], "little")
         self._base = (self._buckets + 3) * _U32
         self._read: dict[int, dict] = {}
+        # key -> its decoded bucket: the Debian closure walks ask for the same names again and
+        # again (200,000 lookups on ../shared/corpus), and crc32 of the key was most of each
+        self._keys: dict[str, dict] = {}
 
     def _load(self, i: int) -> dict:
         try:
@@ -279,7 +282,13 @@ class Packed:
         return b
 
     def _bucket(self, key) -> dict:
-        return self._load(_bucket_of(key, self._buckets)) if type(key) is str else {}
+        try:
+            return self._keys[key]
+        except (KeyError, TypeError):
+            if type(key) is not str:
+                return {}
+        b = self._keys[key] = self._load(_bucket_of(key, self._buckets))
+        return b
 
     def __getitem__(self, key):
         return self._bucket(key)[key]
