@@ -344,3 +344,33 @@ def test_dkl104_cd_dash_goes_back_to_the_folder_before(back, found):
             'CMD ["a"]\n')
     res = lint_text(text, "Dockerfile", select={"DKL104"})
     assert [f.line for f in res.findings] == found
+
+
+def _dkl202(text: str):
+    return lint_text(text, "Dockerfile", select={"DKL202"}).findings
+
+
+def test_dkl202_keeps_what_a_later_pip_install_builds_with():
+    # seed-12 review (vowstar/esp8266): python-pip recommends python-setuptools on xenial; the fix
+    # dropped it and `pip install esptool` (an sdist) failed
+    found = _dkl202("FROM ubuntu:16.04\n"
+                    "RUN apt-get update && apt-get install -y python-pip && rm -rf /var/lib/apt/lists/*\n"
+                    "RUN pip install esptool\n")
+    assert [f.line for f in found] == [2]
+    assert "install `python-setuptools`" in found[0].fix.title
+    assert any("python-setuptools" in e.text for e in found[0].fix.edits)
+    # a release the Debian data does not hold: what pip recommends there cannot be told
+    found = _dkl202("FROM debian:stretch\n"
+                    "RUN apt-get update && apt-get install -y python3-pip && rm -rf /var/lib/apt/lists/*\n"
+                    "RUN pip3 install envtpl\n")
+    assert [(f.line, f.fix) for f in found] == [(2, None)]
+    assert "setuptools" in found[0].suggestion
+
+
+def test_dkl202_nothing_new_means_no_finding():
+    # seed-12 review: git on a full language image (buildpack-deps has it: apt installs nothing,
+    # pelawler/activator), and a recommend another install of the stage depends on anyway
+    assert _dkl202("FROM python:3.12\nRUN apt-get update && apt-get install -y git && rm -rf /var/lib/apt/lists/*\n"
+                   'CMD ["python"]\n') == []
+    assert [f.line for f in _dkl202("FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y git"
+                                    " && rm -rf /var/lib/apt/lists/*\n")] == [2]

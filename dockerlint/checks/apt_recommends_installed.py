@@ -50,14 +50,18 @@ class _Data:
             self.known.append(p.name)
             for r in p.recommends:
                 self.recommends.setdefault(r, p.name)
+        memo = {} if memo is None else memo
+        if self.recommends and self.release not in memo:
+            memo[self.release] = debian.closure(installed, self.release)
         for n in list(self.recommends):
-            if n in self.known or n in installed:
-                del self.recommends[n]  # installed anyway
+            # installed anyway: named, or a dependency of what the lineage installs (lynx's
+            # mime-support under php's php-cli: seed-12 review, paloaltonetworks/pantools)
+            if n in self.known or n in installed or n in memo[self.release]:
+                del self.recommends[n]
         self.extra_mb = None
         if self.known:
             # what the recommends add: their closure, less what the install and the rest of the
             # lineage bring anyway
-            memo = {} if memo is None else memo
             if self.release not in memo:
                 memo[self.release] = debian.closure(installed, self.release)
             extra = (debian.closure(self.known, self.release, recommends=True)
@@ -69,7 +73,9 @@ class _Data:
     def nothing_at_stake(self) -> bool:
         """Every package is known to the Debian data and none brings a recommend: the flag would
         change nothing (on the data's release; another release may differ, see the rule's document)."""
-        return not self.unknown and not self.recommends and (self.extra_mb or 0) == 0
+        # no recommend of its own left (all installed anyway): what remains of extra_mb is the
+        # recommends of those recommends, which the stage's other installs bring too (pantools)
+        return not self.unknown and not self.recommends
 
     def where(self) -> str:
         from .. import debian
@@ -111,8 +117,9 @@ def _flag_edit(run, cmd) -> tuple[Edit | None, Span | None, str | None]:
     return Edit(Span(at.end_line, at.end_column, at.end_line, at.end_column), " " + FLAG), span, None
 
 
-def _ca_edit(run, cmd, op) -> Edit | None:
-    """` ca-certificates` after the op's last package word, when that word is written as is."""
+def _ca_edit(run, cmd, op, names: tuple[str, ...] = ("ca-certificates",)) -> Edit | None:
+    """`names` (default ` ca-certificates`) after the op's last package word, when that word is
+    written as is."""
     if not op.positions:
         return None
     pos = op.positions[-1]
@@ -121,10 +128,35 @@ def _ca_edit(run, cmd, op) -> Edit | None:
     s = cmd.arg_spans[pos]
     if _word_text(run, s) != cmd.raw_argv[pos]:
         return None
-    return Edit(Span(s.end_line, s.end_column, s.end_line, s.end_column), " ca-certificates")
+    return Edit(Span(s.end_line, s.end_column, s.end_line, s.end_column), "".join(f" {n}" for n in names))
+
+
+# What pip needs to build a source distribution (setup.py, or the legacy path of old pips), and
+# python-pip/python3-pip recommend on the older releases (stretch, xenial: seed-12 review,
+# vowstar/esp8266 and indiepartners/indie-php, whose `pip install` of an sdist then failed)
+_PIP_BUILD_RECOMMENDS = ("python3-setuptools", "python-setuptools", "python3-wheel", "python-wheel")
+_PIPS = frozenset({"python-pip", "python3-pip"})
+
+
+def _pip_installs_after(run, cmd) -> bool:
+    """Whether pip installs (or `setup.py`/easy_install runs) after `cmd`: later in its RUN or in a
+    later RUN of the stage."""
+    stage = run.stage
+    runs = stage.runs
+    at = runs.index(run) if run in runs else len(runs)
+    for r in runs[at:]:
+        for c in r.commands:
+            if r is run and c.index <= cmd.index:
+                continue
+            if c.name in ("easy_install", "easy_install3") or "setup.py" in c.argv[1:2]:
+                return True
+            if any(o.manager == "pip" and o.action == "install" for o in c.package_ops):
+                return True
+    return False
 
 
 def check(model):
+    from .. import layers
     from ..aptconf import recommends_state
     from ..needs import has_ca_certs
     from ..packages import base_name
@@ -152,6 +184,13 @@ def check(model):
                     continue  # what the install brought, recommends included, leaves with --auto-remove
                 names = [base_name(p) for p in op.packages if not p.startswith(("./", "/", "../"))
                          and not p.endswith(".deb")]
+                if not names and not fix_broken:
+                    continue  # only local .deb files: what they recommend cannot be known (ajrennaker11/boundary)
+                base = layers.base_layer_packages(stage.root_image)
+                if names and all(n in base for n in names):
+                    # the base image has them all: apt installs nothing, so no recommend either
+                    # (git on java:openjdk-8-jdk, from buildpack-deps:*-scm: pelawler/activator)
+                    continue
                 data = None
                 if names and len(names) == len(op.packages):
                     key = tuple(names)
@@ -250,21 +289,39 @@ def recommends_off(run, cmd, op, data) -> tuple[tuple | None, str, Span | None]:
     edit, span, why = _flag_edit(run, cmd)
     if edit is None:
         return None, why, None
+    from ..packages import base_name
+
     dropped = list(data.recommends) if data is not None else []
-    edits = [edit]
     title = f"Add `{FLAG}`"
-    keep_ca = "ca-certificates" in dropped
-    if keep_ca:
-        ca = _ca_edit(run, cmd, op)
-        if ca is not None:
-            edits.append(ca)
-            by = data.recommends["ca-certificates"]
-            title += (f" and install `ca-certificates` explicitly (recommended by `{by}`: without it "
-                      "HTTPS downloads fail)")
-            dropped = [d for d in dropped if d != "ca-certificates"]
+    named: list[str] = []  # dropped recommends the fix installs by name, in one edit
+    pips = {base_name(p) for p in op.packages} & _PIPS
+    if pips and _pip_installs_after(run, cmd):
+        if data is None or not data.exact:
+            return None, (f"`{sorted(pips)[0]}` may recommend setuptools on this release, which a later `pip "
+                          "install` needs to build source distributions, and the Debian data does not cover "
+                          "the release"), None
+        keep_pip = [d for d in dropped if d in _PIP_BUILD_RECOMMENDS]
+        if keep_pip:
+            named += keep_pip
+            title += (f" and install {', '.join(f'`{n}`' for n in keep_pip)} explicitly (a later `pip install` "
+                      f"builds source distributions with {'it' if len(keep_pip) == 1 else 'them'})")
+    if "ca-certificates" in dropped:
+        named.append("ca-certificates")
+        by = data.recommends["ca-certificates"]
+        title += (f" and install `ca-certificates` explicitly (recommended by `{by}`: without it "
+                  "HTTPS downloads fail)")
+    edits = [edit]
+    if named:
+        more = _ca_edit(run, cmd, op, tuple(named))
+        if more is not None:
+            edits.append(more)
+        elif named != ["ca-certificates"]:
+            return None, (f"a later `pip install` needs {', '.join(f'`{n}`' for n in named[:-1] or named)}, and "
+                          "the install's last package cannot be found in the text to add it after"), None
         else:
-            title += " (this drops `ca-certificates`: HTTPS downloads then fail unless it is installed)"
-            dropped = [d for d in dropped if d != "ca-certificates"]
+            title = (f"Add `{FLAG}` (this drops `ca-certificates`: HTTPS downloads then fail unless it is "
+                     "installed)")
+        dropped = [d for d in dropped if d not in named]
     if dropped:
         shown = ", ".join(f"`{n}`" for n in dropped[:_SHOWN]) + (f" and {len(dropped) - _SHOWN} more"
                                                                   if len(dropped) > _SHOWN else "")
