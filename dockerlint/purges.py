@@ -613,10 +613,10 @@ def move_install_to_user(model, stage, run, found, mgr: str) -> tuple[object, st
     purge = "purge" if mgr == "apt" else "delete"
     if len(merged) > 1:
         title = (f"Join the RUNs at lines {', '.join(str(r.instruction.start_line) for r in merged[:-1])} and "
-                 f"{last.instruction.start_line}, which build with {it}, into one; install {listed} at its "
+                 f"{last.instruction.start_line}, which use {it}, into one; install {listed} at its "
                  f"start and {purge} {it} at its end")
     else:
-        title = (f"Install {listed} in the RUN at line {b.instruction.start_line}, which builds with {it}, and "
+        title = (f"Install {listed} in the RUN at line {b.instruction.start_line}, which uses {it}, and "
                  f"{purge} {it} there")
     title += _keeping(libs, keep, mgr, " here")
     if whole:
@@ -782,7 +782,7 @@ def _join_and_purge(stage, run, found, op, users, mgr: str) -> tuple[object, str
     it = "it" if len(ordered) == 1 else "them"
     others = [str(r.instruction.start_line) for r in merged[1:]]
     where = f"line {others[0]}" if len(others) == 1 else f"lines {', '.join(others[:-1])} and {others[-1]}"
-    title = f"Join this RUN and the RUN{'s' if len(others) > 1 else ''} at {where}, which build with {it}, " \
+    title = f"Join this RUN and the RUN{'s' if len(others) > 1 else ''} at {where}, which use {it}, " \
             "into one and " + (f"purge {listed} at its end" if mgr == "apt" else
                                f"delete {listed} at its end, installed as a virtual package")
     title += _keeping(libs, keep, mgr)

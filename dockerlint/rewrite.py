@@ -94,6 +94,16 @@ def _with_recommends(run, op) -> bool:
     argv = run.command(op.command_index).argv
     return "build-dep" not in argv and "satisfy" not in argv
 
+def _brings_recommends(run, op, name: str) -> bool:
+    """Whether installing `name` with `op` brought its recommends into the image: an install with
+    recommends on, of a package the base image did not have already (git on a full python image,
+    from buildpack-deps, installed without recommends: apt installs nothing). The final stage
+    repeats the install with recommends only then (image-processing: imagemagick)."""
+    from .layers import base_layer_packages
+
+    return _with_recommends(run, op) and name not in base_layer_packages(run.stage.root_image)
+
+
 def _program(stage) -> tuple[list[str], object] | None:
     """argv of what the container starts (ENTRYPOINT wrapper judged by CMD), with its command."""
     from .runtime import is_wrapper, programs, runtime_commands
@@ -659,7 +669,7 @@ def multistage_rewrite(model, stage, build) -> tuple[Rewrite | None, str | None]
                 return None, (f"the image also installs `{name}`, which `{base}` does not have: dockerlint cannot "
                               "show the program runs without it")
             final.packages.append(pkg)
-            recommends = recommends or _with_recommends(run, op)
+            recommends = recommends or _brings_recommends(run, op, name)
 
     # runtime libraries of the -dev packages the build linked against
     if build.toolchain != "go" or cgo:
@@ -1068,7 +1078,7 @@ def _interpreted_plan(stage, lang: str, workdir: str, app_copied: bool, rt_ref: 
                     in ("compiler", "build-tool") for q in op.packages):
                 continue
             plan.packages.append(pkg)
-            if _with_recommends(run, op):
+            if _brings_recommends(run, op, name):
                 plan.recommends = True
     if site is not None:
         plan.copies.append((site, site))

@@ -204,7 +204,7 @@ def test_docker_php_ext_configure_builds_with_the_headers():
             "RUN docker-php-ext-configure gd --with-png-dir=/usr\n"
             "RUN docker-php-ext-install gd\n")
     (f,) = findings(text, "DKL102")
-    assert f.fix.title.startswith("Join the RUNs at lines 3 and 4, which build with it, into one; install `libpng-dev`")
+    assert f.fix.title.startswith("Join the RUNs at lines 3 and 4, which use it, into one; install `libpng-dev`")
 
 
 ALPINE = ("FROM python:3.7-alpine\n"
@@ -260,7 +260,7 @@ def test_a_program_of_another_name_is_a_use_of_its_package():
     # used here too: the RUNs are joined (the COPY between them, which neither reads, moves before)
     # and the packages purged at the end, not purged before `make` needs them
     assert [f.fix.title for f in fs] == [
-        "Join this RUN and the RUN at line 5, which build with them, into one and purge `subversion`, `make` at "
+        "Join this RUN and the RUN at line 5, which use them, into one and purge `subversion`, `make` at "
         "its end"]
 
 

@@ -243,7 +243,7 @@ def test_a_later_go_get_keeps_golang_until_it_has_run():
             "ENV PATH /tmp/go/bin:$PATH\nCMD [\"agent\"]\n")
     got = findings(text, "DKL102")
     assert [(f.line, f.fix.title if f.fix else None) for f in got] == [
-        (2, "Install `golang` in the RUN at line 3, which builds with it, and purge it there")]
+        (2, "Install `golang` in the RUN at line 3, which uses it, and purge it there")]
 
 
 @pytest.mark.parametrize("text, kind", [
