@@ -98,15 +98,17 @@ def _cwd(run: Run, index: int, wd: str) -> str:
         if prev.index >= index:
             break
         if prev.name == "cd" and len(prev.argv) > 1 and not prev.in_substitution and not (prev.shell is not None and prev.shell.in_subshell):
-            target = prev.argv[1]
-            if target == "-":
-                if old is not None:
-                    wd, old = old, wd
-                continue
-            if target.startswith("$"):
-                continue
-            wd, old = _abs(target, wd), wd
+            if not prev.argv[1].startswith("$"):
+                wd, old = cd_to(prev.argv[1], wd, old)
     return wd
+
+
+def cd_to(target: str, wd: str, old: str | None) -> tuple[str, str | None]:
+    """(the folder, the previous folder) after `cd TARGET` from `wd`, `old` being the folder
+    before it (the shell's OLDPWD, None when unknown): `cd -` goes back to it."""
+    if target == "-":
+        return (old, wd) if old is not None else (wd, old)
+    return _abs(target, wd), wd
 
 
 def _name_of(pkg: str) -> str | None:

@@ -977,7 +977,7 @@ def _keeping(libs, keep, mgr: str, where: str = "") -> str:
     packages were) and by what the build links (`keep`, the pipeline: ldd for apt, scanelf for apk)."""
     out = f", keeping {', '.join(f'`{x}`' for x in libs)}{where}" if libs else ""
     if keep is not None:
-        out += (", keeping the shared libraries what it built needs (scanelf, at build time)" if mgr == "apk" else
+        out += (", keeping the shared libraries its build needs (scanelf, at build time)" if mgr == "apk" else
                 ", keeping the packages of the shared libraries its build links against (ldd, at build time)")
     return out
 

@@ -922,6 +922,7 @@ def _interpreted_plan(stage, lang: str, workdir: str, app_copied: bool, rt_ref: 
     final stage gets it again — copied from the build stage, installed again, run again — or why
     one of them cannot be had."""
     from .aptlists import changes_apt_sources
+    from .builds import cd_to
     from .packages import base_name, package_ops
     from .runtime import runs_unseen_script
 
@@ -965,7 +966,7 @@ def _interpreted_plan(stage, lang: str, workdir: str, app_copied: bool, rt_ref: 
         line = ins.start_line
         if ins.json or run.shell_script is None or run.shell_script.has_errors or ins.heredocs or run.mounts:
             return None, f"the RUN at line {line} cannot be read through its shell syntax"
-        cwd = wds.get(line, "/")
+        cwd, old_cwd = wds.get(line, "/"), None
         kinds = set()
         replay_cwd_free = True
         for c in run.commands:
@@ -982,7 +983,7 @@ def _interpreted_plan(stage, lang: str, workdir: str, app_copied: bool, rt_ref: 
                 target = argv[1] if len(argv) > 1 else "/root"
                 if "$" in target:
                     return None, f"the RUN at line {line} changes to a directory dockerlint cannot resolve"
-                cwd = posixpath.normpath(posixpath.join(cwd, target))
+                cwd, old_cwd = cd_to(target, cwd, old_cwd)  # `cd -` as builds._cwd reads it
                 continue
             ops = [o for o in package_ops(list(c.raw_argv), c.index)]
             if ops:

@@ -225,7 +225,7 @@ def test_alpine_keeps_what_the_build_needs_with_scanelf():
         "      | xargs -r apk add --no-cache --virtual .run-deps \\",
         "    && apk del .build-deps",
     ]
-    assert f.fix.title.endswith("keeping the shared libraries what it built needs (scanelf, at build time)")
+    assert f.fix.title.endswith("keeping the shared libraries its build needs (scanelf, at build time)")
 
 
 def test_alpine_s_own_python_installs_outside_the_scan():

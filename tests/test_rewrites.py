@@ -100,3 +100,15 @@ def test_expected_rewrites_start(case: Path):
                 from dockerlint.needs import base_has_user
 
                 assert copies_passwd or made or base_has_user(base, name), case.name
+
+
+def test_the_interpreted_plan_follows_cd_dash():
+    # `cd -` goes back to the folder before (builds.cd_to, as DKL104 reads it): the npm install
+    # runs in the app dir, which the final stage copies, so the rewrite is offered
+    from dockerlint.engine import lint_text
+
+    text = ("FROM node:20\nWORKDIR /app\nCOPY . .\n"
+            "RUN cd /tmp && cd - && npm ci\n"
+            'CMD ["node", "server.js"]\n')
+    hits = [f for f in lint_text(text, "Dockerfile", select={"DKL102"}).findings if f.line == 1]
+    assert hits and hits[0].fix is not None and hits[0].fix.rewrite is not None, hits and hits[0].suggestion
