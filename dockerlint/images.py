@@ -753,11 +753,16 @@ def stale_release(ref: str) -> str | None:
                                                                  for t in p.literal):
         return None
     words = tag.split("-")
-    if words and re.fullmatch(r"\d+(?:\.\d+)*", words[0]):
-        k, lead = _vkey(words[0]), _vkey(p.lead_version)
-        if k is None or lead is None or not (len(k) < len(lead) and lead[: len(k)] == k):
-            return None  # a full version (or another major): not floating to today's
+    if words and re.fullmatch(r"\d+(?:\.\d+)*", words[0]) and not _floats_to_lead(p, words[0]):
+        return None  # a full version (or another major): not floating to today's
     return next((w for w in words if _not_built_on(p, w, p.lead_version)), None)
+
+
+def _floats_to_lead(p: _Parsed, version: str) -> bool:
+    """Whether tag version `version` is a prefix of the version latest is today (`3` of 3.14):
+    a tag that floats to it."""
+    k, lead = _vkey(version), _vkey(p.lead_version)
+    return k is not None and lead is not None and len(k) < len(lead) and lead[: len(k)] == k
 
 
 def pin_version(ref: str) -> str | None:
@@ -775,8 +780,7 @@ def pin_version(ref: str) -> str | None:
     first, _, rest = tag.partition("-")
     if first == p.lead_version or not re.fullmatch(r"\d+(?:\.\d+)*", first):
         return None
-    k, lead = _vkey(first), _vkey(p.lead_version)
-    if k is None or lead is None or not (len(k) < len(lead) and lead[: len(k)] == k):
+    if not _floats_to_lead(p, first):
         return None
     if any(_not_built_on(p, w, p.lead_version) for w in rest.split("-") if rest):
         return None  # `python:3-stretch`: 3.14 was never built on stretch
