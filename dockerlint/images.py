@@ -240,14 +240,17 @@ class _Image(Value):
     release_format: str | None
     release_from_name: LazyRe | None
     runtime: dict[str, Any] | None
+    tag_prefixes: tuple[str, ...]
 
     __slots__ = _fields = ("values", "variants", "latest_version", "version_aliases",
-                           "version_pattern", "release_format", "release_from_name", "runtime")
+                           "version_pattern", "release_format", "release_from_name", "runtime",
+                           "tag_prefixes")
 
     def __init__(self, values: dict[str, Any], variants: tuple[_Variant, ...],
                  latest_version: str | None, version_aliases: dict[str, str],
                  version_pattern: LazyRe | None, release_format: str | None,
-                 release_from_name: LazyRe | None, runtime: dict[str, Any] | None) -> None:
+                 release_from_name: LazyRe | None, runtime: dict[str, Any] | None,
+                 tag_prefixes: tuple[str, ...] = ()) -> None:
         setfield(self, "values", values)
         setfield(self, "variants", variants)
         setfield(self, "latest_version", latest_version)
@@ -256,6 +259,7 @@ class _Image(Value):
         setfield(self, "release_format", release_format)
         setfield(self, "release_from_name", release_from_name)
         setfield(self, "runtime", runtime)
+        setfield(self, "tag_prefixes", tag_prefixes)
 
     @property
     def version_variants(self) -> tuple[_Variant, ...]:
@@ -347,7 +351,8 @@ class _ImageEntries:
             img = _Image(_values(entry), tuple(_variant(v) for v in entry.get("variant", [])),
                          entry.get("latest_version"), dict(entry.get("version_aliases", {})),
                          LazyRe(vp, re.IGNORECASE) if vp else None, entry.get("release_format"),
-                         LazyRe(rn) if rn else None, entry.get("runtime"))
+                         LazyRe(rn) if rn else None, entry.get("runtime"),
+                         tuple(entry.get("tag_prefixes", ())))
             self.built[i] = img
         return img
 
@@ -669,6 +674,8 @@ def _parse(ref: str) -> tuple[str, str | None, str | None, _Parsed | None]:
         return name, tag, digest, None
     img, key = found
     tokens = [t for t in (tag or "").lower().split("-") if t]
+    if tokens[:1] and tokens[0] in img.tag_prefixes and len(tokens) > 1:
+        tokens = tokens[1:]  # java:openjdk-8-jdk is java:8-jdk
     literal: list[str] = []
     token_opaque = version_opaque = False
     for i, t in enumerate(tokens):

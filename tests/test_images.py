@@ -262,12 +262,24 @@ def test_linux_images_are_not_windows():
     ("buildpack-deps:jammy-curl", "jammy"), ("buildpack-deps", "trixie"),
     ("mcr.microsoft.com/dotnet/sdk:8.0-jammy", "jammy"), ("mcr.microsoft.com/dotnet/sdk:8.0-alpine3.20", "alpine3.20"),
     ("eclipse-temurin:21-jdk-noble", "noble"),
+    # java, openjdk's retired name: openjdk-N tags are N tags; latest is 8
+    ("java:openjdk-8-jdk", "jessie"), ("docker.io/java:8", "jessie"), ("java", "jessie"), ("java:7", "jessie"),
+    ("java:openjdk-9-jre", "sid"), ("java:6b38", "wheezy"), ("java:8-jdk-alpine", None),
     # no release to name: RPM distributions, Windows, versions the history does not know
     ("golang:1.99", None), ("mysql:8.4", None), ("eclipse-temurin:21-jdk-ubi9-minimal", None),
     ("golang:1.22-windowsservercore", None), ("myorg/app:1.0-bookworm", None), ("docker:19", "alpine3.13"),
 ])
 def test_release(ref, release):
     assert image_info(ref).release == release
+
+
+@pytest.mark.parametrize("ref, family, runtime", [
+    ("java:openjdk-8-jdk", "debian", False), ("java:openjdk-8-jre", "debian", True), ("java:jre", "debian", True),
+    ("java:openjdk-8-jdk-alpine", "alpine", False), ("java:latest", "debian", False),
+])
+def test_java_tags_name_the_same_images_with_or_without_openjdk(ref, family, runtime):
+    info = image_info(ref)
+    assert (info.family, info.is_runtime, "jdk" in info.toolchains) == (family, runtime, not runtime)
 
 
 @pytest.mark.parametrize("ref, version", [
@@ -404,6 +416,8 @@ RUNTIMES = {
     ("openjdk:17-jdk", False): "eclipse-temurin:17-jre",
     ("openjdk:17-jdk-slim", False): "eclipse-temurin:17-jre",
     ("openjdk:8-jdk-alpine", False): "eclipse-temurin:8-jre-alpine",
+    ("java:openjdk-8-jdk", False): "eclipse-temurin:8-jre",
+    ("java:8-jdk-alpine", False): "eclipse-temurin:8-jre-alpine",
     ("eclipse-temurin:17-jdk", False): "eclipse-temurin:17-jre",
     ("eclipse-temurin:17", False): "eclipse-temurin:17-jre",
     ("eclipse-temurin:21-jdk-noble", False): "eclipse-temurin:21-jre-noble",

@@ -95,7 +95,7 @@ def test_linting_a_small_file_loads_only_the_tables_it_uses():
 FACT_KEYS = {"workdir", "env", "env_unset", "env_complete", "user", "cmd", "entrypoint", "shell", "release",
              "build_only_mb"}
 IMAGE_ONLY_KEYS = {"latest_version", "version_aliases", "version_pattern", "release_format", "release_from_name",
-                   "runtime"}
+                   "runtime", "tag_prefixes"}
 RUNTIME_RULES = {"os", "slim", "jre", "dotnet", "fixed", "token"}
 
 

@@ -170,6 +170,8 @@ def test_dkl104_a_parent_stage_counts():
     ("golang:1.22-alpine", "git", False),
     ("buildpack-deps:bookworm-curl", "wget", True),
     ("buildpack-deps:bookworm-curl", "gcc", False),
+    ("java:openjdk-8-jdk", "git", True),  # openjdk's old name; openjdk-8-jdk = 8-jdk (pelawler/activator)
+    ("java:openjdk-8-jre", "git", False),  # JRE tags are FROM -curl
     ("debian:bookworm", "e2fsprogs", True),  # the debian:bookworm-slim package set
     ("ubuntu:22.04", "e2fsprogs", True),  # the ubuntu:jammy package set
     ("ubuntu:14.04", "e2fsprogs", False),  # trusty is not in the data
