@@ -279,6 +279,15 @@ def test_dkl105_fix_needs_the_user_before_the_copy():
     assert finding(base_user, "DKL105").fix is not None
 
 
+def test_dkl105_help_for_files_copied_into_a_folder_says_why():
+    # seed-13 review (laslabs/alpine-cfssl): `COPY ./etc/* /etc/cfssl/` then `chown -R … /etc/cfssl`
+    text = "FROM debian:bookworm-slim\nRUN useradd app\nCOPY etc/* /etc/app/\nRUN chown -R app /etc/app\n"
+    f = finding(text, "DKL105")
+    assert f.fix is None and f.suggestion.endswith(
+        "no automatic fix: the COPY at line 3 copies files into `/etc/app`, and its --chown would not change the "
+        "owner of `/etc/app` itself if that folder is already there")
+
+
 def test_dkl105_chmod_title_says_buildkit_without_a_syntax_directive():
     text = "FROM debian:bookworm-slim\nCOPY bin /opt/bin\nRUN chmod -R 755 /opt/bin\n"
     assert "needs BuildKit" in finding(text, "DKL105").fix.title

@@ -236,6 +236,12 @@ def _fix(model, stage, run, cmd, spec, found, rec_words, n_paths, wds):
     ins = a.instruction
     if a.how not in ("COPY", "ADD", "download") or a.run is not None:
         return None, f"what is under `{target}` was not copied by a COPY or ADD"
+    if a.path == target.rstrip("/") + "/*":
+        what = "owner" if flag == "chown" else "mode"
+        # BuildKit applies --chown to a destination folder the COPY creates, not to one that is
+        # already there (moby/buildkit#790, #1941)
+        return None, (f"the {ins.keyword} at line {a.line} copies files into `{target}`, and its --{flag} "
+                      f"would not change the {what} of `{target}` itself if that folder is already there")
     if a.path != target:
         return None, f"the {ins.keyword} at line {a.line} copies to `{a.path}`, not `{target}`"
     if id(ins) not in _stage_facts(stage)[2]:
