@@ -273,8 +273,9 @@ def describe_writer(cmd) -> str:
 
 
 # Words of an instruction that changes what `apt-get update` fetches: its sources or its keys.
-_SOURCES_WORDS = ("sources.list", "/etc/apt", "apt-key", "add-apt-repository", "apt-add-repository",
-                  "software-properties")
+# (not "software-properties": installing software-properties-common changes nothing yet; its
+# add-apt-repository does, seed-13 review of filemon/fuse)
+_SOURCES_WORDS = ("sources.list", "/etc/apt", "apt-key", "add-apt-repository", "apt-add-repository")
 
 
 def changes_apt_sources(text: str) -> bool:

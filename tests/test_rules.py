@@ -407,6 +407,18 @@ def test_dkl201_add_apt_repository_only_updates_where_the_release_does():
     assert only("DKL201", "FROM someorg/base:1\nRUN add-apt-repository -u ppa:x/y\n") == [2]
 
 
+def test_dkl201_installing_software_properties_changes_no_sources():
+    # seed-13 review (filemon/fuse): the help blamed the install of software-properties-common for a
+    # sources change that add-apt-repository makes later
+    text = ("FROM ubuntu:22.04\nRUN apt-get update\nRUN apt-get install -y software-properties-common\n"
+            "RUN apt-get install -y curl\n")
+    f = findings(text, "DKL201")
+    assert [x.line for x in f] == [2] and "changes apt's sources" not in (f[0].suggestion or "")
+    text += "RUN add-apt-repository -n ppa:x/y\nRUN apt-get install -y z\n"
+    f = findings(text, "DKL201")
+    assert f[0].fix is None and "line 5 changes apt's sources or keys" in f[0].suggestion
+
+
 def test_dkl102_full_image_not_reported_when_the_app_runs_its_tools():
     text = "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD git pull && node server.js\n"
     assert [f for f in findings(text, "DKL102") if f.line == 1] == []
