@@ -228,6 +228,11 @@ def _origin(stage, ins) -> str:
     return "an earlier stage"
 
 
+# Debian packaging front ends (not dpkg-dev or debhelper, which builds of the image's own software
+# use too): an image that keeps them is where people build packages (mardiros/dotdeb, seed-13 review)
+PACKAGE_BUILDERS = frozenset({"dh-make", "git-buildpackage", "svn-buildpackage", "pbuilder", "cowbuilder",
+                              "sbuild"})
+
 def is_wrapper(prog: str) -> bool:
     """An ENTRYPOINT that only sets up and then runs CMD: an init, or an entrypoint script."""
     base = prog.rsplit("/", 1)[-1]
@@ -284,7 +289,32 @@ def _started(stage) -> tuple[list[tuple[str, ...]], str]:
         return progs, f"ENTRYPOINT from {ep.origin}"
     if cmd is not None:
         return programs(cmd), f"CMD from {cmd.origin}"
+    if (ep is not None and ep.instruction is not None and ep.words and _base(ep.words[0]) not in WRAPPERS
+            and ep.words[0] not in WRAPPERS and _serves_a_port(stage) and not _sets_a_password(stage)):
+        # `ENTRYPOINT ["/entrypoint.sh"]` with no CMD in the file or the base: the script has no command
+        # to hand over to, so it starts the service the EXPOSE names itself (seed-13 review,
+        # gungfu2012/shift_v2: a v2ray server).  Without an EXPOSE it may as well be a CI or build
+        # image that runs what `docker run` passes it (jenkins-slave, aws-codebuild).
+        return programs(ep), f"ENTRYPOINT from {ep.origin}, with no CMD to run"
     return [], ""
+
+
+def _sets_a_password(stage) -> bool:
+    """Whether a RUN of the stage or its parents sets a login password (`chpasswd`, `passwd`): people
+    log in to what the port serves (a web terminal, ksyun/wetty in the seed-13 review), with the
+    image's tools."""
+    return any(c.name in ("chpasswd", "passwd") for run in stage.all_runs() for c in run.commands)
+
+
+def _serves_a_port(stage) -> bool:
+    """Whether the stage or its parents EXPOSE a port other than ssh's and the notebooks' (people log
+    in or work there: build environments)."""
+    for s in stage.lineage:
+        for ins in s.instructions:
+            if ins.keyword == "EXPOSE" and any(
+                    w.text.split("/")[0] not in _NOTEBOOK_PORTS and w.text.split("/")[0] != "22" for w in ins.args):
+                return True
+    return False
 
 
 def _is_script(prog: str) -> bool:
@@ -325,6 +355,8 @@ def purpose(stage) -> Purpose:
             name = base_name(pkg)
             if name in FIRMWARE_TOOLS:
                 return Purpose("build-environment", f"it keeps `{name}`: it builds firmware at run time")
+            if name in PACKAGE_BUILDERS:
+                return Purpose("build-environment", f"it keeps `{name}`: it builds Debian packages at run time")
             if name.lower() in NOTEBOOK_PACKAGES:
                 return Purpose("build-environment", f"it installs `{name}`: a notebook workspace")
     for run in stage.all_runs():

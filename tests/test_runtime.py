@@ -262,3 +262,39 @@ def test_a_later_go_get_keeps_golang_until_it_has_run():
 ])
 def test_a_development_stage_name_and_octave_sessions(text, kind):
     assert purpose(_final(text)).kind == kind
+
+
+@pytest.mark.parametrize("tail, kind", [
+    # seed-13 miss (gungfu2012/shift_v2): an entrypoint script with no CMD to hand over to starts the
+    # service the EXPOSE names itself
+    ('EXPOSE 8080\nENTRYPOINT ["/entrypoint.sh"]', "application"),
+    ("EXPOSE 8080/tcp\nENTRYPOINT /docker-entrypoint.sh", "application"),
+    # no port: it may run whatever `docker run` passes it (a CI or build image)
+    ('ENTRYPOINT ["/entrypoint.sh"]', "build-environment"),
+    # ssh to log in to, a notebook to work in: still build environments
+    ('EXPOSE 22\nENTRYPOINT ["/entrypoint.sh"]', "build-environment"),
+    ('EXPOSE 8888\nENTRYPOINT ["/entrypoint.sh"]', "build-environment"),
+    # an init with nothing to run is no program either; a CMD decides as before
+    ('EXPOSE 8080\nENTRYPOINT ["tini", "--"]', "build-environment"),
+    ('EXPOSE 8080\nENTRYPOINT ["/entrypoint.sh"]\nCMD ["bash"]', "build-environment"),
+    # a password to log in with: a web terminal or a box to work in (seed-13, ksyun/wetty)
+    ("RUN useradd -m -s /bin/bash term && echo 'term:term' | chpasswd\nEXPOSE 3000\n"
+     'ENTRYPOINT ["/app/entrypoint.sh"]', "build-environment"),
+])
+def test_an_entrypoint_script_with_no_cmd_behind_a_port_is_the_service(tail, kind):
+    assert purpose(_final(f"FROM debian:bookworm\n{tail}\n")).kind == kind
+
+
+def test_an_entrypoint_script_service_gets_its_build_packages_reported():
+    text = ("FROM debian:bookworm\nRUN apt-get update && apt-get install -y gcc make && rm -rf /var/lib/apt/lists/*\n"
+            "COPY . /src\nRUN make -C /src install\nCOPY entrypoint.sh /\nEXPOSE 8080\nENTRYPOINT [\"/entrypoint.sh\"]\n")
+    assert (only("DKL101", text), only("DKL102", text)) == ([4], [])  # DKL101 speaks for gcc and make
+
+
+def test_debian_packaging_tools_mean_a_packaging_workstation():
+    # seed-13 (mardiros/dotdeb): builds and hosts .deb packages; it EXPOSEs aptly's port
+    text = ("FROM debian:bookworm\nRUN apt-get update && apt-get install -y build-essential dh-make "
+            "git-buildpackage && rm -rf /var/lib/apt/lists/*\nEXPOSE 8765\nENTRYPOINT [\"/entrypoint.sh\"]\n")
+    p = purpose(_final(text))
+    assert p.kind == "build-environment" and "`dh-make`" in p.why
+    assert only("DKL102", text) == []
