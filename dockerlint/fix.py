@@ -12,7 +12,6 @@ import difflib
 import os
 import sys
 import tempfile
-from collections import Counter
 
 import click
 
@@ -24,6 +23,31 @@ MAX_ROUNDS = 5
 
 def _wanted(f: Finding, unsafe: bool) -> bool:
     return f.fix is not None and not f.suppressed and (f.fix.safety == "safe" or unsafe)
+
+
+def moved_position(lines: list[str], edits, line: int, col: int) -> tuple[int, int] | None:
+    """Where position (line, col) of `lines` is once `edits` are applied as apply_edits does
+    (1-based; an insertion at the position goes before it), or None when an edit replaces it."""
+    starts = [0]
+    for ln in lines:
+        starts.append(starts[-1] + len(ln) + 1)
+
+    def offset(ln: int, c: int) -> int:
+        if ln > len(lines):
+            return starts[-1] - 1
+        return min(starts[ln - 1] + c - 1, starts[ln - 1] + len(lines[ln - 1]))
+
+    at = offset(line, col)
+    new_at = at
+    for a, b, t in {(offset(e.span.line, e.span.column), offset(e.span.end_line, e.span.end_column), e.text)
+                    for e in edits}:
+        if a < at < b or (a == at < b):
+            return None
+        if b <= at:
+            new_at += len(t) - (b - a)
+    body = apply_edits(lines, edits)
+    before = body[:new_at]
+    return before.count("\n") + 1, new_at - (before.rfind("\n") + 1) + 1
 
 
 def apply_edits(lines: list[str], edits) -> str:
@@ -110,18 +134,41 @@ def fixed_text(res: FileResult, opts) -> tuple[str | None, list[str], str | None
             chosen = chosen[:1]
             new = _render(apply_edits(current.parsed.lines, list(chosen[0].fix.edits)), current)
             after = lint_text(new, res.path, **res.lint_options)
-        before_n = Counter(f.code for f in current.findings)
-        after_n = Counter(f.code for f in after.findings)
         if len(after.parsed.issues) > len(current.parsed.issues) or _shell_errors(after) > _shell_errors(current):
             return None, applied, f"the fix for {chosen[0].code} would not parse; nothing written"
         for code in {f.code for f in chosen}:
-            if after_n[code] >= before_n[code]:
+            if not cleared(code, chosen, current, after):
                 return None, applied, f"the fix for {code} did not clear its finding; nothing written"
         applied.extend(f"{f.code} {f.fix.title}" for f in chosen)
         text, current = new, after
     if text == res.text:
         return None, applied, None
     return text, applied, None
+
+
+# Codes whose findings may show up on other lines once a fix of theirs lands, with nothing wrong:
+# DKL202 leaves out of an install the recommends an earlier one brings, so turning the earlier
+# one's off reveals the later install (the next round fixes it).
+_REVEALING = frozenset({"DKL202"})
+
+
+def cleared(code: str, fixed, before: FileResult, after: FileResult) -> bool:
+    """Whether the fixes of `fixed` (findings of `code` in `before`, applied together) cleared them:
+    fewer `code` findings after; for a code of _REVEALING, none left where a fixed one was (its
+    fixes only insert, so positions map through them).  Also used by the fix harness."""
+    edits = [e for f in fixed for e in f.fix.edits]
+    n_before = sum(1 for f in before.findings if f.code == code)
+    n_after = sum(1 for f in after.findings if f.code == code)
+    if code not in _REVEALING or n_after < n_before:
+        return n_after < n_before
+    now = {(f.line, f.column) for f in after.findings if f.code == code}
+    for f in fixed:
+        if f.code != code:
+            continue
+        to = moved_position(before.parsed.lines, edits, f.line, f.column)
+        if to is None or to in now:
+            return False
+    return True
 
 
 def _shell_errors(res: FileResult) -> int:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from dockerlint.aptlists import lists_use, writes_lists
 from dockerlint.engine import lint_text
-from dockerlint.fix import apply_edits, fixed_text
+from dockerlint.fix import apply_edits, cleared, fixed_text
 from dockerlint.model import PREDEFINED_ARGS
 from dockerlint.packages import base_name
 from dockerlint.runner import Options
@@ -235,8 +235,8 @@ def check_file(text: str, path: str, out: Outcome, unsafe: bool = True, lint_kw=
             bad("a RUN's shell text no longer parses")
             continue
         after_codes = Counter(g.code for g in after.findings)
-        # 2. clears its finding
-        if after_codes[f.code] >= before_codes[f.code]:
+        # 2. clears its finding (for DKL202: none left at its install, fix.cleared)
+        if not cleared(f.code, [f], res, after):
             bad("does not clear its finding")
         # 3. nothing else changed (a DKL202 on a RUN the fix did not touch is the install's own:
         # see _dkl202_come_to_untouched_runs)
@@ -965,7 +965,8 @@ def _check_purge(ra, rb, res, after, group=None):
 
 def _dkl202_come_to_untouched_runs(after, res) -> int:
     """How many of `after`'s DKL202 findings are on a RUN the fix left word for word as it was and
-    that had none before: DKL202 reports an install only when apt would add recommends the stage
+    that had none before, or on an install that installed recommends before and had no finding
+    (its own recommends were brought by another): DKL202 reports an install only when apt would add recommends the stage
     does not get anyway, so such a finding comes from what changed around it (the slim base lacks
     the git the full one had; a purge took away the package that depended on the recommend), not
     from the edit."""
@@ -975,8 +976,32 @@ def _dkl202_come_to_untouched_runs(after, res) -> int:
 
     old_texts = {" ".join(i.rest.split()) for i in res.parsed.instructions if i.keyword == "RUN"}
     had = {text(res.parsed, g.line) for g in res.findings if g.code == "DKL202"}
+    had_at = {(g.line, g.column) for g in res.findings if g.code == "DKL202"}
+    flagless = _flagless_installs(res)
     return sum(1 for g in after.findings if g.code == "DKL202"
-               and (t := text(after.parsed, g.line)) in old_texts and t not in had)
+               and ((t := text(after.parsed, g.line)) in old_texts and t not in had
+                    # an install that had recommends on and no finding, whose packages the fix changed
+                    # (DKL102's purge keeps its run-time libraries there) or whose recommends an
+                    # earlier install the fix changed no longer brings
+                    or (g.line, g.column) in flagless - had_at))
+
+
+def _flagless_installs(res) -> set[tuple[int, int]]:
+    """(line, column) of the `install` word of each apt install of `res` that installs recommends."""
+    from dockerlint.aptconf import recommends_state
+    from dockerlint.checks.apt_recommends_installed import _subcommand_index
+
+    out = set()
+    for st in res.model.stages:
+        for run in st.runs:
+            for op in run.package_ops:
+                if op.manager != "apt" or op.action != "install":
+                    continue
+                cmd = run.command(op.command_index)
+                i = _subcommand_index(cmd)
+                if i is not None and i < len(cmd.arg_spans) and recommends_state(run, op)[0] is True:
+                    out.add((cmd.arg_spans[i].line, cmd.arg_spans[i].column))
+    return out
 
 
 PIP_BUILD_PACKAGES = {"python-setuptools", "python3-setuptools", "python-wheel", "python3-wheel"}

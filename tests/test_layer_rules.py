@@ -385,3 +385,30 @@ def test_dkl202_nothing_new_means_no_finding():
                    'CMD ["python"]\n') == []
     assert [f.line for f in _dkl202("FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y git"
                                     " && rm -rf /var/lib/apt/lists/*\n")] == [2]
+
+
+def test_dkl202_leaves_out_what_an_earlier_install_brings():
+    # seed-13 review (aungzy/activemq): curl's install brings krb5-locales and the rest, so the
+    # supervisor install after it listed them wrongly
+    text = ("FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y curl && apt-get install -y wget "
+            "&& rm -rf /var/lib/apt/lists/*\n")
+    assert [(f.line, f.column) for f in _dkl202(text)] == [(2, 31)]  # curl's install only
+    text = ("FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n"
+            "RUN apt-get update && apt-get install -y git && rm -rf /var/lib/apt/lists/*\n")
+    second = _dkl202(text)[1]
+    assert "`krb5-locales`" not in second.message and "`less`" in second.message
+
+
+def test_dkl202_fix_reveals_the_next_install_and_fix_converges(tmp_path):
+    # turning curl's recommends off leaves wget's own to report; --fix takes it in its next round
+    from dockerlint.fix import fixed_text
+    from dockerlint.runner import Options
+
+    text = ("FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n"
+            "RUN apt-get update && apt-get install -y wget && rm -rf /var/lib/apt/lists/*\n")
+    res = lint_text(text, "Dockerfile", select={"DKL202"})
+    assert [f.line for f in res.findings] == [2]
+    new, applied, refused = fixed_text(res, Options(unsafe_fixes=True))
+    assert refused is None and len(applied) == 2
+    assert new.count("--no-install-recommends") == 2
+    assert lint_text(new, "Dockerfile", select={"DKL202"}).findings == []

@@ -59,6 +59,7 @@ class _Data:
             if n in self.known or n in installed or n in memo[self.release]:
                 del self.recommends[n]
         self.extra_mb = None
+        self.extra: set[str] = set()
         if self.known:
             # what the recommends add: their closure, less what the install and the rest of the
             # lineage bring anyway
@@ -67,7 +68,24 @@ class _Data:
             extra = (debian.closure(self.known, self.release, recommends=True)
                      - debian.closure(self.known, self.release)
                      - memo[self.release])
+            self.extra = extra
             self.extra_mb = debian.packages_size_mb(extra, self.release) if extra else 0.0
+
+    def without(self, brought: set[str]) -> "_Data":
+        """This data less the recommends in `brought` (an earlier install of the stage brought them,
+        with their dependencies), itself when none is."""
+        if not brought or not (brought & self.recommends.keys()):
+            return self
+        from .. import debian
+
+        other = object.__new__(_Data)
+        other.__dict__.update(self.__dict__)
+        other.recommends = {r: by for r, by in self.recommends.items() if r not in brought}
+        if self.extra:
+            # apt installed the earlier recommends with their dependencies and their own recommends
+            other.extra = self.extra - debian.closure(sorted(brought), self.release, recommends=True)
+            other.extra_mb = debian.packages_size_mb(other.extra, self.release) if other.extra else 0.0
+        return other
 
     @property
     def nothing_at_stake(self) -> bool:
@@ -163,6 +181,10 @@ def check(model):
 
     for stage in model.shipped:
         datas: dict[tuple[str, ...], _Data] = {}  # the same package list gives the same data
+        # recommends an earlier install of the stage brought (it had them on): a later install that
+        # recommends them too adds nothing (seed-13 review, aungzy/activemq: `apt-get install -y curl
+        # && apt-get install -y supervisor`, both listing krb5-locales)
+        brought: set[str] = set()
         for run in stage.runs:
             for op in run.package_ops:
                 if op.manager != "apt" or op.action != "install" or op.tool not in _APT:
@@ -197,6 +219,10 @@ def check(model):
                     data = datas.get(key)
                     if data is None:
                         data = datas[key] = _Data(names, stage.root_image, *_installed(stage, has_ca_certs))
+                if data is not None and data.recommends:
+                    own = data
+                    data = data.without(brought)
+                    brought.update(own.recommends)
                 if data is not None and data.nothing_at_stake:
                     continue
                 if data is not None and not data.unknown and set(data.recommends) == {"ca-certificates"} \
