@@ -412,3 +412,23 @@ def test_dkl202_fix_reveals_the_next_install_and_fix_converges(tmp_path):
     assert refused is None and len(applied) == 2
     assert new.count("--no-install-recommends") == 2
     assert lint_text(new, "Dockerfile", select={"DKL202"}).findings == []
+
+
+def test_dkl202_nodesource_nodejs_is_not_debians():
+    # seed-13 review (shunichi/rails-base): NodeSource's nodejs replaces Debian's, whose nodejs-doc
+    # recommend was named
+    head = ("FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl "
+            "ca-certificates && rm -rf /var/lib/apt/lists/*\n")
+    debian = head + "RUN apt-get update && apt-get install -y nodejs && rm -rf /var/lib/apt/lists/*\nCMD [\"node\"]\n"
+    assert "`nodejs-doc`" in _dkl202(debian)[0].message
+    nodesource = head + ("RUN curl -fsSL https://deb.nodesource.com/setup_20.x | bash - && apt-get install -y nodejs "
+                         "&& rm -rf /var/lib/apt/lists/*\nCMD [\"node\"]\n")
+    assert _dkl202(nodesource) == []
+
+
+def test_dkl202_a_base_image_keeps_pips_setuptools_for_the_images_built_on_it():
+    # seed-13 review (shunichi/rails-base): no CMD of its own, python-pip on a release the data lacks
+    text = "FROM debian:stretch\nRUN apt-get update && apt-get install -y python-pip && rm -rf /var/lib/apt/lists/*\n"
+    f = _dkl202(text)[0]
+    assert f.fix is None and "a later `pip install` needs" in f.suggestion
+    assert _dkl202(text + 'CMD ["python", "app.py"]\n')[0].fix is not None

@@ -32,7 +32,10 @@ def _word_text(run, span: Span) -> str | None:
 class _Data:
     """What the Debian archive says about one install: the recommends apt adds and their weight."""
 
-    def __init__(self, names: list[str], image, installed: set[str] = frozenset(), memo: dict | None = None):
+    def __init__(self, names: list[str], image, installed: set[str] = frozenset(), memo: dict | None = None,
+                 foreign: frozenset[str] = frozenset()):
+        """`foreign`: names a third-party repository of the stage provides instead of Debian's
+        package; they are left out (what they recommend is not known, and not claimed)."""
         from .. import debian
 
         rel_key = debian.release_of(image.release) if image is not None and image.release else None
@@ -43,6 +46,8 @@ class _Data:
         self.unknown: list[str] = []
         self.recommends: dict[str, str] = {}  # recommended package -> the package that recommends it
         for n in names:
+            if n in foreign:
+                continue  # not the archive's package: nothing known about it, nothing claimed
             p = debian.package(n, self.release)
             if p is None or p.release != self.release:
                 self.unknown.append(n)
@@ -158,8 +163,11 @@ _PIPS = frozenset({"python-pip", "python3-pip"})
 
 def _pip_installs_after(run, cmd) -> bool:
     """Whether pip installs (or `setup.py`/easy_install runs) after `cmd`: later in its RUN or in a
-    later RUN of the stage."""
+    later RUN of the stage, or in an image built on this one (a stage with no CMD or ENTRYPOINT
+    in the file is a base for others: seed-13 review, shunichi/rails-base)."""
     stage = run.stage
+    if stage.cmd is None and stage.entrypoint is None:
+        return True
     runs = stage.runs
     at = runs.index(run) if run in runs else len(runs)
     for r in runs[at:]:
@@ -215,10 +223,12 @@ def check(model):
                     continue
                 data = None
                 if names and len(names) == len(op.packages):
-                    key = tuple(names)
+                    foreign = _foreign(stage, run, cmd) & frozenset(names)
+                    key = (tuple(names), foreign)
                     data = datas.get(key)
                     if data is None:
-                        data = datas[key] = _Data(names, stage.root_image, *_installed(stage, has_ca_certs))
+                        data = datas[key] = _Data(names, stage.root_image, *_installed(stage, has_ca_certs),
+                                                  foreign=foreign)
                 if data is not None and data.recommends:
                     own = data
                     data = data.without(brought)
@@ -231,6 +241,34 @@ def check(model):
                     # the same (seed-9 review, docker-oracle-jre)
                     continue
                 yield _hit(run, cmd, op, data, write, stage, has_ca_certs)
+
+
+def _foreign(stage, run, cmd) -> frozenset[str]:
+    """Packages that a third-party repository added before `cmd` (in the stage's lineage, or earlier
+    in its RUN) provides instead of the distribution: packages.toml [[third_party_repo]]
+    (NodeSource's nodejs: seed-13 review, shunichi/rails-base, where Debian's nodejs-doc was
+    named)."""
+    from ..knowledge import load_table
+
+    repos = load_table("packages").get("third_party_repo", ())
+    if not repos:
+        return frozenset()
+
+    def provided(text: str) -> set[str]:
+        return {p for repo in repos if any(m in text for m in repo["match"]) for p in repo["packages"]}
+
+    # {id(run): what the RUNs before it added}, once per stage: a stage can hold thousands of installs
+    before = getattr(stage, "_dkl202_foreign", None)
+    if before is None:
+        before, seen = {}, set()
+        for r in stage.all_runs():
+            before[id(r)] = frozenset(seen)
+            seen |= provided(r.instruction.rest)
+        stage._dkl202_foreign = before
+    got = before.get(id(run), frozenset())
+    if any(m in run.instruction.rest for repo in repos for m in repo["match"]):
+        got = got | provided(" ".join(" ".join(c.argv) for c in run.commands if c.index < cmd.index))
+    return got
 
 
 def _all_auto_removed(run, op) -> bool:
