@@ -195,12 +195,19 @@ def keep_linked(roots) -> str:
     findutils and coreutils: Priority required on every Debian and Ubuntu release. The pipeline
     is written on four lines ("\\n" between them; edits.append_command continues them in the RUN's
     style)."""
-    skip = " || ".join(f'index(so, "{r.rstrip("/")}/") == 1' for r in roots)
+    return linked_packages(roots) + " | xargs -r apt-mark manual"
+
+
+def linked_packages(roots, skip=()) -> str:
+    """keep_linked's pipeline up to the package names it prints, one per line, sorted: the packages
+    owning the shared libraries that what is under `roots` links against, libraries under `roots`
+    or `skip` (directories) left out. Four lines, as keep_linked."""
+    skip = " || ".join(f'index(so, "{r.rstrip("/")}/") == 1' for r in dict.fromkeys((*roots, *skip)))
     return (f"find {' '.join(roots)} -type f -executable -exec ldd '{{}}' ';'\n"
             f"  | awk '/=>/ {{ so = $(NF-1); if ({skip}) {{ next }}; gsub(\"^/(usr/)?\", \"\", so); "
             f"printf \"*%s\\n\", so }}'\n"
             "  | sort -u | xargs -r dpkg-query --search\n"
-            "  | awk 'sub(\":$\", \"\", $1) { print $1 }' | sort -u | xargs -r apt-mark manual")
+            "  | awk 'sub(\":$\", \"\", $1) { print $1 }' | sort -u")
 
 
 def _linked_keep(stage, builders, unknown: str, names, release, mgr: str) -> tuple[str | None, str | None]:

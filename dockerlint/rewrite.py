@@ -1328,7 +1328,28 @@ def interpreted_rewrite(model, stage) -> tuple[Rewrite | None, str | None]:
     tail = ["", f"{kw('FROM')} {rt_ref}"]
     tail.extend(f"{kw('ARG')} {a}" for a in _arg_lines(stage, moved_text, model))
     pkgs = sorted(dict.fromkeys(plan.packages))
-    if pkgs and manager == "apt":
+    roots = tuple(dict.fromkeys(src for src, _dest in plan.copies))
+    if manager == "apt" and roots:
+        # what the build compiled links against libraries of the full image the slim one lacks
+        # (psycopg2 built from source: libpq5; a gem's libxml2; seed-13 fix review, decorist): the
+        # build stage lists their packages (ldd, as keep_linked), the final stage installs them
+        from .purges import linked_packages
+
+        head = head + [f"{kw('RUN')} " + linked_packages(roots, ("/usr/local",)).replace("\n", " \\\n")
+                       + f" > {_RUN_DEPS}"]
+        recs = "" if plan.recommends else "--no-install-recommends "
+        mount = f"--mount=from={build_name},source={_RUN_DEPS},target={_RUN_DEPS}"
+        if pkgs:
+            tail.append(f"{kw('RUN')} {mount} apt-get update && apt-get install -y {recs}{' '.join(pkgs)} "
+                        f"$(cat {_RUN_DEPS}) && rm -rf /var/lib/apt/lists/*")
+        else:
+            # most builds link nothing the slim image lacks: no `apt-get update` for an empty list
+            tail.append(f"{kw('RUN')} {mount} if [ -s {_RUN_DEPS} ]; then apt-get update && xargs -a {_RUN_DEPS} "
+                        f"apt-get install -y {recs.strip()} && rm -rf /var/lib/apt/lists/*; fi")
+        notes.append("the final stage installs the packages of the shared libraries that what the build compiled "
+                     "links against, listed by the build stage (`RUN --mount` needs BuildKit, the default builder "
+                     "since Docker 23)")
+    elif pkgs and manager == "apt":
         recs = "" if plan.recommends else "--no-install-recommends "
         tail.append(f"{kw('RUN')} apt-get update && apt-get install -y {recs}"
                     f"{' '.join(pkgs)} && rm -rf /var/lib/apt/lists/*")
@@ -1348,6 +1369,10 @@ def interpreted_rewrite(model, stage) -> tuple[Rewrite | None, str | None]:
     if parsed.bom:
         text = "\ufeff" + text
     return Rewrite(text, rt_ref, tuple(notes)), None
+
+
+# Where the build stage lists the packages of the libraries its compiled code links against
+_RUN_DEPS = "/tmp/run-deps.txt"
 
 
 def _removed_later(stage, line: int, path: str) -> bool:

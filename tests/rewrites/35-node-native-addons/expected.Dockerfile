@@ -7,8 +7,13 @@ COPY package.json package-lock.json ./
 RUN npm ci && npm prune --omit=dev
 COPY . .
 ENV NODE_ENV=production
+RUN find /usr/src/app -type f -executable -exec ldd '{}' ';' \
+  | awk '/=>/ { so = $(NF-1); if (index(so, "/usr/src/app/") == 1 || index(so, "/usr/local/") == 1) { next }; gsub("^/(usr/)?", "", so); printf "*%s\n", so }' \
+  | sort -u | xargs -r dpkg-query --search \
+  | awk 'sub(":$", "", $1) { print $1 }' | sort -u > /tmp/run-deps.txt
 
 FROM node:20-slim
+RUN --mount=from=build,source=/tmp/run-deps.txt,target=/tmp/run-deps.txt if [ -s /tmp/run-deps.txt ]; then apt-get update && xargs -a /tmp/run-deps.txt apt-get install -y --no-install-recommends && rm -rf /var/lib/apt/lists/*; fi
 WORKDIR /usr/src/app
 COPY --from=build /usr/src/app /usr/src/app
 ENV NODE_ENV=production

@@ -1,8 +1,13 @@
 FROM ruby:3.3 AS build
 RUN gem install rubocop --version 1.66.1 --no-document
 WORKDIR /tmp
+RUN find /usr/local/bundle -type f -executable -exec ldd '{}' ';' \
+  | awk '/=>/ { so = $(NF-1); if (index(so, "/usr/local/bundle/") == 1 || index(so, "/usr/local/") == 1) { next }; gsub("^/(usr/)?", "", so); printf "*%s\n", so }' \
+  | sort -u | xargs -r dpkg-query --search \
+  | awk 'sub(":$", "", $1) { print $1 }' | sort -u > /tmp/run-deps.txt
 
 FROM ruby:3.3-slim
+RUN --mount=from=build,source=/tmp/run-deps.txt,target=/tmp/run-deps.txt if [ -s /tmp/run-deps.txt ]; then apt-get update && xargs -a /tmp/run-deps.txt apt-get install -y --no-install-recommends && rm -rf /var/lib/apt/lists/*; fi
 WORKDIR /tmp
 COPY --from=build /usr/local/bundle /usr/local/bundle
 ENTRYPOINT ["rubocop"]
