@@ -427,6 +427,25 @@ def _manager(op: PackageOp) -> str:
     return op.manager
 
 
+def _pip_home_not_roots(op: PackageOp, cmd, env: dict, run) -> bool:
+    """Whether pip runs as root with HOME at the home the base image made for its own user
+    (jupyter/*-notebook: HOME=/home/jovyan, USER root for an install): pip turns its cache off
+    when the cache folder or its nearest existing parent is not owned by root ("The directory
+    … is not owned or is not writable by the current user. The cache has been disabled":
+    pip/_internal/cli/base_command.py, utils/filesystem.py check_path_owner). Seed-13 review,
+    alanchalk/aml_2019."""
+    img = run.stage.root_image
+    home = env.get("HOME")
+    if img is None or not home or home.rstrip("/") in ("", "/root") or _is_root(img.user or "root"):
+        return False
+    if op.has_option("--cache-dir") or env.get("PIP_CACHE_DIR") or env.get("XDG_CACHE_HOME"):
+        return False
+    if img.env.get("HOME") != home:
+        return False  # a HOME of this Dockerfile's: whose folder it is, is not known
+    who = _sudo_user(cmd) or user_at(run)
+    return _is_root(who)
+
+
 def _writes(manager: str, op: PackageOp, cmd, env: dict, run) -> bool:
     """Whether this operation leaves files in its manager's cache."""
     a = op.action
@@ -441,7 +460,7 @@ def _writes(manager: str, op: PackageOp, cmd, env: dict, run) -> bool:
     if manager == "pip":
         if a != "install" or op.has_option("--no-cache-dir", "--no-index") or _local_wheels_only(op, cmd):
             return False
-        return "PIP_NO_CACHE_DIR" not in env and not _pip_config_off(run)
+        return "PIP_NO_CACHE_DIR" not in env and not _pip_config_off(run) and not _pip_home_not_roots(op, cmd, env, run)
     if manager == "uv":
         # uv takes pip's --no-cache-dir as an alias of --no-cache
         if a != "install" or op.has_option("--no-cache", "-n", "--no-cache-dir", "--offline") \

@@ -364,3 +364,16 @@ def test_dkl202_is_quiet_when_the_only_recommend_is_installed_back_by_the_fix():
     assert [f.code for f in lint_text(text, "Dockerfile", select={"DKL202"}).findings] == []
     text = text.replace("wget", "curl")  # curl recommends krb5-locales and libsasl2-modules too
     assert [f.code for f in lint_text(text, "Dockerfile", select={"DKL202"}).findings] == ["DKL202"]
+
+
+def test_pip_as_root_in_another_users_home_has_no_cache():
+    # seed-13 review (alanchalk/aml_2019): jupyter's HOME is /home/jovyan, owned by jovyan; pip run
+    # as root turns its cache off there (check_path_owner), so nothing is left
+    as_root = "FROM jupyter/tensorflow-notebook\nUSER root\nRUN pip install h2o\n"
+    assert lint_text(as_root, "Dockerfile", select={"DKL206"}).findings == []
+    as_jovyan = "FROM jupyter/base-notebook\nRUN pip install h2o\n"
+    f = lint_text(as_jovyan, "Dockerfile", select={"DKL206"}).findings
+    assert [x.line for x in f] == [2] and "/home/jovyan/.cache/pip" in f[0].message
+    # a HOME the Dockerfile sets: whose folder it is, is not known, so the cache counts
+    own = "FROM python:3.12\nENV HOME=/home/app\nRUN pip install flask\n"
+    assert [x.line for x in lint_text(own, "Dockerfile", select={"DKL206"}).findings] == [3]
