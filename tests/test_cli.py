@@ -188,3 +188,21 @@ def test_whole_corpus_in_one_run():
     doc = json.loads(r.stdout)
     assert r.returncode == 1 and doc["files"] == len(files) and doc["errors"] == []
     assert "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("line, col, moved", [
+    (1, 1, (1, 1)),  # before every edit
+    (1, 9, (1, 13)),  # after the insertion at column 5 ("abc " is 4 long)
+    (1, 12, None),  # inside the replaced columns 10-12
+    (1, 14, (1, 17)),  # after them: "XY" takes the place of "et " (-1), "abc " before (+4)
+    (2, 3, (3, 3)),  # the next line, pushed down by the inserted line
+])
+def test_moved_position_maps_through_edits(line, col, moved):
+    from dockerlint.findings import Edit
+    from dockerlint.fix import apply_edits, moved_position
+    from dockerlint.spans import Span
+
+    lines = ["RUN apt-get rep install", "RUN x"]
+    edits = [Edit(Span(1, 5, 1, 5), "abc "), Edit(Span(1, 10, 1, 13), "XY"), Edit(Span(1, 24, 1, 24), "\nNEW")]
+    assert apply_edits(lines, edits) == "RUN abc apt-gXYrep install\nNEW\nRUN x"
+    assert moved_position(lines, edits, line, col) == moved

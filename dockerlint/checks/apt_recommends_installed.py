@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from ..findings import Edit, Fix, Hit
 from ..spans import Span
 
@@ -27,6 +29,15 @@ def _word_text(run, span: Span) -> str | None:
         return None
     line = run.file_lines[span.line - 1]
     return line[span.column - 1:span.end_column - 1]
+
+
+@functools.lru_cache(maxsize=64)
+def _brought_closure(names: frozenset[str], release: str) -> frozenset[str]:
+    """What apt installed with `names` (recommends on): the same set asks again for every later
+    install of a stage, thousands in a big file."""
+    from .. import debian
+
+    return debian.closure(sorted(names), release, recommends=True)
 
 
 class _Data:
@@ -88,7 +99,7 @@ class _Data:
         other.recommends = {r: by for r, by in self.recommends.items() if r not in brought}
         if self.extra:
             # apt installed the earlier recommends with their dependencies and their own recommends
-            other.extra = self.extra - debian.closure(sorted(brought), self.release, recommends=True)
+            other.extra = self.extra - _brought_closure(frozenset(brought), self.release)
             other.extra_mb = debian.packages_size_mb(other.extra, self.release) if other.extra else 0.0
         return other
 
