@@ -1343,9 +1343,11 @@ def interpreted_rewrite(model, stage) -> tuple[Rewrite | None, str | None]:
             tail.append(f"{kw('RUN')} {mount} apt-get update && apt-get install -y {recs}{' '.join(pkgs)} "
                         f"$(cat {_RUN_DEPS}) && rm -rf /var/lib/apt/lists/*")
         else:
-            # most builds link nothing the slim image lacks: no `apt-get update` for an empty list
-            tail.append(f"{kw('RUN')} {mount} if [ -s {_RUN_DEPS} ]; then apt-get update && xargs -a {_RUN_DEPS} "
-                        f"apt-get install -y {recs.strip()} && rm -rf /var/lib/apt/lists/*; fi")
+            # most builds link only what the slim image has (libc, zlib): no `apt-get update` then,
+            # which fails on a release gone from the archive (fix review seed 2032, fruit_to_lime)
+            tail.append(f"{kw('RUN')} {mount} missing=$(for p in $(cat {_RUN_DEPS}); do dpkg -s \"$p\" >/dev/null "
+                        f"2>&1 || echo \"$p\"; done) && if [ -n \"$missing\" ]; then apt-get update && apt-get install "
+                        f"-y {recs}$missing && rm -rf /var/lib/apt/lists/*; fi")
         notes.append("the final stage installs the packages of the shared libraries that what the build compiled "
                      "links against, listed by the build stage (`RUN --mount` needs BuildKit, the default builder "
                      "since Docker 23)")

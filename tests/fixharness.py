@@ -1032,12 +1032,33 @@ def _check_recommends(ra, rb):
         # source distributions with (the harness's own list: only these may come back by name)
         named = [w for w in extra if w != "--no-install-recommends"]
         pip = {"python-pip", "python3-pip"} & {w.split("=")[0] for w in a.argv}
-        allowed = {"ca-certificates"} | (PIP_BUILD_PACKAGES if pip else set())
+        allowed = {"ca-certificates"} | (PIP_BUILD_PACKAGES if pip else set()) | _kept_recommends(ra, a, named)
         if extra.count("--no-install-recommends") != 1 or len(named) != len(set(named)) or set(named) - allowed:
             out.append(f"`{' '.join(a.argv)}` gains {extra}")
         op = ops.get(b.index)
         if op is None or not option_turns_off(op):
             out.append(f"`{' '.join(b.argv)}` still installs recommends")
+    return out
+
+
+def _kept_recommends(run, cmd, named) -> set[str]:
+    """Of `named`, the recommends (Debian data, the image's release or bookworm's) of the packages
+    `cmd` installs that DKL202's fix may install by name: what packages.toml [needed_recommends]
+    says a program of the recommending package needs (xvfb: xauth)."""
+    from dockerlint import debian, knowledge
+
+    img = run.stage.root_image
+    rel = debian.release_of(img.release) if img is not None and img.release else None
+    rel = rel or debian.DEFAULT_RELEASE
+    needed = knowledge.load_table("packages").get("needed_recommends", {})
+    out = set()
+    for w in cmd.argv:
+        p = debian.package(base_name(w), rel)
+        if p is None:
+            continue
+        for r in p.recommends:
+            if r in named and r in needed.get(p.name, ()):
+                out.add(r)
     return out
 
 

@@ -432,3 +432,31 @@ def test_dkl202_a_base_image_keeps_pips_setuptools_for_the_images_built_on_it():
     f = _dkl202(text)[0]
     assert f.fix is None and "a later `pip install` needs" in f.suggestion
     assert _dkl202(text + 'CMD ["python", "app.py"]\n')[0].fix is not None
+
+
+def test_dkl202_no_fix_that_drops_build_recommends_a_later_build_may_need():
+    # fix review seed 2032 (vo3xel/blender-occ): llvm recommends llvm-N-dev, which a later cmake
+    # build with LLVM compiles against
+    text = ("FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y llvm && rm -rf /var/lib/apt/lists/*\n"
+            "COPY . /src\nRUN cd /src && cmake -DWITH_LLVM=ON . && make\n")
+    f = _dkl202(text)[0]
+    assert f.fix is None and f.suggestion.endswith(
+        "no automatic fix because it would drop `llvm-14-dev`, which a later RUN may build with: add the flag and "
+        "install it by name if the build needs it")
+    # nothing builds later: the recommend goes
+    f = _dkl202(text.split("COPY")[0])[0]
+    assert "`llvm-14-dev`" in f.fix.title.split("no longer installed:")[1]
+
+
+def test_dkl202_fix_keeps_xauth_for_xvfb_run():
+    # fix review seed 2032 (anelmu/protractor-headless): xvfb-run needs xauth, which xvfb only recommends
+    text = "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y xvfb && rm -rf /var/lib/apt/lists/*\n"
+    f = _dkl202(text)[0]
+    assert "install `xauth` explicitly (`xvfb` needs it)" in f.fix.title
+    assert "xvfb xauth" in fixed_apply(text, f)
+
+
+def fixed_apply(text, f):
+    from dockerlint.fix import apply_edits
+
+    return apply_edits(text.split("\n"), f.fix.edits)

@@ -113,6 +113,8 @@ def test_fix_review_verdict_holds(folder, rel, code, line, prefix, verdict, reas
     res = lint_text(path.read_text("utf-8"), str(path), select={code})
     ins = next((i for i in res.parsed.instructions if i.start_line <= line <= i.end_line), None)
     lo, hi = (ins.start_line, ins.end_line) if ins else (line, line)
+    if code in PER_COMMAND and verdict == "false" and not reason.startswith("open:"):
+        lo = hi = line
     titles = [f.fix.title for f in res.findings if f.code == code and lo <= f.line <= hi and f.fix is not None]
     offered = any(t.startswith(prefix) for t in titles)
     _holds(offered, verdict, reason, f"offered at {rel}:{line}: {code} `{prefix}…` (offers {titles})")

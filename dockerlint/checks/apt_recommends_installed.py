@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 
+from .. import knowledge
 from ..findings import Edit, Fix, Hit
 from ..spans import Span
 
@@ -192,6 +193,16 @@ def _pip_installs_after(run, cmd) -> bool:
     return False
 
 
+def _compiles_after(run, cmd) -> bool:
+    """Whether a command after `cmd` (later in its RUN, or in a later RUN of the stage) runs a
+    toolchain (knowledge.toolchain_for_command: make, cmake, gcc, go build, …). Not a `pip
+    install`, which may or may not build: for pip the fix keeps setuptools and wheel by name."""
+    runs = run.stage.runs
+    at = runs.index(run) if run in runs else len(runs)
+    return any(knowledge.toolchain_for_command(list(c.argv)) is not None
+               for r in runs[at:] for c in r.commands if c.argv and not (r is run and c.index <= cmd.index))
+
+
 def check(model):
     from .. import layers
     from ..aptconf import recommends_state
@@ -340,7 +351,8 @@ def _hit(run, cmd, op, data, write, stage, has_ca_certs) -> Hit:
         if data.unknown:
             msg += f" (not counting {', '.join(f'`{n}`' for n in data.unknown[:3])}, unknown to the Debian data)"
     edits, title, span = recommends_off(run, cmd, op, data)
-    where = span or cmd.span
+    # at the `install` word, fix or not (a refusal returns no span)
+    where = span or _flag_edit(run, cmd)[1] or cmd.span
     if edits is None:
         return Hit(where, msg, None, f"add `{FLAG}` to this install; no automatic fix because {title}")
     return Hit(where, msg, Fix(title, "unsafe", edits))
@@ -380,6 +392,23 @@ def recommends_off(run, cmd, op, data) -> tuple[tuple | None, str, Span | None]:
             named += keep_pip
             title += (f" and install {', '.join(f'`{n}`' for n in keep_pip)} explicitly (a later `pip install` "
                       f"builds source distributions with {'it' if len(keep_pip) == 1 else 'them'})")
+    # build packages a recommend brings (llvm's llvm-N-dev, python3-pip's build-essential) that a
+    # later RUN may compile with (fix review seed 2032, vo3xel/blender-occ: cmake -DWITH_LLVM=ON):
+    # no fix. Naming them instead would keep them, but as installs of their own DKL101 and DKL102
+    # then report them, and their fixes would have to agree with this one.
+    builds_with = [d for d in dropped if d not in named and knowledge.build_only_package("apt", d) is not None]
+    if builds_with and _compiles_after(run, cmd):
+        shown = ", ".join(f"`{n}`" for n in builds_with[:3]) + (" …" if len(builds_with) > 3 else "")
+        return None, (f"it would drop {shown}, which a later RUN may build with: add the flag and install "
+                      f"{'it' if len(builds_with) == 1 else 'them'} by name if the build needs "
+                      f"{'it' if len(builds_with) == 1 else 'them'}"), None
+    # recommends a program of the package itself needs (xvfb's xvfb-run runs xauth: fix review seed
+    # 2032, anelmu/protractor-headless), packages.toml [needed_recommends]
+    needed = knowledge.load_table("packages").get("needed_recommends", {})
+    own = [d for d in dropped if d not in named and d in needed.get(data.recommends[d], ())] if data else []
+    if own:
+        named += own
+        title += "".join(f" and install `{d}` explicitly (`{data.recommends[d]}` needs it)" for d in own)
     if "ca-certificates" in dropped:
         named.append("ca-certificates")
         by = data.recommends["ca-certificates"]
@@ -391,7 +420,7 @@ def recommends_off(run, cmd, op, data) -> tuple[tuple | None, str, Span | None]:
         if more is not None:
             edits.append(more)
         elif named != ["ca-certificates"]:
-            return None, (f"a later `pip install` needs {', '.join(f'`{n}`' for n in named[:-1] or named)}, and "
+            return None, (f"the image needs {', '.join(f'`{n}`' for n in named[:-1] or named)}, and "
                           "the install's last package cannot be found in the text to add it after"), None
         else:
             title = (f"Add `{FLAG}` (this drops `ca-certificates`: HTTPS downloads then fail unless it is "

@@ -12,7 +12,7 @@ RUN find /opt/venv -type f -executable -exec ldd '{}' ';' \
   | awk 'sub(":$", "", $1) { print $1 }' | sort -u > /tmp/run-deps.txt
 
 FROM python:3.12-slim
-RUN --mount=from=build,source=/tmp/run-deps.txt,target=/tmp/run-deps.txt if [ -s /tmp/run-deps.txt ]; then apt-get update && xargs -a /tmp/run-deps.txt apt-get install -y --no-install-recommends && rm -rf /var/lib/apt/lists/*; fi
+RUN --mount=from=build,source=/tmp/run-deps.txt,target=/tmp/run-deps.txt missing=$(for p in $(cat /tmp/run-deps.txt); do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done) && if [ -n "$missing" ]; then apt-get update && apt-get install -y --no-install-recommends $missing && rm -rf /var/lib/apt/lists/*; fi
 WORKDIR /app
 COPY --from=build /opt/venv /opt/venv
 COPY . .

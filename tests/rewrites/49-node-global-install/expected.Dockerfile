@@ -10,7 +10,7 @@ RUN find /usr/local/lib/node_modules /usr/local/bin /usr/src/app -type f -execut
   | awk 'sub(":$", "", $1) { print $1 }' | sort -u > /tmp/run-deps.txt
 
 FROM node:18-slim
-RUN --mount=from=build,source=/tmp/run-deps.txt,target=/tmp/run-deps.txt if [ -s /tmp/run-deps.txt ]; then apt-get update && xargs -a /tmp/run-deps.txt apt-get install -y --no-install-recommends && rm -rf /var/lib/apt/lists/*; fi
+RUN --mount=from=build,source=/tmp/run-deps.txt,target=/tmp/run-deps.txt missing=$(for p in $(cat /tmp/run-deps.txt); do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done) && if [ -n "$missing" ]; then apt-get update && apt-get install -y --no-install-recommends $missing && rm -rf /var/lib/apt/lists/*; fi
 WORKDIR /usr/src/app
 COPY --from=build /usr/local/lib/node_modules /usr/local/lib/node_modules
 COPY --from=build /usr/local/bin /usr/local/bin
