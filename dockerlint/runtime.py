@@ -132,6 +132,10 @@ NOTEBOOK_PACKAGES = frozenset({"jupyter", "jupyterlab", "notebook", "jupyterhub"
 # firmware at run time (home-automation and maker images), so its compilers are its purpose.
 FIRMWARE_TOOLS = frozenset({"avrdude", "gcc-avr", "avr-libc", "gcc-arm-none-eabi", "arduino", "arduino-cli",
                             "arduino-mk", "platformio", "esptool", "dfu-util", "openocd", "sdcc", "stm32flash"})
+# Debian packaging front ends (not dpkg-dev or debhelper, which builds of the image's own software
+# use too): an image that keeps them is where people build packages (mardiros/dotdeb, seed-13 review)
+PACKAGE_BUILDERS = frozenset({"dh-make", "git-buildpackage", "svn-buildpackage", "pbuilder", "cowbuilder",
+                              "sbuild"})
 
 
 class RuntimeCommand(Value):
@@ -227,11 +231,6 @@ def _origin(stage, ins) -> str:
             return f"stage `{s.label}`"
     return "an earlier stage"
 
-
-# Debian packaging front ends (not dpkg-dev or debhelper, which builds of the image's own software
-# use too): an image that keeps them is where people build packages (mardiros/dotdeb, seed-13 review)
-PACKAGE_BUILDERS = frozenset({"dh-make", "git-buildpackage", "svn-buildpackage", "pbuilder", "cowbuilder",
-                              "sbuild"})
 
 def is_wrapper(prog: str) -> bool:
     """An ENTRYPOINT that only sets up and then runs CMD: an init, or an entrypoint script."""

@@ -173,6 +173,16 @@ _PIP_BUILD_RECOMMENDS = ("python3-setuptools", "python-setuptools", "python3-whe
 _PIPS = frozenset({"python-pip", "python3-pip"})
 
 
+def _commands_after(run, cmd):
+    """The commands after `cmd`: later in its RUN, then those of the stage's later RUNs."""
+    runs = run.stage.runs
+    at = runs.index(run) if run in runs else len(runs)
+    for r in runs[at:]:
+        for c in r.commands:
+            if not (r is run and c.index <= cmd.index):
+                yield c
+
+
 def _pip_installs_after(run, cmd) -> bool:
     """Whether pip installs (or `setup.py`/easy_install runs) after `cmd`: later in its RUN or in a
     later RUN of the stage, or in an image built on this one (a stage with no CMD or ENTRYPOINT
@@ -180,16 +190,11 @@ def _pip_installs_after(run, cmd) -> bool:
     stage = run.stage
     if stage.cmd is None and stage.entrypoint is None:
         return True
-    runs = stage.runs
-    at = runs.index(run) if run in runs else len(runs)
-    for r in runs[at:]:
-        for c in r.commands:
-            if r is run and c.index <= cmd.index:
-                continue
-            if c.name in ("easy_install", "easy_install3") or "setup.py" in c.argv[1:2]:
-                return True
-            if any(o.manager == "pip" and o.action == "install" for o in c.package_ops):
-                return True
+    for c in _commands_after(run, cmd):
+        if c.name in ("easy_install", "easy_install3") or "setup.py" in c.argv[1:2]:
+            return True
+        if any(o.manager == "pip" and o.action == "install" for o in c.package_ops):
+            return True
     return False
 
 
@@ -197,10 +202,8 @@ def _compiles_after(run, cmd) -> bool:
     """Whether a command after `cmd` (later in its RUN, or in a later RUN of the stage) runs a
     toolchain (knowledge.toolchain_for_command: make, cmake, gcc, go build, …). Not a `pip
     install`, which may or may not build: for pip the fix keeps setuptools and wheel by name."""
-    runs = run.stage.runs
-    at = runs.index(run) if run in runs else len(runs)
-    return any(knowledge.toolchain_for_command(list(c.argv)) is not None
-               for r in runs[at:] for c in r.commands if c.argv and not (r is run and c.index <= cmd.index))
+    return any(c.argv and knowledge.toolchain_for_command(list(c.argv)) is not None
+               for c in _commands_after(run, cmd))
 
 
 def check(model):
@@ -270,9 +273,7 @@ def _foreign(stage, run, cmd) -> frozenset[str]:
     in its RUN) provides instead of the distribution: packages.toml [[third_party_repo]]
     (NodeSource's nodejs: seed-13 review, shunichi/rails-base, where Debian's nodejs-doc was
     named)."""
-    from ..knowledge import load_table
-
-    repos = load_table("packages").get("third_party_repo", ())
+    repos = knowledge.load_table("packages").get("third_party_repo", ())
     if not repos:
         return frozenset()
 
