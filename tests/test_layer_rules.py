@@ -460,3 +460,12 @@ def fixed_apply(text, f):
     from dockerlint.fix import apply_edits
 
     return apply_edits(text.split("\n"), f.fix.edits)
+
+
+def test_dkl202_says_whose_recommends_are_unknown_when_it_can_name_none():
+    # seed-13 review (shunichi/rails-base): the message claimed recommends and named none
+    text = ("FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y some-vendor-tool "
+            "&& rm -rf /var/lib/apt/lists/*\n")
+    f = _dkl202(text)[0]
+    assert f.message.endswith("recommended packages, if `some-vendor-tool` recommends any (it is unknown to the "
+                              "Debian data, and the packages it holds bring none the stage lacks)")

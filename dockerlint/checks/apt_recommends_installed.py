@@ -351,6 +351,12 @@ def _hit(run, cmd, op, data, write, stage, has_ca_certs) -> Hit:
             msg += f", about {data.extra_mb:g} MB with their dependencies"
         if data.unknown:
             msg += f" (not counting {', '.join(f'`{n}`' for n in data.unknown[:3])}, unknown to the Debian data)"
+    elif data is not None and data.unknown:
+        # nothing known to name: say whose recommends are not known rather than claim some
+        n = len(data.unknown)
+        msg += (f", if {', '.join(f'`{x}`' for x in data.unknown[:3])}{' …' if n > 3 else ''} "
+                f"{'recommends' if n == 1 else 'recommend'} any ({'it is' if n == 1 else 'they are'} unknown to "
+                f"the Debian data, and the packages it holds bring none the stage lacks)")
     edits, title, span = recommends_off(run, cmd, op, data)
     # at the `install` word, fix or not (a refusal returns no span)
     where = span or _flag_edit(run, cmd)[1] or cmd.span
