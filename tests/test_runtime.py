@@ -84,12 +84,18 @@ def test_dev_server_image_keeps_its_toolchain():
     assert only("DKL102", text) == []
 
 
-def test_firmware_tools_mean_the_compilers_are_the_point():
-    text = ("FROM debian:bookworm\nRUN apt-get update && apt-get install -y build-essential gcc-avr avrdude "
-            "&& rm -rf /var/lib/apt/lists/*\nCOPY . /src\nRUN make -C /src\nCMD [\"/src/fhem\"]\n")
+@pytest.mark.parametrize("packages, tail, kept, code", [
+    # firmware tools: the compilers are the point
+    ("gcc-avr avrdude", 'COPY . /src\nRUN make -C /src\nCMD ["/src/fhem"]', "gcc-avr", "DKL101"),
+    # seed-13 (mardiros/dotdeb): builds and hosts .deb packages; it EXPOSEs aptly's port
+    ("dh-make git-buildpackage", 'EXPOSE 8765\nENTRYPOINT ["/entrypoint.sh"]', "dh-make", "DKL102"),
+])
+def test_kept_tools_that_make_the_compilers_the_point(packages, tail, kept, code):
+    text = (f"FROM debian:bookworm\nRUN apt-get update && apt-get install -y build-essential {packages} "
+            f"&& rm -rf /var/lib/apt/lists/*\n{tail}\n")
     p = purpose(_final(text))
-    assert p.kind == "build-environment" and "`gcc-avr`" in p.why
-    assert only("DKL101", text) == []
+    assert p.kind == "build-environment" and f"`{kept}`" in p.why
+    assert only(code, text) == []
 
 
 @pytest.mark.parametrize("tail", [
@@ -290,11 +296,3 @@ def test_an_entrypoint_script_service_gets_its_build_packages_reported():
             "COPY . /src\nRUN make -C /src install\nCOPY entrypoint.sh /\nEXPOSE 8080\nENTRYPOINT [\"/entrypoint.sh\"]\n")
     assert (only("DKL101", text), only("DKL102", text)) == ([4], [])  # DKL101 speaks for gcc and make
 
-
-def test_debian_packaging_tools_mean_a_packaging_workstation():
-    # seed-13 (mardiros/dotdeb): builds and hosts .deb packages; it EXPOSEs aptly's port
-    text = ("FROM debian:bookworm\nRUN apt-get update && apt-get install -y build-essential dh-make "
-            "git-buildpackage && rm -rf /var/lib/apt/lists/*\nEXPOSE 8765\nENTRYPOINT [\"/entrypoint.sh\"]\n")
-    p = purpose(_final(text))
-    assert p.kind == "build-environment" and "`dh-make`" in p.why
-    assert only("DKL102", text) == []
