@@ -446,6 +446,25 @@ def _pip_home_not_roots(op: PackageOp, cmd, env: dict, run) -> bool:
     return _is_root(who)
 
 
+def yum_is_dnf(image) -> bool:
+    """Whether `yum` on `image` is dnf (its cache /var/cache/dnf): caches.toml [[yum_is_dnf]], by
+    the image's name and the first number of its tag (`centos:7`, `centos:centos8`; untagged or
+    `latest`: what that means today). False for images and tags it does not name."""
+    if image is None or not image.name:
+        return False
+    from .knowledge import load_table
+
+    name = image.name.lower()
+    entry = next((e for e in load_table("caches").get("yum_is_dnf", ()) if name in e["names"]), None)
+    if entry is None:
+        return False
+    tag = (image.tag or "latest").lower()
+    if tag == "latest":
+        return entry["latest"] >= entry["since"]
+    m = re.search(r"\d+", tag)
+    return m is not None and int(m.group()) >= entry["since"]
+
+
 def _writes(manager: str, op: PackageOp, cmd, env: dict, run) -> bool:
     """Whether this operation leaves files in its manager's cache."""
     a = op.action
@@ -590,6 +609,8 @@ def cache_uses(run) -> tuple[CacheUse, ...]:
                     denv = cenv if who == user else {k: v for k, v in cenv.items() if k != "HOME"}
                     # conda's location follows the program as written (/anaconda/bin/conda)
                     tool = c.argv[0] if m == "conda" and "/" in c.argv[0] else op.tool
+                    if tool == "yum" and yum_is_dnf(img):
+                        tool = "dnf"  # its cache is dnf's (CentOS 8: fix review seed 13, DKL204 wording)
                     dirs[m] = cache_dirs(m, tool, op, denv, who)
                 writers[m].append((c, op))
     out = []

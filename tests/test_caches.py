@@ -377,3 +377,15 @@ def test_pip_as_root_in_another_users_home_has_no_cache():
     # a HOME the Dockerfile sets: whose folder it is, is not known, so the cache counts
     own = "FROM python:3.12\nENV HOME=/home/app\nRUN pip install flask\n"
     assert [x.line for x in lint_text(own, "Dockerfile", select={"DKL206"}).findings] == [3]
+
+
+@pytest.mark.parametrize("image, folder", [
+    ("centos:7", "/var/cache/yum"), ("centos:centos6.6", "/var/cache/yum"), ("amazonlinux:2", "/var/cache/yum"),
+    # seed-13 review (DKL204): there `yum` is dnf, and its cache is dnf's
+    ("centos", "/var/cache/dnf"), ("centos:8", "/var/cache/dnf"), ("rockylinux:9", "/var/cache/dnf"),
+    ("fedora:39", "/var/cache/dnf"), ("amazonlinux:2023", "/var/cache/dnf"),
+])
+def test_yum_names_the_cache_of_the_yum_it_is(image, folder):
+    f = lint_text(f"FROM {image}\nRUN yum install -y httpd\n", "Dockerfile", select={"DKL204"}).findings
+    assert [x.line for x in f] == [2] and f" in {folder}, " in f[0].message
+    assert f[0].fix.title == "Append `yum clean all` to this RUN"
