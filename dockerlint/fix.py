@@ -25,9 +25,10 @@ def _wanted(f: Finding, unsafe: bool) -> bool:
     return f.fix is not None and not f.suppressed and (f.fix.safety == "safe" or unsafe)
 
 
-def moved_position(lines: list[str], edits, line: int, col: int) -> tuple[int, int] | None:
-    """Where position (line, col) of `lines` is once `edits` are applied as apply_edits does
-    (1-based; an insertion at the position goes before it), or None when an edit replaces it."""
+def moved_positions(lines: list[str], edits, positions) -> list[tuple[int, int] | None]:
+    """Where each position (line, col) of `lines` is once `edits` are applied as apply_edits does
+    (1-based; an insertion at a position goes before it), None for one an edit replaces. The
+    edited text is built once for all of them."""
     starts = [0]
     for ln in lines:
         starts.append(starts[-1] + len(ln) + 1)
@@ -37,17 +38,23 @@ def moved_position(lines: list[str], edits, line: int, col: int) -> tuple[int, i
             return starts[-1] - 1
         return min(starts[ln - 1] + c - 1, starts[ln - 1] + len(lines[ln - 1]))
 
-    at = offset(line, col)
-    new_at = at
-    for a, b, t in {(offset(e.span.line, e.span.column), offset(e.span.end_line, e.span.end_column), e.text)
-                    for e in edits}:
-        if a < at < b or (a == at < b):
-            return None
-        if b <= at:
-            new_at += len(t) - (b - a)
+    spans = {(offset(e.span.line, e.span.column), offset(e.span.end_line, e.span.end_column), e.text) for e in edits}
     body = apply_edits(lines, edits)
-    before = body[:new_at]
-    return before.count("\n") + 1, new_at - (before.rfind("\n") + 1) + 1
+    out: list[tuple[int, int] | None] = []
+    for line, col in positions:
+        at = new_at = offset(line, col)
+        for a, b, t in spans:
+            if a < at < b or (a == at < b):
+                new_at = None
+                break
+            if b <= at:
+                new_at += len(t) - (b - a)
+        if new_at is None:
+            out.append(None)
+            continue
+        before = body[:new_at]
+        out.append((before.count("\n") + 1, new_at - (before.rfind("\n") + 1) + 1))
+    return out
 
 
 def apply_edits(lines: list[str], edits) -> str:
@@ -162,13 +169,8 @@ def cleared(code: str, fixed, before: FileResult, after: FileResult) -> bool:
     if code not in _REVEALING or n_after < n_before:
         return n_after < n_before
     now = {(f.line, f.column) for f in after.findings if f.code == code}
-    for f in fixed:
-        if f.code != code:
-            continue
-        to = moved_position(before.parsed.lines, edits, f.line, f.column)
-        if to is None or to in now:
-            return False
-    return True
+    moved = moved_positions(before.parsed.lines, edits, [(f.line, f.column) for f in fixed if f.code == code])
+    return all(to is not None and to not in now for to in moved)
 
 
 def _shell_errors(res: FileResult) -> int:

@@ -1329,6 +1329,7 @@ def interpreted_rewrite(model, stage) -> tuple[Rewrite | None, str | None]:
     tail.extend(f"{kw('ARG')} {a}" for a in _arg_lines(stage, moved_text, model))
     pkgs = sorted(dict.fromkeys(plan.packages))
     roots = tuple(dict.fromkeys(src for src, _dest in plan.copies))
+    recs = "" if plan.recommends else "--no-install-recommends "
     if manager == "apt" and roots:
         # what the build compiled links against libraries of the full image the slim one lacks
         # (psycopg2 built from source: libpq5; a gem's libxml2; seed-13 fix review, decorist): the
@@ -1337,7 +1338,6 @@ def interpreted_rewrite(model, stage) -> tuple[Rewrite | None, str | None]:
 
         head = head + [f"{kw('RUN')} " + linked_packages(roots, ("/usr/local",)).replace("\n", " \\\n")
                        + f" > {_RUN_DEPS}"]
-        recs = "" if plan.recommends else "--no-install-recommends "
         mount = f"--mount=from={build_name},source={_RUN_DEPS},target={_RUN_DEPS}"
         if pkgs:
             tail.append(f"{kw('RUN')} {mount} apt-get update && apt-get install -y {recs}{' '.join(pkgs)} "
@@ -1352,7 +1352,6 @@ def interpreted_rewrite(model, stage) -> tuple[Rewrite | None, str | None]:
                      "links against, listed by the build stage (`RUN --mount` needs BuildKit, the default builder "
                      "since Docker 23)")
     elif pkgs and manager == "apt":
-        recs = "" if plan.recommends else "--no-install-recommends "
         tail.append(f"{kw('RUN')} apt-get update && apt-get install -y {recs}"
                     f"{' '.join(pkgs)} && rm -rf /var/lib/apt/lists/*")
     elif pkgs and manager == "apk":

@@ -305,15 +305,16 @@ def _sets_a_password(stage) -> bool:
     return any(c.name in ("chpasswd", "passwd") for run in stage.all_runs() for c in run.commands)
 
 
+def _exposed_ports(stage) -> set[str]:
+    """The ports (numbers as written, without /tcp or /udp) the stage or its parents EXPOSE."""
+    return {w.text.split("/")[0] for s in stage.lineage for ins in s.instructions if ins.keyword == "EXPOSE"
+            for w in ins.args}
+
+
 def _serves_a_port(stage) -> bool:
     """Whether the stage or its parents EXPOSE a port other than ssh's and the notebooks' (people log
     in or work there: build environments)."""
-    for s in stage.lineage:
-        for ins in s.instructions:
-            if ins.keyword == "EXPOSE" and any(
-                    w.text.split("/")[0] not in _NOTEBOOK_PORTS and w.text.split("/")[0] != "22" for w in ins.args):
-                return True
-    return False
+    return bool(_exposed_ports(stage) - _NOTEBOOK_PORTS - {"22"})
 
 
 def _is_script(prog: str) -> bool:
@@ -366,10 +367,8 @@ def purpose(stage) -> Purpose:
                                                 f"({found}): people work in it, with its toolchain")
     # a script we cannot read, behind Jupyter's or RStudio's port: a notebook workspace
     if runs_unseen_script(stage):
-        for s in stage.lineage:
-            for ins in s.instructions:
-                if ins.keyword == "EXPOSE" and any(w.text.split("/")[0] in _NOTEBOOK_PORTS for w in ins.args):
-                    return Purpose("build-environment", "it exposes a notebook port and starts a script")
+        if _exposed_ports(stage) & _NOTEBOOK_PORTS:
+            return Purpose("build-environment", "it exposes a notebook port and starts a script")
     img = stage.root_image
     if img is not None and getattr(img, "kind", None) == "ci-agent":
         return Purpose("build-environment", f"built on the CI agent image `{img.ref}`")

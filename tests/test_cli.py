@@ -199,10 +199,10 @@ def test_whole_corpus_in_one_run():
 ])
 def test_moved_position_maps_through_edits(line, col, moved):
     from dockerlint.findings import Edit
-    from dockerlint.fix import apply_edits, moved_position
+    from dockerlint.fix import apply_edits, moved_positions
     from dockerlint.spans import Span
 
     lines = ["RUN apt-get rep install", "RUN x"]
     edits = [Edit(Span(1, 5, 1, 5), "abc "), Edit(Span(1, 10, 1, 13), "XY"), Edit(Span(1, 24, 1, 24), "\nNEW")]
     assert apply_edits(lines, edits) == "RUN abc apt-gXYrep install\nNEW\nRUN x"
-    assert moved_position(lines, edits, line, col) == moved
+    assert moved_positions(lines, edits, [(line, col)]) == [moved]

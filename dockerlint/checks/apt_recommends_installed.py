@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 
 from .. import knowledge
@@ -95,8 +96,7 @@ class _Data:
             return self
         from .. import debian
 
-        other = object.__new__(_Data)
-        other.__dict__.update(self.__dict__)
+        other = copy.copy(self)
         other.recommends = {r: by for r, by in self.recommends.items() if r not in brought}
         if self.extra:
             # apt installed the earlier recommends with their dependencies and their own recommends
@@ -358,8 +358,7 @@ def _hit(run, cmd, op, data, write, stage, has_ca_certs) -> Hit:
                 f"{'recommends' if n == 1 else 'recommend'} any ({'it is' if n == 1 else 'they are'} unknown to "
                 f"the Debian data, and the packages it holds bring none the stage lacks)")
     edits, title, span = recommends_off(run, cmd, op, data)
-    # at the `install` word, fix or not (a refusal returns no span)
-    where = span or _flag_edit(run, cmd)[1] or cmd.span
+    where = span or cmd.span
     if edits is None:
         return Hit(where, msg, None, f"add `{FLAG}` to this install; no automatic fix because {title}")
     return Hit(where, msg, Fix(title, "unsafe", edits))
@@ -378,7 +377,7 @@ def recommends_off(run, cmd, op, data) -> tuple[tuple | None, str, Span | None]:
     `run`), with `ca-certificates` installed by name when a package recommended it, and the fix's
     title naming what is no longer installed (`data`: the install's _Data, or None when the
     Debian data was not consulted). Returns (edits sorted by position, title, the `install`
-    word's span) or (None, why not, None). DKL102's move uses it too, where a kept package's
+    word's span) or (None, why not, that span, or None when the word is not found). DKL102's move uses it too, where a kept package's
     recommends would bring a moved one back."""
     edit, span, why = _flag_edit(run, cmd)
     if edit is None:
@@ -393,7 +392,7 @@ def recommends_off(run, cmd, op, data) -> tuple[tuple | None, str, Span | None]:
         if data is None or not data.exact:
             return None, (f"`{sorted(pips)[0]}` may recommend setuptools on this release, which a later `pip "
                           "install` needs to build source distributions, and the Debian data does not cover "
-                          "the release"), None
+                          "the release"), span
         keep_pip = [d for d in dropped if d in _PIP_BUILD_RECOMMENDS]
         if keep_pip:
             named += keep_pip
@@ -408,7 +407,7 @@ def recommends_off(run, cmd, op, data) -> tuple[tuple | None, str, Span | None]:
         shown = ", ".join(f"`{n}`" for n in builds_with[:3]) + (" …" if len(builds_with) > 3 else "")
         return None, (f"it would drop {shown}, which a later RUN may build with: add the flag and install "
                       f"{'it' if len(builds_with) == 1 else 'them'} by name if the build needs "
-                      f"{'it' if len(builds_with) == 1 else 'them'}"), None
+                      f"{'it' if len(builds_with) == 1 else 'them'}"), span
     # recommends a program of the package itself needs (xvfb's xvfb-run runs xauth: fix review seed
     # 2032, anelmu/protractor-headless), packages.toml [needed_recommends]
     needed = knowledge.load_table("packages").get("needed_recommends", {})
@@ -428,7 +427,7 @@ def recommends_off(run, cmd, op, data) -> tuple[tuple | None, str, Span | None]:
             edits.append(more)
         elif named != ["ca-certificates"]:
             return None, (f"the image needs {', '.join(f'`{n}`' for n in named[:-1] or named)}, and "
-                          "the install's last package cannot be found in the text to add it after"), None
+                          "the install's last package cannot be found in the text to add it after"), span
         else:
             title = (f"Add `{FLAG}` (this drops `ca-certificates`: HTTPS downloads then fail unless it is "
                      "installed)")
