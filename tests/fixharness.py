@@ -195,6 +195,7 @@ def check_file(text: str, path: str, out: Outcome, unsafe: bool = True, lint_kw=
     if _render(text, res, []) != text.lstrip("\ufeff") and _render(text, res, []) != text:
         out.problems.append((path, "*", 0, "the file does not survive a fix with no edits byte for byte"))
     before_codes = Counter(f.code for f in res.findings)
+    flagless = None  # _flagless_installs(res), made when a fix first needs it
     before_lists = _lists_state(res)
     shell_errors = sum(1 for r in _runs(res) if r.shell_script is not None and r.shell_script.has_errors)
     for f in res.findings:
@@ -240,7 +241,9 @@ def check_file(text: str, path: str, out: Outcome, unsafe: bool = True, lint_kw=
             bad("does not clear its finding")
         # 3. nothing else changed (a DKL202 on a RUN the fix did not touch is the install's own:
         # see _dkl202_come_to_untouched_runs)
-        after_codes["DKL202"] -= _dkl202_come_to_untouched_runs(after, res)
+        if flagless is None:
+            flagless = _flagless_installs(res)  # once per file: every fix asks of the same original
+        after_codes["DKL202"] -= _dkl202_come_to_untouched_runs(after, res, flagless)
         for code, n in after_codes.items():
             if code != f.code and n > before_codes[code]:
                 bad(f"adds a {code} finding")
@@ -963,11 +966,11 @@ def _check_purge(ra, rb, res, after, group=None):
     return out
 
 
-def _dkl202_come_to_untouched_runs(after, res) -> int:
+def _dkl202_come_to_untouched_runs(after, res, flagless) -> int:
     """How many of `after`'s DKL202 findings are on a RUN the fix left word for word as it was and
-    that had none before, or on an install that installed recommends before and had no finding
-    (its own recommends were brought by another): DKL202 reports an install only when apt would add recommends the stage
-    does not get anyway, so such a finding comes from what changed around it (the slim base lacks
+    that had none before, or on an install of `flagless` (_flagless_installs of `res`) that had no
+    finding (another brought its recommends): DKL202 reports an install only when apt would add
+    recommends the stage does not get anyway, so such a finding comes from what changed around it (the slim base lacks
     the git the full one had; a purge took away the package that depended on the recommend), not
     from the edit."""
     def text(parsed, line):
@@ -977,7 +980,6 @@ def _dkl202_come_to_untouched_runs(after, res) -> int:
     old_texts = {" ".join(i.rest.split()) for i in res.parsed.instructions if i.keyword == "RUN"}
     had = {text(res.parsed, g.line) for g in res.findings if g.code == "DKL202"}
     had_at = {(g.line, g.column) for g in res.findings if g.code == "DKL202"}
-    flagless = _flagless_installs(res)
     return sum(1 for g in after.findings if g.code == "DKL202"
                and ((t := text(after.parsed, g.line)) in old_texts and t not in had
                     # an install that had recommends on and no finding, whose packages the fix changed
